@@ -1,0 +1,161 @@
+//! `FileFacts`: everything the rules need from one Python file, extracted in a
+//! single pass over its syntax tree. The tree itself is dropped right after.
+
+use crate::span::Span;
+
+/// The dotted name of the enclosing definition of a top-level statement.
+pub const MODULE_SCOPE: &str = "<module>";
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FileFacts {
+    /// One entry per imported target: `import a, b` gives two.
+    pub imports: Vec<Import>,
+    /// Every call expression, in source order.
+    pub calls: Vec<Call>,
+    /// The top-level statements (and those nested in top-level `if`/`try`/
+    /// `with` blocks), for rules about code that runs at import time.
+    pub module_statements: Vec<ModuleStatement>,
+    pub classes: Vec<ClassDef>,
+    /// The leading comment block: consecutive comment lines before the first
+    /// statement or docstring, shebang and encoding lines included.
+    pub header: Vec<HeaderLine>,
+    pub line_count: u32,
+    /// Parse errors; the facts above are what the parser recovered.
+    pub syntax_errors: Vec<SyntaxError>,
+    /// `# gate: ignore[...]` comments.
+    pub ignores: Vec<IgnoreComment>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ImportStatement {
+    /// `import a.b` / `import a.b as c`
+    Import,
+    /// `from a import b` / `from . import b` / `from a import *`
+    ImportFrom,
+    /// `importlib.import_module("a.b")` or `__import__("a.b")` with a literal.
+    Dynamic,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Import {
+    pub statement: ImportStatement,
+    /// The module as written, without leading dots: `a.b` for `import a.b`,
+    /// `a` for `from a import b`, `` for `from . import b`.
+    pub module: String,
+    /// Number of leading dots of a relative import; 0 when absolute.
+    pub level: u32,
+    /// For `from m import name`: the imported name (`*` for a star import).
+    pub name: Option<String>,
+    /// The local name the statement binds, when it differs: `import a.b as c`
+    /// binds `c`; `from m import n as o` binds `o`.
+    pub alias: Option<String>,
+    /// The alias (or the whole statement for dynamic imports).
+    pub span: Span,
+    /// Enclosing definition, dotted (`Router.create`), or `<module>`.
+    pub scope: String,
+    pub context: ImportContext,
+}
+
+/// Where an import statement sits; rules choose which contexts count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ImportContext {
+    /// Inside a `def` or `lambda` (a lazy import). Class bodies run at import
+    /// time, so they do not count as functions.
+    pub in_function: bool,
+    /// Inside the body of `if TYPE_CHECKING:` (or the `else` of `if not
+    /// TYPE_CHECKING:`): never executed at run time.
+    pub type_checking: bool,
+    /// Inside the body of a `try` (or its handlers).
+    pub in_try: bool,
+    /// Inside any other `if`/`while`/`for`/`with`/`match` block.
+    pub conditional: bool,
+    /// PEP 810 `lazy import` / `lazy from ... import`.
+    pub lazy: bool,
+}
+
+/// A call expression `callee(args)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// The callee as dotted text when it is a chain of names and attributes
+    /// (`session.add`, `self.db.commit`, `sys.path.insert`); `None` otherwise
+    /// (`get()()`, `x[0]()`), in which case `method` may still be known.
+    pub callee: Option<String>,
+    /// The last attribute of the callee (`add` for `a.b().add(...)`).
+    pub method: Option<String>,
+    /// Summary of the first positional argument.
+    pub first_arg: Option<Argument>,
+    pub span: Span,
+    pub scope: String,
+    pub awaited: bool,
+    pub in_function: bool,
+    pub type_checking: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Argument {
+    /// A call; its callee as dotted text (`insert`, `sa.update`).
+    Call(String),
+    /// A string literal (the first 64 characters).
+    Str(String),
+    /// A name or attribute chain (`Incident`, `self.model`).
+    Name(String),
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatementKind {
+    /// A bare expression statement whose value is a call (`init_db()`).
+    Call,
+    /// `x = f()` / `x: T = f()` (also augmented).
+    AssignCall,
+    /// Any other assignment.
+    Assign,
+    Def,
+    Class,
+    Import,
+    /// `if`/`try`/`with`/`for`/`while`/`match` and everything else.
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModuleStatement {
+    pub kind: StatementKind,
+    /// Dotted callee for `Call` and `AssignCall` when it is a name chain.
+    pub callee: Option<String>,
+    pub span: Span,
+    /// Inside `if __name__ == "__main__":`.
+    pub main_guard: bool,
+    pub type_checking: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassDef {
+    /// Dotted within the file (`Outer.Inner`).
+    pub name: String,
+    /// Base classes as dotted text, as written.
+    pub bases: Vec<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeaderLine {
+    pub line: u32,
+    /// The whole line as written, `#` included.
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct IgnoreComment {
+    /// Rule names inside the brackets; empty for a bare `# gate: ignore`.
+    pub rules: Vec<String>,
+    /// The comment's own position.
+    pub span: Span,
+    /// The comment is alone on its line, so it applies to the next line.
+    pub own_line: bool,
+}

@@ -1,0 +1,17 @@
+//! gate: guards the architecture of a Python codebase.
+//!
+//! The modules follow the pipeline, in order:
+//! config → discover → parse → graph → rules → suppress → baseline → report.
+
+pub mod baseline;
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod facts;
+pub mod graph;
+pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod span;
+pub mod suppress;
+pub mod violation;

@@ -1,0 +1,27 @@
+//! Source positions shared by every stage.
+
+use serde::Serialize;
+
+/// A 1-based line and column. Columns count Unicode code points, like ruff's
+/// text output, so a tab or a multi-byte character is one column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A range in a source file, start inclusive, end exclusive.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    pub start: Position,
+    pub end: Position,
+}
+
+impl Span {
+    /// The span of a whole line's start, used for findings about a file as a
+    /// whole (a missing header, a file that is not UTF-8).
+    pub fn line_start(line: u32) -> Self {
+        let at = Position { line, column: 1 };
+        Span { start: at, end: at }
+    }
+}
