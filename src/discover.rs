@@ -1,1 +1,258 @@
-//! TODO
+//! Stage 2: find the Python files to analyse and name their modules.
+//!
+//! Walks the configured `include` paths (or the paths given on the command
+//! line) with the `ignore` crate, so `.gitignore` and `.ignore` files are
+//! honoured, keeps `*.py`, drops `exclude` matches, and maps each file to its
+//! dotted module name from the source roots.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::config::Config;
+
+/// One Python file to analyse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Where to read it.
+    pub absolute: PathBuf,
+    /// Relative to the project root, `/`-separated: the path in every report.
+    pub path: String,
+    /// Dotted module name, or `None` for a file outside every source root
+    /// (file-level rules still apply to it).
+    pub module: Option<String>,
+    /// The file is a package's `__init__.py`.
+    pub is_package: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Sorted by path, so every later stage sees the same order.
+    pub files: Vec<SourceFile>,
+    /// Things skipped or degraded, each naming the path and the reason.
+    pub warnings: Vec<String>,
+}
+
+/// Finds the files under `targets` (relative to the current directory or
+/// absolute; the config's `include` when empty).
+pub fn discover(config: &Config, targets: &[PathBuf]) -> Result<Discovery> {
+    let roots: Vec<PathBuf> = config
+        .project
+        .roots
+        .iter()
+        .map(|root| normalize(&config.root.join(root)))
+        .collect();
+    let targets: Vec<PathBuf> = if targets.is_empty() {
+        config
+            .project
+            .include
+            .iter()
+            .map(|p| config.root.join(p))
+            .collect()
+    } else {
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        targets.iter().map(|p| cwd.join(p)).collect()
+    };
+
+    let mut discovery = Discovery::default();
+    for target in &targets {
+        let target = normalize(target);
+        if !target.exists() {
+            bail!(
+                "path `{}` does not exist (check `include` in {} or the paths given to gate)",
+                target.display(),
+                config.file.display()
+            );
+        }
+        if !target.starts_with(&config.root) {
+            bail!(
+                "path `{}` is outside the project root `{}` (the folder holding {})",
+                target.display(),
+                config.root.display(),
+                config.file.display()
+            );
+        }
+        walk(config, &roots, &target, &mut discovery);
+    }
+    discovery.files.sort_by(|a, b| a.path.cmp(&b.path));
+    discovery.files.dedup_by(|a, b| a.path == b.path);
+
+    let outside: Vec<&str> = discovery
+        .files
+        .iter()
+        .filter(|f| f.module.is_none())
+        .map(|f| f.path.as_str())
+        .collect();
+    if let Some(first) = outside.first() {
+        discovery.warnings.push(format!(
+            "{} file(s) lie outside every source root or have a name that is not a Python \
+             identifier (first: {first}); import rules cannot name their module, file-level \
+             rules still apply. Add their folder to `roots` in {} to fix this",
+            outside.len(),
+            config.file.display()
+        ));
+    }
+    Ok(discovery)
+}
+
+fn walk(config: &Config, roots: &[PathBuf], target: &Path, discovery: &mut Discovery) {
+    let exclude = config.project.exclude.clone();
+    let project_root = config.root.clone();
+    let walker = ignore::WalkBuilder::new(target)
+        .standard_filters(true)
+        .hidden(true)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(move |entry| {
+            relative_path(&project_root, entry.path())
+                .is_none_or(|rel| rel.is_empty() || !exclude.is_match(&rel))
+        })
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                discovery.warnings.push(format!("skipped: {error}"));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if path.extension().is_none_or(|ext| ext != "py") {
+            if entry.path_is_symlink() && path.is_dir() {
+                discovery.warnings.push(format!(
+                    "skipped symlinked folder {}: gate does not follow symlinked folders",
+                    display_relative(&config.root, path)
+                ));
+            }
+            continue;
+        }
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_symlink() && !path.is_file() {
+            discovery.warnings.push(format!(
+                "skipped {}: broken symbolic link",
+                display_relative(&config.root, path)
+            ));
+            continue;
+        }
+        if file_type.is_dir() {
+            continue;
+        }
+        let Some(rel) = relative_path(&config.root, path) else {
+            continue;
+        };
+        let (module, is_package) = module_name(roots, path);
+        discovery.files.push(SourceFile {
+            absolute: path.to_path_buf(),
+            path: rel,
+            module,
+            is_package,
+        });
+    }
+}
+
+/// The dotted module of `file` under the deepest source root containing it.
+fn module_name(roots: &[PathBuf], file: &Path) -> (Option<String>, bool) {
+    let is_package = file.file_name().is_some_and(|n| n == "__init__.py");
+    let Some(root) = roots
+        .iter()
+        .filter(|root| file.starts_with(root))
+        .max_by_key(|root| root.components().count())
+    else {
+        return (None, is_package);
+    };
+    let relative = file.strip_prefix(root).expect("checked by starts_with");
+    let mut parts: Vec<String> = Vec::new();
+    for component in relative.components() {
+        let Some(text) = component.as_os_str().to_str() else {
+            return (None, is_package);
+        };
+        parts.push(text.to_string());
+    }
+    let last = parts.pop().expect("a file has a name");
+    if !is_package {
+        parts.push(last.trim_end_matches(".py").to_string());
+    }
+    if parts.is_empty() || !parts.iter().all(|p| is_identifier(p)) {
+        return (None, is_package);
+    }
+    (Some(parts.join(".")), is_package)
+}
+
+fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || c.is_alphabetic())
+        && chars.all(|c| c == '_' || c.is_alphanumeric())
+}
+
+/// `path` relative to `root`, `/`-separated, or `None` when outside it.
+pub fn relative_path(root: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
+
+fn display_relative(root: &Path, path: &Path) -> String {
+    relative_path(root, path).unwrap_or_else(|| path.display().to_string())
+}
+
+/// Removes `.` and resolves `..` lexically, so `root/./backend` and
+/// `root/backend` compare equal without touching the file system (which
+/// would resolve symlinks the walker does not follow).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_names_follow_the_deepest_root() {
+        let roots = vec![PathBuf::from("/p"), PathBuf::from("/p/backend")];
+        assert_eq!(
+            module_name(&roots, Path::new("/p/backend/app/api/x.py")),
+            (Some("app.api.x".to_string()), false)
+        );
+        assert_eq!(
+            module_name(&roots, Path::new("/p/backend/app/__init__.py")),
+            (Some("app".to_string()), true)
+        );
+        assert_eq!(
+            module_name(&roots, Path::new("/p/tools/run.py")),
+            (Some("tools.run".to_string()), false)
+        );
+    }
+
+    #[test]
+    fn files_outside_roots_or_with_bad_names_have_no_module() {
+        let roots = vec![PathBuf::from("/p/backend")];
+        assert_eq!(module_name(&roots, Path::new("/p/setup.py")).0, None);
+        assert_eq!(
+            module_name(&roots, Path::new("/p/backend/my-scripts/x.py")).0,
+            None
+        );
+        assert_eq!(module_name(&roots, Path::new("/p/backend/__init__.py")).0, None);
+    }
+
+    #[test]
+    fn normalize_is_lexical() {
+        assert_eq!(normalize(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
+    }
+}

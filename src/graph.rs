@@ -1,1 +1,299 @@
-//! TODO
+//! Stage 4: resolve every import to a module and build the import graph.
+//!
+//! Resolution follows Python's own rules: relative imports are anchored at
+//! the importing module's package; `from pkg import name` targets the
+//! submodule `pkg.name` when that file (or package) exists, else `pkg`
+//! itself; `import a.b.c` targets `a.b.c`. A target is internal when it, or a
+//! package above it, is a module of the project.
+
+use std::collections::HashMap;
+
+use crate::discover::SourceFile;
+use crate::facts::{FileFacts, Import, ImportStatement};
+
+/// Every module and package of the project, with the file that defines it.
+#[derive(Debug, Default)]
+pub struct ModuleIndex {
+    /// Module name → index of its file in the file list; packages without an
+    /// `__init__.py` (namespace packages) map to `None`.
+    modules: HashMap<String, Option<usize>>,
+}
+
+impl ModuleIndex {
+    pub fn new(files: &[SourceFile]) -> Self {
+        let mut modules = HashMap::new();
+        for (index, file) in files.iter().enumerate() {
+            let Some(module) = &file.module else { continue };
+            modules.insert(module.clone(), Some(index));
+            let mut package = module.as_str();
+            while let Some((parent, _)) = package.rsplit_once('.') {
+                modules.entry(parent.to_string()).or_insert(None);
+                package = parent;
+            }
+        }
+        ModuleIndex { modules }
+    }
+
+    /// The module exists as a file or a (namespace) package.
+    pub fn contains(&self, module: &str) -> bool {
+        self.modules.contains_key(module)
+    }
+
+    /// The module, or a package above it, belongs to the project.
+    pub fn is_internal(&self, module: &str) -> bool {
+        self.contains(module)
+            || ancestors(module).any(|ancestor| self.contains(ancestor))
+    }
+
+    /// The file defining `module`, when it is a file of the project.
+    pub fn file_of(&self, module: &str) -> Option<usize> {
+        self.modules.get(module).copied().flatten()
+    }
+}
+
+/// `a.b.c` → `a.b`, `a`.
+fn ancestors(module: &str) -> impl Iterator<Item = &str> {
+    let mut rest = module;
+    std::iter::from_fn(move || {
+        let (parent, _) = rest.rsplit_once('.')?;
+        rest = parent;
+        Some(parent)
+    })
+}
+
+/// One resolved import: an edge of the graph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportEdge {
+    /// Index of the importing file.
+    pub file: usize,
+    /// Index of the statement in that file's `FileFacts::imports`.
+    pub import: usize,
+    /// The resolved dotted module.
+    pub target: String,
+    pub internal: bool,
+    /// For `from ext import name` of an external package: `ext.name`, which
+    /// may be a submodule gate cannot see (`from sqlalchemy import orm`).
+    pub external_submodule: Option<String>,
+}
+
+impl ImportEdge {
+    /// The names this edge may be matched by: the target, and for external
+    /// from-imports the possible submodule too.
+    pub fn candidate_targets(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.target.as_str()).chain(self.external_submodule.as_deref())
+    }
+}
+
+/// Why an import could not be resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unresolved {
+    pub file: usize,
+    pub import: usize,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Graph {
+    pub index: ModuleIndex,
+    /// In file order, then statement order.
+    pub edges: Vec<ImportEdge>,
+    pub unresolved: Vec<Unresolved>,
+}
+
+/// Resolves the imports of every file. `facts[i]` belongs to `files[i]`.
+pub fn build(files: &[SourceFile], facts: &[FileFacts]) -> Graph {
+    let index = ModuleIndex::new(files);
+    let mut edges = Vec::new();
+    let mut unresolved = Vec::new();
+    for (file_index, (file, file_facts)) in files.iter().zip(facts).enumerate() {
+        for (import_index, import) in file_facts.imports.iter().enumerate() {
+            match resolve_import(&index, file, import) {
+                Ok(resolution) => edges.push(ImportEdge {
+                    file: file_index,
+                    import: import_index,
+                    internal: index.is_internal(&resolution.target),
+                    external_submodule: resolution
+                        .submodule_candidate
+                        .filter(|_| !index.is_internal(&resolution.target)),
+                    target: resolution.target,
+                }),
+                Err(reason) => unresolved.push(Unresolved {
+                    file: file_index,
+                    import: import_index,
+                    reason,
+                }),
+            }
+        }
+    }
+    Graph {
+        index,
+        edges,
+        unresolved,
+    }
+}
+
+struct Resolution {
+    target: String,
+    /// `pkg.name` for `from pkg import name` when it is not a known module.
+    submodule_candidate: Option<String>,
+}
+
+fn resolve_import(
+    index: &ModuleIndex,
+    file: &SourceFile,
+    import: &Import,
+) -> Result<Resolution, String> {
+    let base = if import.level == 0 {
+        import.module.clone()
+    } else {
+        let anchor = relative_anchor(file, import.level)?;
+        if import.module.is_empty() {
+            anchor
+        } else {
+            format!("{anchor}.{}", import.module)
+        }
+    };
+    if base.is_empty() {
+        return Err("the import names no module".to_string());
+    }
+    let name = match import.statement {
+        ImportStatement::ImportFrom => import.name.as_deref().filter(|n| *n != "*"),
+        ImportStatement::Import | ImportStatement::Dynamic => None,
+    };
+    let Some(name) = name else {
+        return Ok(Resolution {
+            target: base,
+            submodule_candidate: None,
+        });
+    };
+    let submodule = format!("{base}.{name}");
+    if index.contains(&submodule) {
+        Ok(Resolution {
+            target: submodule,
+            submodule_candidate: None,
+        })
+    } else {
+        Ok(Resolution {
+            target: base,
+            submodule_candidate: Some(submodule),
+        })
+    }
+}
+
+/// The package a relative import of `level` dots is anchored at, like
+/// `importlib._bootstrap._resolve_name`: one dot is the importer's own
+/// package, each further dot one package up.
+fn relative_anchor(file: &SourceFile, level: u32) -> Result<String, String> {
+    let Some(module) = &file.module else {
+        return Err(
+            "relative import in a file outside every source root: its package is unknown"
+                .to_string(),
+        );
+    };
+    let mut package: Vec<&str> = module.split('.').collect();
+    if !file.is_package {
+        package.pop();
+    }
+    if package.is_empty() {
+        return Err(format!(
+            "attempted relative import with no known parent package (`{module}` is a top-level module)"
+        ));
+    }
+    // CPython: `package.rsplit('.', level - 1)` must leave `level` parts.
+    let up = (level - 1) as usize;
+    if up >= package.len() {
+        return Err(format!(
+            "attempted relative import beyond top-level package ({level} dots in `{module}`)"
+        ));
+    }
+    package.truncate(package.len() - up);
+    Ok(package.join("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{ImportContext, MODULE_SCOPE};
+
+    fn file(module: &str, is_package: bool) -> SourceFile {
+        SourceFile {
+            absolute: module.into(),
+            path: module.replace('.', "/"),
+            module: Some(module.to_string()),
+            is_package,
+        }
+    }
+
+    fn from_import(level: u32, module: &str, name: &str) -> Import {
+        Import {
+            statement: ImportStatement::ImportFrom,
+            module: module.to_string(),
+            level,
+            name: Some(name.to_string()),
+            alias: None,
+            span: Default::default(),
+            scope: MODULE_SCOPE.to_string(),
+            context: ImportContext::default(),
+        }
+    }
+
+    fn index() -> ModuleIndex {
+        ModuleIndex::new(&[
+            file("app", true),
+            file("app.api.routes", false),
+            file("app.models.user", false),
+            file("app.models", true),
+        ])
+    }
+
+    fn target(importer: &SourceFile, import: &Import) -> Result<String, String> {
+        resolve_import(&index(), importer, import).map(|r| r.target)
+    }
+
+    #[test]
+    fn from_package_import_submodule_targets_the_submodule() {
+        let routes = file("app.api.routes", false);
+        assert_eq!(
+            target(&routes, &from_import(0, "app.models", "user")),
+            Ok("app.models.user".into())
+        );
+        assert_eq!(
+            target(&routes, &from_import(0, "app.models", "Base")),
+            Ok("app.models".into())
+        );
+    }
+
+    #[test]
+    fn relative_imports_anchor_at_the_package() {
+        let routes = file("app.api.routes", false);
+        assert_eq!(
+            target(&routes, &from_import(2, "models", "user")),
+            Ok("app.models.user".into())
+        );
+        let models_init = file("app.models", true);
+        assert_eq!(
+            target(&models_init, &from_import(1, "", "user")),
+            Ok("app.models.user".into())
+        );
+        assert_eq!(
+            target(&models_init, &from_import(2, "api", "routes")),
+            Ok("app.api.routes".into())
+        );
+    }
+
+    #[test]
+    fn relative_import_beyond_the_top_is_unresolved() {
+        let routes = file("app.api.routes", false);
+        assert!(target(&routes, &from_import(4, "", "x")).is_err());
+        let top = file("app", true);
+        assert!(target(&top, &from_import(2, "", "x")).is_err());
+    }
+
+    #[test]
+    fn namespace_packages_are_internal() {
+        let index = index();
+        assert!(index.is_internal("app.api"));
+        assert!(index.is_internal("app.api.routes.Router"));
+        assert!(!index.is_internal("sqlalchemy.orm"));
+    }
+}

@@ -9,6 +9,7 @@ pub mod config;
 pub mod discover;
 pub mod facts;
 pub mod graph;
+pub mod layers;
 pub mod parse;
 pub mod report;
 pub mod rules;

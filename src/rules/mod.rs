@@ -1,1 +1,215 @@
-//! TODO
+//! Stage 5: the rules. One rule kind per file; each reads the facts and the
+//! graph and returns violations. Rules never read files or print.
+//!
+//! Each rule file opens with its user documentation (`//!`), which `gate
+//! explain KIND` prints: the source is the single place it is written.
+
+mod forbidden_import;
+mod layers;
+mod private_module;
+mod syntax_error;
+pub mod unused_ignore;
+
+use rayon::prelude::*;
+
+use crate::config::{Config, ImportSelection, Rule, RuleOptions, TypeCheckingImports};
+use crate::discover::SourceFile;
+use crate::facts::{FileFacts, Import, ImportContext};
+use crate::graph::{Graph, ImportEdge};
+use crate::layers::LayerMap;
+use crate::violation::Violation;
+
+/// Everything a rule may read.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    pub files: &'a [SourceFile],
+    /// `facts[i]` belongs to `files[i]`.
+    pub facts: &'a [FileFacts],
+    pub graph: &'a Graph,
+    pub layers: &'a LayerMap<'a>,
+}
+
+impl<'a> Context<'a> {
+    /// The import statement behind an edge.
+    pub fn import_of(&self, edge: &ImportEdge) -> &'a Import {
+        &self.facts[edge.file].imports[edge.import]
+    }
+
+    /// The edges whose import statement counts under `selection` and the
+    /// project's `type-checking-imports` policy.
+    pub fn selected_edges(
+        &self,
+        selection: ImportSelection,
+    ) -> impl Iterator<Item = &'a ImportEdge> + use<'a, '_> {
+        let policy = self.config.project.type_checking_imports;
+        self.graph
+            .edges
+            .iter()
+            .filter(move |edge| import_counts(selection, policy, &self.import_of(edge).context))
+    }
+
+    /// A violation of `rule` at an import statement.
+    pub fn import_violation(&self, rule: &Rule, edge: &ImportEdge, subject: &str, text: String) -> Violation {
+        let import = self.import_of(edge);
+        violation(rule, &self.files[edge.file].path, import.span, &import.scope, subject, text)
+    }
+}
+
+/// Whether an import in `context` counts for a rule.
+pub fn import_counts(
+    selection: ImportSelection,
+    policy: TypeCheckingImports,
+    context: &ImportContext,
+) -> bool {
+    if context.type_checking
+        && (policy == TypeCheckingImports::Ignore || selection != ImportSelection::All)
+    {
+        return false;
+    }
+    !(selection == ImportSelection::ModuleLevel && context.in_function)
+}
+
+/// Builds a violation of a configured rule; the user's `message` follows
+/// gate's own text.
+pub fn violation(
+    rule: &Rule,
+    path: &str,
+    span: crate::span::Span,
+    scope: &str,
+    subject: &str,
+    text: String,
+) -> Violation {
+    let message = match &rule.message {
+        Some(extra) => format!("{text}; {extra}"),
+        None => text,
+    };
+    Violation {
+        rule: rule.name.clone(),
+        kind: rule.kind(),
+        path: path.to_string(),
+        span,
+        scope: scope.to_string(),
+        subject: subject.to_string(),
+        message,
+        severity: rule.severity,
+    }
+}
+
+/// Runs every configured rule, plus the always-on `syntax-error`. The order
+/// of the result is not defined; the caller sorts.
+pub fn run(context: &Context<'_>) -> Vec<Violation> {
+    let mut violations: Vec<Violation> = context
+        .config
+        .rules
+        .par_iter()
+        .flat_map_iter(|rule| match &rule.options {
+            RuleOptions::Layers { imports } => layers::check(context, rule, *imports),
+            RuleOptions::ForbiddenImport { .. } => forbidden_import::check(context, rule),
+            RuleOptions::PrivateModule { .. } => private_module::check(context, rule),
+        })
+        .collect();
+    violations.extend(syntax_error::check(context));
+    violations
+}
+
+/// A rule kind's name, one-line summary and full documentation.
+pub struct KindDoc {
+    pub kind: &'static str,
+    pub always_on: bool,
+    source: &'static str,
+}
+
+impl KindDoc {
+    /// The rustdoc at the top of the rule's file, as Markdown.
+    pub fn documentation(&self) -> String {
+        self.source
+            .lines()
+            .map_while(|line| line.strip_prefix("//!"))
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The first sentence of "What it does".
+    pub fn summary(&self) -> String {
+        let documentation = self.documentation();
+        let paragraph: Vec<&str> = documentation
+            .lines()
+            .skip_while(|line| !line.starts_with("## What it does"))
+            .skip(1)
+            .take_while(|line| !line.trim().is_empty())
+            .collect();
+        let text = paragraph.join(" ");
+        match text.find(". ") {
+            Some(end) => text[..=end].to_string(),
+            None => text,
+        }
+    }
+}
+
+/// Every rule kind gate knows, in the order `gate rules` lists them.
+pub const KINDS: &[KindDoc] = &[
+    KindDoc {
+        kind: "layers",
+        always_on: false,
+        source: include_str!("layers.rs"),
+    },
+    KindDoc {
+        kind: "forbidden-import",
+        always_on: false,
+        source: include_str!("forbidden_import.rs"),
+    },
+    KindDoc {
+        kind: "private-module",
+        always_on: false,
+        source: include_str!("private_module.rs"),
+    },
+    KindDoc {
+        kind: "syntax-error",
+        always_on: true,
+        source: include_str!("syntax_error.rs"),
+    },
+    KindDoc {
+        kind: "unused-ignore",
+        always_on: true,
+        source: include_str!("unused_ignore.rs"),
+    },
+];
+
+pub fn kind_doc(kind: &str) -> Option<&'static KindDoc> {
+    KINDS.iter().find(|doc| doc.kind == kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_documents_the_four_sections() {
+        for doc in KINDS {
+            let text = doc.documentation();
+            for section in ["## What it does", "## Why is this bad", "## Example", "## Options"] {
+                assert!(text.contains(section), "{} lacks {section}", doc.kind);
+            }
+            assert!(!doc.summary().is_empty(), "{} has no summary", doc.kind);
+        }
+    }
+
+    #[test]
+    fn type_checking_imports_count_only_when_checked_and_selection_is_all() {
+        let type_only = ImportContext {
+            type_checking: true,
+            ..Default::default()
+        };
+        use ImportSelection::*;
+        assert!(!import_counts(All, TypeCheckingImports::Ignore, &type_only));
+        assert!(import_counts(All, TypeCheckingImports::Check, &type_only));
+        assert!(!import_counts(Runtime, TypeCheckingImports::Check, &type_only));
+        let lazy = ImportContext {
+            in_function: true,
+            ..Default::default()
+        };
+        assert!(import_counts(Runtime, TypeCheckingImports::Ignore, &lazy));
+        assert!(!import_counts(ModuleLevel, TypeCheckingImports::Ignore, &lazy));
+    }
+}

@@ -1,0 +1,70 @@
+//! ## What it does
+//! Reports imports of a component's private modules from outside that
+//! component. `modules = ["acme.*.internal"]` makes each `acme.X.internal`
+//! (and everything below it) importable only from inside `acme.X`.
+//!
+//! ## Why is this bad
+//! Components talk through their public face (`acme.X.api`: ports, DTOs,
+//! events). Once another component imports `internal`, its tables, helpers
+//! and invariants become a shared contract that nobody owns, and the
+//! component can no longer change its insides.
+//!
+//! ## Example
+//! ```toml
+//! [[rule]]
+//! kind = "private-module"
+//! name = "internals-stay-private"
+//! modules = ["acme.*.internal"]
+//! allow-from = ["acme.bootstrap"]
+//! ```
+//! ```python
+//! # acme/billing/invoices.py
+//! from acme.crm.internal.repo import find_customer   # reported: private to acme.crm
+//! from acme.crm.api import find_customer             # fine
+//! ```
+//!
+//! ## Options
+//! - `modules` (module patterns, required): the private modules. Each match
+//!   is private to its parent package.
+//! - `allow-from` (module patterns): importers allowed anyway, such as a
+//!   composition root.
+//! - `imports` (`all`, `runtime` or `module-level`, default `all`): which
+//!   import statements count.
+//! - `name`, `message`, `severity` as for every rule.
+
+use crate::config::{Rule, RuleOptions};
+use crate::rules::Context;
+use crate::violation::Violation;
+
+pub fn check(context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+    let RuleOptions::PrivateModule {
+        modules,
+        allow_from,
+        imports,
+    } = &rule.options
+    else {
+        unreachable!("dispatched by kind")
+    };
+    let mut violations = Vec::new();
+    for edge in context.selected_edges(*imports) {
+        let importer = context.files[edge.file].module.as_deref().unwrap_or("");
+        let parts: Vec<&str> = edge.target.split('.').collect();
+        let Some(depth) = modules.iter().find_map(|p| p.matched_depth(&parts)) else {
+            continue;
+        };
+        let owner = parts[..depth.saturating_sub(1)].join(".");
+        let inside = owner.is_empty()
+            || importer == owner
+            || importer.strip_prefix(owner.as_str()).is_some_and(|rest| rest.starts_with('.'));
+        if inside || allow_from.iter().any(|p| p.matches(importer)) {
+            continue;
+        }
+        let private = parts[..depth].join(".");
+        let text = format!(
+            "import of `{}`: `{private}` is private to `{owner}`; use `{owner}`'s public modules",
+            edge.target
+        );
+        violations.push(context.import_violation(rule, edge, &edge.target, text));
+    }
+    violations
+}

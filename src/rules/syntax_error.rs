@@ -1,0 +1,45 @@
+//! ## What it does
+//! Reports a file that Python cannot parse, or that is not UTF-8, with the
+//! parser's message and location. Always on.
+//!
+//! ## Why is this bad
+//! A file that does not parse cannot be imported, and its imports cannot be
+//! fully checked. gate does not abort: the imports and calls the parser
+//! recovered from the rest of the file are still checked by every rule.
+//!
+//! ## Example
+//! ```python
+//! # app/api/broken.py
+//! from app.models import User
+//! def create(:                      # reported: syntax-error
+//! ```
+//!
+//! ## Options
+//! None: the rule is always on and cannot be configured. Like any rule it can
+//! be ignored on a line with `# gate: ignore[syntax-error]`, or accepted in
+//! the baseline.
+
+use crate::facts::MODULE_SCOPE;
+use crate::rules::Context;
+use crate::violation::{Severity, Violation};
+
+pub const NAME: &str = "syntax-error";
+
+pub fn check(context: &Context<'_>) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    for (file, facts) in context.files.iter().zip(context.facts) {
+        for error in &facts.syntax_errors {
+            violations.push(Violation {
+                rule: NAME.to_string(),
+                kind: NAME,
+                path: file.path.clone(),
+                span: error.span,
+                scope: MODULE_SCOPE.to_string(),
+                subject: error.message.clone(),
+                message: format!("syntax error: {}", error.message),
+                severity: Severity::Error,
+            });
+        }
+    }
+    violations
+}

@@ -1,0 +1,51 @@
+//! ## What it does
+//! Reports a `# gate: ignore[...]` comment that suppresses nothing: a rule
+//! name with no violation of that rule on the comment's line (or, for a
+//! comment alone on its line, on the next line), a name that is not a rule,
+//! and a bare `# gate: ignore` without names. Always on.
+//!
+//! ## Why is this bad
+//! An ignore outlives the violation it was written for. Left in place, it
+//! silently waves through the next violation that lands on that line. A bare
+//! ignore would hide every rule at once, so gate requires the names.
+//!
+//! ## Example
+//! ```python
+//! from app.models import User  # gate: ignore[layers]     fine while the import breaks `layers`
+//! import json  # gate: ignore[layers]                      reported: nothing to suppress
+//! import os  # gate: ignore                                reported: name the rule
+//! ```
+//!
+//! ## Options
+//! None: the rule is always on. Remove the comment, or name the rule it is
+//! meant for (`# gate: ignore[layers, no-legacy]`).
+
+use crate::facts::{IgnoreComment, MODULE_SCOPE};
+use crate::violation::{Severity, Violation};
+
+pub const NAME: &str = "unused-ignore";
+
+/// A violation for one unused name of `comment` (`None`: a bare ignore).
+pub fn violation(path: &str, comment: &IgnoreComment, name: Option<&str>, hint: &str) -> Violation {
+    let (subject, message) = match name {
+        Some(name) => (
+            name.to_string(),
+            format!("`# gate: ignore[{name}]` suppresses nothing{hint}"),
+        ),
+        None => (
+            "gate: ignore".to_string(),
+            "bare `# gate: ignore` suppresses nothing: name the rules, e.g. `# gate: ignore[layers]`"
+                .to_string(),
+        ),
+    };
+    Violation {
+        rule: NAME.to_string(),
+        kind: NAME,
+        path: path.to_string(),
+        span: comment.span,
+        scope: MODULE_SCOPE.to_string(),
+        subject,
+        message,
+        severity: Severity::Error,
+    }
+}
