@@ -1,2 +1,170 @@
-//! TODO
-pub fn main() -> i32 { 0 }
+//! The command line: argument definitions and dispatch. Each command lives in
+//! `commands/`; this file only parses arguments and turns errors into exit
+//! codes.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands;
+use crate::config::ConfigError;
+
+/// Exit code for usage, config, baseline and I/O errors.
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "gate",
+    version,
+    about = "Guards the architecture of a Python codebase: fails only on violations that are not in the baseline",
+    after_help = "Exit codes: 0 no new violations, 1 new violations, 2 usage, config, baseline or I/O error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the project and compare with the baseline.
+    Check(CheckArgs),
+    /// Write or ratchet the baseline of known violations.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// Print what a rule kind checks, why, an example and its options.
+    Explain {
+        /// A rule kind, as listed by `gate rules`.
+        kind: String,
+    },
+    /// List the rule kinds.
+    Rules,
+    /// Print every file's resolved imports (to see what gate sees).
+    Graph(GraphArgs),
+}
+
+#[derive(Args)]
+pub struct ProjectArgs {
+    /// The config file (default: gate.toml, or pyproject.toml with [tool.gate], found by walking up from the current folder).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Files or folders to check (default: the config's `include`).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The baseline file (default: `baseline` in the config, else baseline.json).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Report every violation as new.
+    #[arg(long)]
+    pub no_baseline: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write the JSON report to FILE, in the same run.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Fail (exit 1) when baseline entries no longer occur.
+    #[arg(long)]
+    pub fail_on_stale: bool,
+    /// List known (baselined) violations too.
+    #[arg(long)]
+    pub show_known: bool,
+    /// Print only the new violations.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// When to colour the text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Subcommand)]
+pub enum BaselineCommand {
+    /// Adopt: write every current violation to the baseline.
+    Init {
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// The baseline file to write.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Overwrite an existing baseline.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Ratchet: drop entries that no longer occur; add new ones only with --accept-new.
+    Update {
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// The baseline file to update.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Also add the violations that are not in the baseline yet.
+        #[arg(long)]
+        accept_new: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
+    pub format: GraphFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Parses the arguments, runs the command, and returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { EXIT_ERROR } else { 0 };
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => commands::check::run(&args),
+        Command::Baseline(command) => commands::baseline::run(&command),
+        Command::Explain { kind } => commands::explain::explain(&kind),
+        Command::Rules => commands::explain::list(),
+        Command::Graph(args) => commands::graph::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            match error.downcast_ref::<ConfigError>() {
+                Some(config_error) => eprintln!("{config_error}"),
+                None => eprintln!("error: {error:#}"),
+            }
+            EXIT_ERROR
+        }
+    }
+}

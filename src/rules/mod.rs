@@ -66,7 +66,8 @@ pub fn import_counts(
     {
         return false;
     }
-    !(selection == ImportSelection::ModuleLevel && context.in_function)
+    // A PEP 810 `lazy import` is deferred like an import inside a function.
+    !(selection == ImportSelection::ModuleLevel && (context.in_function || context.lazy))
 }
 
 /// Builds a violation of a configured rule; the user's `message` follows
@@ -211,5 +212,11 @@ mod tests {
         };
         assert!(import_counts(Runtime, TypeCheckingImports::Ignore, &lazy));
         assert!(!import_counts(ModuleLevel, TypeCheckingImports::Ignore, &lazy));
+        let pep_810 = ImportContext {
+            lazy: true,
+            ..Default::default()
+        };
+        assert!(import_counts(All, TypeCheckingImports::Ignore, &pep_810));
+        assert!(!import_counts(ModuleLevel, TypeCheckingImports::Ignore, &pep_810));
     }
 }

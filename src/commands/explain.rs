@@ -1,0 +1,31 @@
+//! `gate explain KIND` and `gate rules`: the documentation at the top of each
+//! rule file.
+
+use anyhow::{Result, bail};
+
+use crate::rules::{KINDS, kind_doc};
+
+pub fn explain(kind: &str) -> Result<i32> {
+    let Some(doc) = kind_doc(kind) else {
+        let closest = KINDS
+            .iter()
+            .map(|doc| (strsim::jaro_winkler(kind, doc.kind), doc.kind))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .filter(|(score, _)| *score > 0.7)
+            .map(|(_, name)| format!("\n  = help: did you mean `{name}`?"))
+            .unwrap_or_default();
+        bail!("unknown rule kind `{kind}`; `gate rules` lists them{closest}");
+    };
+    println!("# {}\n\n{}", doc.kind, doc.documentation());
+    Ok(0)
+}
+
+pub fn list() -> Result<i32> {
+    let width = KINDS.iter().map(|doc| doc.kind.len()).max().unwrap_or(0);
+    for doc in KINDS {
+        let always = if doc.always_on { " (always on)" } else { "" };
+        println!("{:width$}  {}{always}", doc.kind, doc.summary());
+    }
+    println!("\n`gate explain KIND` shows what a kind checks, why, an example and its options.");
+    Ok(0)
+}

@@ -1,0 +1,64 @@
+//! One module per command. Shared here: finding the config, printing
+//! warnings, writing output files.
+
+pub mod baseline;
+pub mod check;
+pub mod explain;
+pub mod graph;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow};
+
+use crate::analyze::{self, Analysis};
+use crate::cli::ProjectArgs;
+use crate::config::{self, Config};
+
+/// Loads the config named by `--config`, or finds one from the current
+/// folder upwards.
+pub fn load_config(args: &ProjectArgs) -> Result<Config> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let path = match &args.config {
+        Some(path) => cwd.join(path),
+        None => config::find_config(&cwd).ok_or_else(|| {
+            anyhow!(
+                "no gate.toml (or pyproject.toml with [tool.gate]) in {} or any folder above it\n  \
+                 = help: create a gate.toml at the project root (see the README), or pass --config FILE",
+                cwd.display()
+            )
+        })?,
+    };
+    Ok(config::load(&path)?)
+}
+
+/// Runs the analysis on the configured thread count and prints its warnings.
+pub fn analyze(config: &Config, args: &ProjectArgs, targets: &[PathBuf]) -> Result<Analysis> {
+    let analysis = analyze::with_threads(args.threads.map(usize::from), || {
+        analyze::analyze(config, targets)
+    })??;
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for warning in &analysis.warnings {
+        if color {
+            eprintln!("\x1b[1;33mwarning\x1b[0m: {warning}");
+        } else {
+            eprintln!("warning: {warning}");
+        }
+    }
+    Ok(analysis)
+}
+
+/// The baseline file: `--baseline` (relative to the current folder), else
+/// the config's (relative to the project root).
+pub fn baseline_path(config: &Config, explicit: Option<&Path>) -> PathBuf {
+    match explicit {
+        Some(path) => path.to_path_buf(),
+        None => config.root.join(&config.project.baseline),
+    }
+}
+
+/// Writes `contents` to `path` atomically, naming the file on failure.
+pub fn write_output(path: &Path, contents: &str) -> Result<()> {
+    crate::write::write_atomic(path, contents.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
