@@ -182,9 +182,7 @@ fn module_name(roots: &[PathBuf], file: &Path) -> (Option<String>, bool) {
 
 fn is_identifier(text: &str) -> bool {
     let mut chars = text.chars();
-    chars
-        .next()
-        .is_some_and(|c| c == '_' || c.is_alphabetic())
+    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
         && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
@@ -248,7 +246,10 @@ mod tests {
             module_name(&roots, Path::new("/p/backend/my-scripts/x.py")).0,
             None
         );
-        assert_eq!(module_name(&roots, Path::new("/p/backend/__init__.py")).0, None);
+        assert_eq!(
+            module_name(&roots, Path::new("/p/backend/__init__.py")).0,
+            None
+        );
     }
 
     #[test]

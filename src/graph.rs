@@ -41,8 +41,7 @@ impl ModuleIndex {
 
     /// The module, or a package above it, belongs to the project.
     pub fn is_internal(&self, module: &str) -> bool {
-        self.contains(module)
-            || ancestors(module).any(|ancestor| self.contains(ancestor))
+        self.contains(module) || ancestors(module).any(|ancestor| self.contains(ancestor))
     }
 
     /// The file defining `module`, when it is a file of the project.

@@ -109,7 +109,10 @@ mod tests {
         }
         Layer {
             name: name.to_string(),
-            modules: modules.iter().map(|m| ModulePattern::parse(m).unwrap()).collect(),
+            modules: modules
+                .iter()
+                .map(|m| ModulePattern::parse(m).unwrap())
+                .collect(),
             paths: set.build().unwrap(),
             path_patterns: paths.iter().map(|p| p.to_string()).collect(),
             may_import: None,
@@ -126,7 +129,11 @@ mod tests {
         assert_eq!(classify(&layers, Some("app.api.x"), None), Some(1));
         assert_eq!(classify(&layers, Some("app.core"), None), Some(0));
         assert_eq!(
-            classify(&layers, Some("app.core.drivers.pg"), Some("backend/app/core/drivers/pg.py")),
+            classify(
+                &layers,
+                Some("app.core.drivers.pg"),
+                Some("backend/app/core/drivers/pg.py")
+            ),
             Some(2)
         );
         assert_eq!(classify(&layers, Some("other"), None), None);

@@ -3,10 +3,10 @@
 //! The modules follow the pipeline, in order:
 //! config → discover → parse → graph → rules → suppress → baseline → report.
 
-// pending: pub mod analyze;
+pub mod analyze;
 pub mod baseline;
-// pending: pub mod cli;
-// pending: pub mod commands;
+pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod discover;
 pub mod facts;

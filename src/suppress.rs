@@ -25,7 +25,12 @@ pub fn apply(
     // used[file][comment][name]
     let mut used: Vec<Vec<Vec<bool>>> = facts
         .iter()
-        .map(|f| f.ignores.iter().map(|c| vec![false; c.rules.len()]).collect())
+        .map(|f| {
+            f.ignores
+                .iter()
+                .map(|c| vec![false; c.rules.len()])
+                .collect()
+        })
         .collect();
 
     let mut kept = Vec::with_capacity(violations.len());
@@ -56,7 +61,12 @@ pub fn apply(
             for (name_index, name) in comment.rules.iter().enumerate() {
                 if !used[index][comment_index][name_index] {
                     let hint = unknown_name_hint(name, rule_names);
-                    kept.push(unused_ignore::violation(&file.path, comment, Some(name), &hint));
+                    kept.push(unused_ignore::violation(
+                        &file.path,
+                        comment,
+                        Some(name),
+                        &hint,
+                    ));
                 }
             }
         }
@@ -84,7 +94,9 @@ fn unknown_name_hint(name: &str, rule_names: &[&str]) -> String {
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0));
     match closest {
-        Some((_, candidate)) => format!(": no rule is named `{name}` (did you mean `{candidate}`?)"),
+        Some((_, candidate)) => {
+            format!(": no rule is named `{name}` (did you mean `{candidate}`?)")
+        }
         None => format!(": no rule is named `{name}`"),
     }
 }
@@ -171,7 +183,10 @@ mod tests {
 
     #[test]
     fn bare_ignore_suppresses_nothing_and_is_reported() {
-        let left = run(vec![violation_at(3, "layers")], vec![comment(3, &[], false)]);
+        let left = run(
+            vec![violation_at(3, "layers")],
+            vec![comment(3, &[], false)],
+        );
         assert_eq!(left.len(), 2);
         assert_eq!(left[1].0, "unused-ignore");
     }

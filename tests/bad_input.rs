@@ -35,16 +35,42 @@ fn a_syntax_error_still_reports_the_files_other_violations() {
     );
     let output = check(dir.path());
     assert_eq!(output.code, 1);
-    let lines: Vec<&str> = output.stdout.lines().filter(|l| l.starts_with("app/")).collect();
-    assert!(lines.iter().any(|l| l.starts_with("app/models/broken.py:1:21: layers")), "{}", output.stdout);
-    assert!(lines.iter().any(|l| l.starts_with("app/models/broken.py:3:12: syntax-error")), "{}", output.stdout);
-    assert!(lines.iter().any(|l| l.starts_with("app/models/broken.py:6:8: layers")), "{}", output.stdout);
+    let lines: Vec<&str> = output
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("app/"))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("app/models/broken.py:1:21: layers")),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("app/models/broken.py:3:12: syntax-error")),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("app/models/broken.py:6:8: layers")),
+        "{}",
+        output.stdout
+    );
 }
 
 #[test]
 fn a_file_that_is_not_utf8_is_a_syntax_error_naming_the_byte_offset() {
     let dir = project();
-    std::fs::write(dir.path().join("app/models/latin1.py"), b"import os\nname = 'caf\xe9'\n").unwrap();
+    std::fs::write(
+        dir.path().join("app/models/latin1.py"),
+        b"import os\nname = 'caf\xe9'\n",
+    )
+    .unwrap();
     let output = check(dir.path());
     assert_eq!(output.code, 1);
     assert!(
@@ -59,14 +85,29 @@ fn empty_bom_only_crlf_and_tab_files_are_checked_normally() {
     let dir = project();
     write(dir.path(), "app/models/empty.py", "");
     write(dir.path(), "app/models/bom.py", "\u{feff}");
-    write(dir.path(), "app/models/crlf.py", "\"\"\"Doc.\"\"\"\r\n\r\nimport app.api\r\n");
-    write(dir.path(), "app/models/tabs.py", "if True:\n\tx = 'é'; import app.api\n");
+    write(
+        dir.path(),
+        "app/models/crlf.py",
+        "\"\"\"Doc.\"\"\"\r\n\r\nimport app.api\r\n",
+    );
+    write(
+        dir.path(),
+        "app/models/tabs.py",
+        "if True:\n\tx = 'é'; import app.api\n",
+    );
     let output = check(dir.path());
     assert_eq!(output.code, 1);
-    let lines: Vec<&str> = output.stdout.lines().filter(|l| l.starts_with("app/")).collect();
+    let lines: Vec<&str> = output
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("app/"))
+        .collect();
     assert_eq!(
-        lines.iter().map(|l| l.split(": ").next().unwrap()).collect::<Vec<_>>(),
-        vec!["app/models/crlf.py:3:8", "app/models/tabs.py:2:19"],
+        lines
+            .iter()
+            .map(|l| l.split(": ").next().unwrap())
+            .collect::<Vec<_>>(),
+        vec!["app/models/crlf.py:3:8", "app/models/tabs.py:2:18"],
         "{}",
         output.stdout
     );
@@ -82,7 +123,13 @@ fn a_five_megabyte_generated_file_is_checked() {
     write(dir.path(), "app/models/generated.py", &big);
     let output = check(dir.path());
     assert_eq!(output.code, 1);
-    assert!(output.stdout.contains("app/models/generated.py:1:8: layers"), "{}", output.stdout);
+    assert!(
+        output
+            .stdout
+            .contains("app/models/generated.py:1:8: layers"),
+        "{}",
+        output.stdout
+    );
 }
 
 #[cfg(unix)]
@@ -93,7 +140,9 @@ fn a_symlink_loop_is_skipped_with_a_warning() {
     let output = check(dir.path());
     assert_eq!(output.code, 0, "{}", output.stderr);
     assert!(
-        output.stderr.contains("skipped symlinked folder app/models/loop: gate does not follow symlinked folders"),
+        output.stderr.contains(
+            "skipped symlinked folder app/models/loop: gate does not follow symlinked folders"
+        ),
         "{}",
         output.stderr
     );
@@ -103,10 +152,20 @@ fn a_symlink_loop_is_skipped_with_a_warning() {
 #[test]
 fn a_broken_symlink_is_named_in_a_warning() {
     let dir = project();
-    std::os::unix::fs::symlink(dir.path().join("nowhere.py"), dir.path().join("app/models/gone.py")).unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("nowhere.py"),
+        dir.path().join("app/models/gone.py"),
+    )
+    .unwrap();
     let output = check(dir.path());
     assert_eq!(output.code, 0);
-    assert!(output.stderr.contains("skipped app/models/gone.py: broken symbolic link"), "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("skipped app/models/gone.py: broken symbolic link"),
+        "{}",
+        output.stderr
+    );
 }
 
 #[cfg(unix)]
@@ -115,9 +174,18 @@ fn an_unreadable_file_is_an_error_naming_it() {
     // A socket named like a Python file cannot be read, even by root (CI
     // runs as root, so file permissions would not stop the read).
     let dir = project();
-    let _listener = std::os::unix::net::UnixListener::bind(dir.path().join("app/models/socket.py")).unwrap();
+    let _listener =
+        std::os::unix::net::UnixListener::bind(dir.path().join("app/models/socket.py")).unwrap();
     let output = check(dir.path());
     assert_eq!(output.code, 2, "{}", output.stdout);
-    assert!(output.stderr.contains("cannot read 1 file(s)"), "{}", output.stderr);
-    assert!(output.stderr.contains("app/models/socket.py: "), "{}", output.stderr);
+    assert!(
+        output.stderr.contains("cannot read 1 file(s)"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("app/models/socket.py: "),
+        "{}",
+        output.stderr
+    );
 }

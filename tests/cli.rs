@@ -24,10 +24,21 @@ fn explain_prints_the_rule_files_documentation() {
 
 #[test]
 fn explain_of_every_kind_has_the_four_sections() {
-    for kind in ["layers", "forbidden-import", "private-module", "syntax-error", "unused-ignore"] {
+    for kind in [
+        "layers",
+        "forbidden-import",
+        "private-module",
+        "syntax-error",
+        "unused-ignore",
+    ] {
         let output = run(&here(), &["explain", kind]);
         assert_eq!(output.code, 0, "{kind}");
-        for section in ["## What it does", "## Why is this bad", "## Example", "## Options"] {
+        for section in [
+            "## What it does",
+            "## Why is this bad",
+            "## Example",
+            "## Options",
+        ] {
             assert!(output.stdout.contains(section), "{kind} lacks {section}");
         }
     }
@@ -37,8 +48,16 @@ fn explain_of_every_kind_has_the_four_sections() {
 fn explain_of_an_unknown_kind_suggests_the_closest() {
     let output = run(&here(), &["explain", "layer"]);
     assert_eq!(output.code, 2);
-    assert!(output.stderr.contains("unknown rule kind `layer`"), "{}", output.stderr);
-    assert!(output.stderr.contains("did you mean `layers`?"), "{}", output.stderr);
+    assert!(
+        output.stderr.contains("unknown rule kind `layer`"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("did you mean `layers`?"),
+        "{}",
+        output.stderr
+    );
 }
 
 #[test]

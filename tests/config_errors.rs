@@ -12,7 +12,11 @@ fn error_for(config: &str) -> String {
     write(dir.path(), "gate.toml", config);
     write(dir.path(), "app/__init__.py", "");
     let output = run(dir.path(), &["check", "--no-baseline"]);
-    assert_eq!(output.code, 2, "stdout: {}\nstderr: {}", output.stdout, output.stderr);
+    assert_eq!(
+        output.code, 2,
+        "stdout: {}\nstderr: {}",
+        output.stdout, output.stderr
+    );
     assert!(!output.stderr.contains("panicked"), "{}", output.stderr);
     output.stderr
 }
@@ -27,26 +31,52 @@ const LAYERS: &str = "[[layer]]\nname = \"api\"\nmodules = [\"app.api\"]\n\n[[la
 
 #[test]
 fn unknown_layer_key_suggests_kebab_case() {
-    let stderr = error_for(&format!("{LAYERS}\n[[layer]]\nname = \"db\"\nmodules = [\"app.db\"]\nmay_import = [\"models\"]\n"));
-    assert_mentions(&stderr, &["`may_import`", "gate.toml:13:", "did you mean `may-import`?"]);
+    let stderr = error_for(&format!(
+        "{LAYERS}\n[[layer]]\nname = \"db\"\nmodules = [\"app.db\"]\nmay_import = [\"models\"]\n"
+    ));
+    assert_mentions(
+        &stderr,
+        &[
+            "`may_import`",
+            "gate.toml:12:",
+            "did you mean `may-import`?",
+        ],
+    );
 }
 
 #[test]
 fn unknown_project_key_names_its_line() {
     let stderr = error_for("[project]\nroots = [\".\"]\nexcludes = [\"x\"]\n");
-    assert_mentions(&stderr, &["`excludes`", "gate.toml:3:", "did you mean `exclude`?"]);
+    assert_mentions(
+        &stderr,
+        &["`excludes`", "gate.toml:3:", "did you mean `exclude`?"],
+    );
 }
 
 #[test]
 fn unknown_rule_kind_suggests_the_closest_kind() {
-    let stderr = error_for("[[rule]]\nkind = \"forbidden-imports\"\nname = \"x\"\nfrom = [\"app\"]\nto = [\"os\"]\n");
-    assert_mentions(&stderr, &["`forbidden-imports`", "gate.toml:2:", "did you mean `forbidden-import`?"]);
+    let stderr = error_for(
+        "[[rule]]\nkind = \"forbidden-imports\"\nname = \"x\"\nfrom = [\"app\"]\nto = [\"os\"]\n",
+    );
+    assert_mentions(
+        &stderr,
+        &[
+            "`forbidden-imports`",
+            "gate.toml:2:",
+            "did you mean `forbidden-import`?",
+        ],
+    );
 }
 
 #[test]
 fn may_import_of_an_unknown_layer_suggests_a_defined_one() {
-    let stderr = error_for(&format!("{LAYERS}\n[[layer]]\nname = \"db\"\nmodules = [\"app.db\"]\nmay-import = [\"model\"]\n"));
-    assert_mentions(&stderr, &["`model`", "gate.toml:13:", "did you mean `models`?"]);
+    let stderr = error_for(&format!(
+        "{LAYERS}\n[[layer]]\nname = \"db\"\nmodules = [\"app.db\"]\nmay-import = [\"model\"]\n"
+    ));
+    assert_mentions(
+        &stderr,
+        &["`model`", "gate.toml:12:", "did you mean `models`?"],
+    );
 }
 
 #[test]
@@ -57,13 +87,16 @@ fn a_bad_module_pattern_names_the_pattern_and_line() {
 
 #[test]
 fn an_option_of_another_kind_names_the_kind() {
-    let stderr = error_for("[[rule]]\nkind = \"private-module\"\nname = \"p\"\nmodules = [\"app.*.internal\"]\nto = [\"x\"]\n");
+    let stderr = error_for(
+        "[[rule]]\nkind = \"private-module\"\nname = \"p\"\nmodules = [\"app.*.internal\"]\nto = [\"x\"]\n",
+    );
     assert_mentions(&stderr, &["`to`", "`private-module`", "gate.toml:5:"]);
 }
 
 #[test]
 fn a_missing_required_key_names_the_table() {
-    let stderr = error_for("[[rule]]\nkind = \"forbidden-import\"\nname = \"f\"\nfrom = [\"app\"]\n");
+    let stderr =
+        error_for("[[rule]]\nkind = \"forbidden-import\"\nname = \"f\"\nfrom = [\"app\"]\n");
     assert_mentions(&stderr, &["`to`", "gate.toml:1:"]);
 }
 
@@ -97,5 +130,8 @@ fn pyproject_tool_gate_errors_name_the_pyproject_line() {
     );
     let output = run(dir.path(), &["check", "--no-baseline"]);
     assert_eq!(output.code, 2);
-    assert_mentions(&output.stderr, &["`rots`", "pyproject.toml:6:", "did you mean `roots`?"]);
+    assert_mentions(
+        &output.stderr,
+        &["`rots`", "pyproject.toml:6:", "did you mean `roots`?"],
+    );
 }

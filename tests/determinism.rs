@@ -12,11 +12,28 @@ fn one_and_two_threads_give_identical_text_json_and_baseline() {
     let mut outputs = Vec::new();
     for threads in ["1", "2"] {
         let text = run(root, &["check", "--no-baseline", "--threads", threads]);
-        let json = run(root, &["check", "--no-baseline", "--format", "json", "--threads", threads]);
+        let json = run(
+            root,
+            &[
+                "check",
+                "--no-baseline",
+                "--format",
+                "json",
+                "--threads",
+                threads,
+            ],
+        );
         let baseline_file = out.path().join(format!("baseline-{threads}.json"));
         let init = run(
             root,
-            &["baseline", "init", "--baseline", baseline_file.to_str().unwrap(), "--threads", threads],
+            &[
+                "baseline",
+                "init",
+                "--baseline",
+                baseline_file.to_str().unwrap(),
+                "--threads",
+                threads,
+            ],
         );
         assert_eq!(init.code, 0, "{}", init.stderr);
         let baseline = std::fs::read(&baseline_file).unwrap();

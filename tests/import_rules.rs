@@ -13,7 +13,12 @@ fn layers_reports_upward_and_unlisted_imports_only() {
             ("app/api/deps.py", 2, "unused-ignore", "layers"),
             ("app/api/routes.py", 5, "layers", "app.models.user"),
             ("app/api/routes.py", 16, "layers", "app.models.user"),
-            ("app/models/drivers/pg.py", 1, "layers", "app.services.billing"),
+            (
+                "app/models/drivers/pg.py",
+                1,
+                "layers",
+                "app.services.billing"
+            ),
             ("app/models/drivers/pg.py", 2, "layers", "app.models.user"),
             ("app/services/billing.py", 1, "layers", "app.api.routes"),
             ("app/services/billing.py", 2, "layers", "app.api.deps"),
@@ -41,14 +46,22 @@ fn forbidden_import_matches_internal_and_external_targets() {
             ("app/domain/model.py", 3, "domain-no-web", "fastapi"),
             ("app/domain/model.py", 4, "domain-no-web", "sqlalchemy.orm"),
             ("app/domain/model.py", 5, "domain-no-web", "sqlalchemy.orm"),
-            ("app/services/orders.py", 2, "no-legacy", "app.legacy.pricing"),
+            (
+                "app/services/orders.py",
+                2,
+                "no-legacy",
+                "app.legacy.pricing"
+            ),
         ])
     );
 }
 
 #[test]
 fn the_users_message_follows_gates_own() {
-    let output = common::run(&fixture("rules/forbidden_import"), &["check", "--no-baseline"]);
+    let output = common::run(
+        &fixture("rules/forbidden_import"),
+        &["check", "--no-baseline"],
+    );
     assert!(output.stdout.contains(
         "app/services/orders.py:2:32: no-legacy (forbidden-import) `app.services.orders` imports `app.legacy.pricing`, forbidden by `app.legacy`; go through an anti-corruption adapter [new]"
     ), "{}", output.stdout);
@@ -59,8 +72,18 @@ fn private_modules_are_private_to_their_parent_package() {
     assert_eq!(
         violations(&fixture("rules/private_module")),
         owned(&[
-            ("acme/billing/invoices.py", 1, "internals-stay-private", "acme.crm.internal.repo"),
-            ("acme/billing/invoices.py", 3, "internals-stay-private", "acme.crm.internal"),
+            (
+                "acme/billing/invoices.py",
+                1,
+                "internals-stay-private",
+                "acme.crm.internal.repo"
+            ),
+            (
+                "acme/billing/invoices.py",
+                3,
+                "internals-stay-private",
+                "acme.crm.internal"
+            ),
         ])
     );
 }

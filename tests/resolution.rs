@@ -10,7 +10,10 @@ use serde_json::Value;
 type Edge = (String, u64, String, String);
 
 fn edges(tree: &str) -> Vec<Edge> {
-    let output = common::run(&common::fixture(&format!("resolution/{tree}")), &["graph", "--format", "json"]);
+    let output = common::run(
+        &common::fixture(&format!("resolution/{tree}")),
+        &["graph", "--format", "json"],
+    );
     assert_eq!(output.code, 0, "stderr: {}", output.stderr);
     let report: Value = serde_json::from_str(&output.stdout).expect("valid JSON");
     let mut edges = Vec::new();
@@ -39,7 +42,14 @@ fn edges(tree: &str) -> Vec<Edge> {
 
 fn expect(list: &[(&str, u64, &str, &str)]) -> Vec<Edge> {
     list.iter()
-        .map(|(path, line, target, flags)| (path.to_string(), *line, target.to_string(), flags.to_string()))
+        .map(|(path, line, target, flags)| {
+            (
+                path.to_string(),
+                *line,
+                target.to_string(),
+                flags.to_string(),
+            )
+        })
         .collect()
 }
 
@@ -77,7 +87,10 @@ fn relative_import_beyond_top_level_warns_and_resolves_nothing() {
         "{}",
         output.stderr
     );
-    assert_eq!(edges("relative_beyond_top"), expect(&[("pkg/mod.py", 2, "pkg.sibling", "")]));
+    assert_eq!(
+        edges("relative_beyond_top"),
+        expect(&[("pkg/mod.py", 2, "pkg.sibling", "")])
+    );
 }
 
 #[test]

@@ -21,7 +21,8 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
         Some(baseline::load(&path)?)
     };
     let analysis = commands::analyze(&config, &args.project, &args.paths)?;
-    let baseline = baseline.map(|baseline| restrict_to_checked_files(baseline, &analysis.files, &args.paths));
+    let baseline =
+        baseline.map(|baseline| restrict_to_checked_files(baseline, &analysis.files, &args.paths));
     let files = analysis.files.len();
     let diff = baseline::diff(analysis.violations, baseline.as_ref());
 
@@ -64,6 +65,8 @@ fn restrict_to_checked_files(
         return baseline;
     }
     let checked: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    baseline.entries.retain(|entry| checked.contains(entry.path.as_str()));
+    baseline
+        .entries
+        .retain(|entry| checked.contains(entry.path.as_str()));
     baseline
 }

@@ -86,7 +86,11 @@ fn render_text(report: &GraphReport<'_>) -> String {
             } else {
                 format!("  [{}]", tags.join(", "))
             };
-            let _ = writeln!(out, "  {}:{} -> {}{tags}", import.line, import.column, import.target);
+            let _ = writeln!(
+                out,
+                "  {}:{} -> {}{tags}",
+                import.line, import.column, import.target
+            );
         }
     }
     out

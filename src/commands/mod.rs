@@ -20,16 +20,25 @@ use crate::config::{self, Config};
 pub fn load_config(args: &ProjectArgs) -> Result<Config> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let path = match &args.config {
-        Some(path) => cwd.join(path),
-        None => config::find_config(&cwd).ok_or_else(|| {
-            anyhow!(
-                "no gate.toml (or pyproject.toml with [tool.gate]) in {} or any folder above it\n  \
-                 = help: create a gate.toml at the project root (see the README), or pass --config FILE",
-                cwd.display()
-            )
-        })?,
+        Some(path) => path.clone(),
+        None => {
+            let found = config::find_config(&cwd).ok_or_else(|| {
+                anyhow!(
+                    "no gate.toml (or pyproject.toml with [tool.gate]) in {} or any folder above it\n  \
+                     = help: create a gate.toml at the project root (see the README), or pass --config FILE",
+                    cwd.display()
+                )
+            })?;
+            // Messages name the file as the user would type it.
+            found
+                .strip_prefix(&cwd)
+                .map(Path::to_path_buf)
+                .unwrap_or(found)
+        }
     };
-    Ok(config::load(&path)?)
+    let mut config = config::load(&path)?;
+    config.root = crate::discover::normalize(&cwd.join(&config.root));
+    Ok(config)
 }
 
 /// Runs the analysis on the configured thread count and prints its warnings.

@@ -1,7 +1,12 @@
 //! Stage 1: read and validate `gate.toml` (or `[tool.gate]` in `pyproject.toml`).
 
+mod error;
+mod load;
 pub mod model;
 pub mod pattern;
+mod table;
 
+pub use error::{ConfigError, Diagnostic};
+pub use load::{find_config, load, load_str};
 pub use model::*;
 pub use pattern::ModulePattern;

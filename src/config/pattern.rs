@@ -28,7 +28,11 @@ pub struct PatternError {
 
 impl fmt::Display for PatternError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid module pattern `{}`: {}", self.pattern, self.reason)
+        write!(
+            f,
+            "invalid module pattern `{}`: {}",
+            self.pattern, self.reason
+        )
     }
 }
 
@@ -49,7 +53,11 @@ impl ModulePattern {
         let mut segments = Vec::new();
         for part in text.split('.') {
             let segment = match part {
-                "" => return Err(error("it has an empty segment (two dots in a row, or a leading or trailing dot)")),
+                "" => {
+                    return Err(error(
+                        "it has an empty segment (two dots in a row, or a leading or trailing dot)",
+                    ));
+                }
                 "**" => Segment::AnyDepth,
                 _ if part.contains("**") => {
                     return Err(error("`**` must be a whole segment (`app.**.drivers`)"));
@@ -109,8 +117,9 @@ fn match_prefix(segments: &[Segment], parts: &[&str], consumed: usize) -> Option
         return Some(consumed);
     };
     match first {
-        Segment::AnyDepth => (0..=parts.len())
-            .find_map(|skip| match_prefix(rest, &parts[skip..], consumed + skip)),
+        Segment::AnyDepth => {
+            (0..=parts.len()).find_map(|skip| match_prefix(rest, &parts[skip..], consumed + skip))
+        }
         Segment::Literal(literal) => {
             let (part, remaining) = parts.split_first()?;
             (part == literal)
@@ -187,7 +196,10 @@ mod tests {
     #[test]
     fn bad_patterns_are_refused_with_a_reason() {
         for bad in ["", "app..api", ".app", "app/api", "app.a**", "app.api-v2"] {
-            assert!(ModulePattern::parse(bad).is_err(), "{bad} should be refused");
+            assert!(
+                ModulePattern::parse(bad).is_err(),
+                "{bad} should be refused"
+            );
         }
     }
 }

@@ -1,1 +1,200 @@
-//! TODO
+//! Stage 8: renders a baseline diff and decides the exit code.
+
+mod json;
+mod text;
+
+use serde::Serialize;
+
+use crate::baseline::{Diff, Status};
+use crate::violation::Severity;
+
+pub use json::render_json;
+pub use text::{TextOptions, render_text};
+
+/// The counts every format reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Python files analysed.
+    pub files: usize,
+    /// New findings, warnings included.
+    pub new: usize,
+    /// Findings the baseline allows.
+    pub known: usize,
+    /// Baselined occurrences that no longer occur (the sum of the counts).
+    pub fixed: usize,
+}
+
+impl Summary {
+    /// Counts `diff`, a run over `files` files.
+    pub fn new(diff: &Diff, files: usize) -> Self {
+        let new = diff
+            .findings
+            .iter()
+            .filter(|finding| finding.status == Status::New)
+            .count();
+        Summary {
+            files,
+            new,
+            known: diff.findings.len() - new,
+            fixed: diff.fixed.iter().map(|entry| entry.count as usize).sum(),
+        }
+    }
+}
+
+/// The process's exit code for a check: 1 when a new violation of severity
+/// error exists, or when `fail_on_stale` and the baseline lists fixed
+/// occurrences; else 0. New warnings never fail.
+pub fn exit_code(diff: &Diff, fail_on_stale: bool) -> i32 {
+    let new_error = diff.findings.iter().any(|finding| {
+        finding.status == Status::New && finding.violation.severity == Severity::Error
+    });
+    let stale = fail_on_stale && !diff.fixed.is_empty();
+    i32::from(new_error || stale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::baseline::{BaselineEntry, Finding};
+    use crate::span::{Position, Span};
+    use crate::violation::Violation;
+
+    fn span(line: u32, column: u32) -> Span {
+        Span {
+            start: Position { line, column },
+            end: Position {
+                line,
+                column: column + 13,
+            },
+        }
+    }
+
+    fn new_finding(violation: Violation, note: Option<&str>) -> Finding {
+        Finding {
+            violation,
+            status: Status::New,
+            note: note.map(str::to_owned),
+        }
+    }
+
+    /// A small diff with one of each kind of line: a known violation, a new
+    /// error, a new warning, a group of two that outgrew its allowance of one,
+    /// and two fixed entries.
+    pub(super) fn sample_diff() -> Diff {
+        let add = Violation {
+            rule: "api-no-db-writes".into(),
+            kind: "db-write",
+            path: "backend/app/api/guard.py".into(),
+            span: span(42, 9),
+            scope: "create_incident".into(),
+            subject: "session.add".into(),
+            message: "session.add() in layer `api`: database writes belong to the services layer"
+                .into(),
+            severity: Severity::Error,
+        };
+        let known = Violation {
+            rule: "layers".into(),
+            kind: "layers",
+            span: span(3, 1),
+            scope: "<module>".into(),
+            subject: "app.models.user".into(),
+            message: "import of `app.models.user` (layer `models`) in layer `api`: \
+                      `api` may import only `services`"
+                .into(),
+            ..add.clone()
+        };
+        let warning = Violation {
+            rule: "no-print".into(),
+            kind: "banned-call",
+            span: span(50, 5),
+            subject: "print".into(),
+            message: "print() in layer `api`: use the logger".into(),
+            severity: Severity::Warning,
+            ..add.clone()
+        };
+        let commit = |line| Violation {
+            span: span(line, 9),
+            scope: "close".into(),
+            subject: "session.commit".into(),
+            message:
+                "session.commit() in layer `api`: database writes belong to the services layer"
+                    .into(),
+            ..add.clone()
+        };
+        let grown = Some("baseline allows 1, found 2");
+        let fixed = |path: &str, rule: &str, scope: &str, subject: &str, count| BaselineEntry {
+            rule: rule.into(),
+            path: path.into(),
+            scope: scope.into(),
+            subject: subject.into(),
+            count,
+            message: "not shown".into(),
+        };
+        Diff {
+            findings: vec![
+                Finding {
+                    violation: known,
+                    status: Status::Known,
+                    note: None,
+                },
+                new_finding(add.clone(), None),
+                new_finding(warning, None),
+                new_finding(commit(61), grown),
+                new_finding(commit(64), grown),
+            ],
+            fixed: vec![
+                fixed("backend/app/api/old.py", "layers", "<module>", "app.db", 1),
+                fixed(
+                    "backend/app/services/x.py",
+                    "no-legacy",
+                    "Billing.run",
+                    "app.legacy",
+                    2,
+                ),
+            ],
+        }
+    }
+
+    fn only(diff: &Diff, keep: impl Fn(&Finding) -> bool) -> Diff {
+        Diff {
+            findings: diff.findings.iter().filter(|f| keep(f)).cloned().collect(),
+            fixed: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn summary_counts_findings_and_fixed_occurrences() {
+        let summary = Summary::new(&sample_diff(), 12);
+        assert_eq!(
+            summary,
+            Summary {
+                files: 12,
+                new: 4,
+                known: 1,
+                fixed: 3
+            }
+        );
+    }
+
+    #[test]
+    fn a_new_error_fails() {
+        assert_eq!(exit_code(&sample_diff(), false), 1);
+    }
+
+    #[test]
+    fn known_violations_and_new_warnings_do_not_fail() {
+        let diff = only(&sample_diff(), |f| {
+            f.status == Status::Known || f.violation.severity == Severity::Warning
+        });
+        assert_eq!(diff.findings.len(), 2);
+        assert_eq!(exit_code(&diff, true), 0);
+    }
+
+    #[test]
+    fn fixed_entries_fail_only_under_fail_on_stale() {
+        let mut diff = only(&sample_diff(), |f| f.status == Status::Known);
+        diff.fixed = sample_diff().fixed;
+        assert_eq!(exit_code(&diff, false), 0);
+        assert_eq!(exit_code(&diff, true), 1);
+    }
+}

@@ -56,8 +56,7 @@ pub fn check(context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
         let Some(importer) = context.files[edge.file].module.as_deref() else {
             continue;
         };
-        if !from.iter().any(|p| p.matches(importer)) || except.iter().any(|p| p.matches(importer))
-        {
+        if !from.iter().any(|p| p.matches(importer)) || except.iter().any(|p| p.matches(importer)) {
             continue;
         }
         let forbidden = edge.candidate_targets().find_map(|target| {

@@ -70,7 +70,11 @@ pub fn check(context: &Context<'_>, rule: &Rule, imports: ImportSelection) -> Ve
                 let list = if allowed.is_empty() {
                     "no other layer".to_string()
                 } else {
-                    allowed.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    allowed
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 };
                 format!("`{}` may import only {list}", importer.name)
             }

@@ -49,9 +49,22 @@ impl<'a> Context<'a> {
     }
 
     /// A violation of `rule` at an import statement.
-    pub fn import_violation(&self, rule: &Rule, edge: &ImportEdge, subject: &str, text: String) -> Violation {
+    pub fn import_violation(
+        &self,
+        rule: &Rule,
+        edge: &ImportEdge,
+        subject: &str,
+        text: String,
+    ) -> Violation {
         let import = self.import_of(edge);
-        violation(rule, &self.files[edge.file].path, import.span, &import.scope, subject, text)
+        violation(
+            rule,
+            &self.files[edge.file].path,
+            import.span,
+            &import.scope,
+            subject,
+            text,
+        )
     }
 }
 
@@ -189,7 +202,12 @@ mod tests {
     fn every_kind_documents_the_four_sections() {
         for doc in KINDS {
             let text = doc.documentation();
-            for section in ["## What it does", "## Why is this bad", "## Example", "## Options"] {
+            for section in [
+                "## What it does",
+                "## Why is this bad",
+                "## Example",
+                "## Options",
+            ] {
                 assert!(text.contains(section), "{} lacks {section}", doc.kind);
             }
             assert!(!doc.summary().is_empty(), "{} has no summary", doc.kind);
@@ -205,18 +223,30 @@ mod tests {
         use ImportSelection::*;
         assert!(!import_counts(All, TypeCheckingImports::Ignore, &type_only));
         assert!(import_counts(All, TypeCheckingImports::Check, &type_only));
-        assert!(!import_counts(Runtime, TypeCheckingImports::Check, &type_only));
+        assert!(!import_counts(
+            Runtime,
+            TypeCheckingImports::Check,
+            &type_only
+        ));
         let lazy = ImportContext {
             in_function: true,
             ..Default::default()
         };
         assert!(import_counts(Runtime, TypeCheckingImports::Ignore, &lazy));
-        assert!(!import_counts(ModuleLevel, TypeCheckingImports::Ignore, &lazy));
+        assert!(!import_counts(
+            ModuleLevel,
+            TypeCheckingImports::Ignore,
+            &lazy
+        ));
         let pep_810 = ImportContext {
             lazy: true,
             ..Default::default()
         };
         assert!(import_counts(All, TypeCheckingImports::Ignore, &pep_810));
-        assert!(!import_counts(ModuleLevel, TypeCheckingImports::Ignore, &pep_810));
+        assert!(!import_counts(
+            ModuleLevel,
+            TypeCheckingImports::Ignore,
+            &pep_810
+        ));
     }
 }

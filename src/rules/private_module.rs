@@ -55,13 +55,15 @@ pub fn check(context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
         let owner = parts[..depth.saturating_sub(1)].join(".");
         let inside = owner.is_empty()
             || importer == owner
-            || importer.strip_prefix(owner.as_str()).is_some_and(|rest| rest.starts_with('.'));
+            || importer
+                .strip_prefix(owner.as_str())
+                .is_some_and(|rest| rest.starts_with('.'));
         if inside || allow_from.iter().any(|p| p.matches(importer)) {
             continue;
         }
         let private = parts[..depth].join(".");
         let text = format!(
-            "import of `{}`: `{private}` is private to `{owner}`; use `{owner}`'s public modules",
+            "import of `{}`: `{private}` is private to `{owner}`",
             edge.target
         );
         violations.push(context.import_violation(rule, edge, &edge.target, text));

@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# Benchmarks gate against import-linter (lint-imports) and tach on the same
+# files with the same layers contract. Not run in CI; results go in
+# bench/RESULTS.md by hand.
+#
+#   bench/run.sh              everything: build gate, time all three tools
+#   bench/run.sh --no-gate    only the peers (while gate does not build)
+#
+# Environment: RUNS (default 10), WARMUP (default 2), SYNTH_FILES (default
+# 20000). Everything downloaded or generated goes to bench/work/ (gitignored):
+# a venv with the pinned peers, the Django sdist, the synthetic tree, and the
+# raw hyperfine / time outputs.
+#
+# Data sets and what each tool runs on them:
+#   django-pkg    Django 5.2.8's own package (django/, 883 files): gate,
+#                 lint-imports, tach, one layers contract over seven real
+#                 subpackages (below).
+#   django-sdist  the whole unpacked sdist (2,818 files: django/, tests/,
+#                 docs/, scripts/): gate and tach (import-linter needs an
+#                 importable root package, which tests/ is not).
+#   synthetic     bench/gen_synthetic.py's tree of $SYNTH_FILES files, five
+#                 layers: gate, lint-imports, tach.
+#
+# What "the same work" means here, and where the tools differ:
+#   - All three read every Python file of the data set and check that no
+#     module of a layer imports a module of a higher layer. Layers include
+#     their descendants. Imports under `if TYPE_CHECKING:` are skipped by all
+#     three (gate `type-checking-imports = "ignore"`, import-linter
+#     `exclude_type_checking_imports = True`, tach
+#     `ignore_type_checking_imports = true`).
+#   - import-linter also searches indirect chains (A -> x -> B, through
+#     modules outside the layers too) and reports a sample of chains per
+#     pair of layers; gate and tach check direct imports only and report
+#     every offending import. import-linter therefore does more graph work
+#     and its violation count is not comparable.
+#   - tach attributes each imported name (`from django.http import A, B` is
+#     two diagnostics), and ignores imports from or to modules outside the
+#     configured modules (`root_module = "ignore"`); gate also reports per
+#     imported name and checks only modules in a layer.
+#   - gate also reads `importlib.import_module("literal")` and
+#     `__import__("literal")` calls; tach does so only with
+#     `include_string_imports`, import-linter never.
+#   - gate and tach respect .gitignore; each data set is its own git
+#     repository (`git init`) so that this repository's .gitignore, which
+#     lists bench/work, does not apply.
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$BENCH")"
+WORK="$BENCH/work"
+VENV="$WORK/venv"
+OUT="$WORK/results"
+
+IMPORT_LINTER_VERSION=2.16
+GRIMP_VERSION=3.19
+TACH_VERSION=0.35.3
+DJANGO_VERSION=5.2.8
+
+RUNS="${RUNS:-10}"
+WARMUP="${WARMUP:-2}"
+SYNTH_FILES="${SYNTH_FILES:-20000}"
+WITH_GATE=1
+case "${1:-}" in
+  --no-gate) WITH_GATE=0 ;;
+  "") ;;
+  *) echo "usage: $0 [--no-gate]" >&2; exit 2 ;;
+esac
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+mkdir -p "$WORK" "$OUT"
+
+# ---------------------------------------------------------------- tools
+if ! command -v hyperfine >/dev/null; then
+  step "installing hyperfine"
+  as_root apt-get install -y hyperfine
+fi
+if [ ! -x /usr/bin/time ]; then
+  step "installing GNU time"
+  as_root apt-get install -y time
+fi
+
+if [ ! -x "$VENV/bin/tach" ] || [ ! -x "$VENV/bin/lint-imports" ]; then
+  step "venv with import-linter $IMPORT_LINTER_VERSION and tach $TACH_VERSION"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --upgrade pip
+  "$VENV/bin/pip" install --quiet \
+    "import-linter==$IMPORT_LINTER_VERSION" "grimp==$GRIMP_VERSION" "tach==$TACH_VERSION"
+fi
+
+GATE="$ROOT/target/release/gate"
+if [ "$WITH_GATE" = 1 ]; then
+  step "cargo build --release"
+  (cd "$ROOT" && cargo build --release --locked)
+fi
+
+# ---------------------------------------------------------------- Django
+SDIST_TAR="$WORK/dl/django-$DJANGO_VERSION.tar.gz"
+if [ ! -f "$SDIST_TAR" ]; then
+  step "downloading the Django $DJANGO_VERSION sdist"
+  "$VENV/bin/pip" download --quiet --no-deps --no-binary :all: \
+    "django==$DJANGO_VERSION" -d "$WORK/dl"
+fi
+
+PKG="$WORK/django-pkg"       # django/ only
+SDIST="$WORK/django-sdist"   # the whole sdist
+if [ ! -d "$SDIST/django" ]; then
+  step "unpacking"
+  rm -rf "$SDIST" "$PKG" "$WORK/django-$DJANGO_VERSION"
+  tar -xzf "$SDIST_TAR" -C "$WORK"
+  mv "$WORK/django-$DJANGO_VERSION" "$SDIST"
+  mkdir -p "$PKG"
+  cp -r "$SDIST/django" "$PKG/django"
+fi
+
+# The layers contract, top first: seven real Django subpackages. Not every
+# import in Django points down this list (django.db.models imports
+# django.forms, django.utils imports django.http ...), so every tool has a
+# few violations to report.
+DJANGO_LAYERS=(contrib views forms template http db utils)
+
+write_gate_toml() { # $1 = folder, $2 = include
+  {
+    echo '[project]'
+    echo 'roots = ["."]'
+    echo "include = [\"$2\"]"
+    echo 'type-checking-imports = "ignore"'
+    for layer in "${DJANGO_LAYERS[@]}"; do
+      printf '\n[[layer]]\nname = "%s"\nmodules = ["django.%s"]\n' "$layer" "$layer"
+    done
+  } >"$1/gate.toml"
+}
+
+write_tach_toml() { # $1 = folder
+  {
+    echo 'source_roots = ["."]'
+    echo 'exclude = []                     # the default skips tests/ and docs/'
+    printf 'layers = [%s]\n' "$(printf '"%s", ' "${DJANGO_LAYERS[@]}" | sed 's/, $//')"
+    echo 'ignore_type_checking_imports = true'
+    echo 'root_module = "ignore"'
+    for layer in "${DJANGO_LAYERS[@]}"; do
+      printf '\n[[modules]]\npath = "django.%s"\nlayer = "%s"\n' "$layer" "$layer"
+    done
+  } >"$1/tach.toml"
+}
+
+write_importlinter() { # $1 = folder
+  {
+    echo '[importlinter]'
+    echo 'root_package = django'
+    echo 'exclude_type_checking_imports = True'
+    echo
+    echo '[importlinter:contract:django-layers]'
+    echo 'name = Django layers'
+    echo 'type = layers'
+    echo 'layers ='
+    for layer in "${DJANGO_LAYERS[@]}"; do echo "    django.$layer"; done
+  } >"$1/.importlinter"
+}
+
+write_gate_toml "$PKG" django
+write_tach_toml "$PKG"
+write_importlinter "$PKG"
+write_gate_toml "$SDIST" .
+write_tach_toml "$SDIST"
+
+# ---------------------------------------------------------------- synthetic
+SYNTH="$WORK/synthetic-$SYNTH_FILES"
+if [ ! -f "$SYNTH/gate.toml" ]; then
+  step "generating $SYNTH_FILES synthetic files"
+  python3 "$BENCH/gen_synthetic.py" "$SYNTH" --files "$SYNTH_FILES"
+fi
+
+for dir in "$PKG" "$SDIST" "$SYNTH"; do
+  [ -d "$dir/.git" ] || git -C "$dir" init --quiet
+done
+
+# ---------------------------------------------------------------- measure
+LINT="$VENV/bin/lint-imports --no-cache"
+TACH="$VENV/bin/tach check"
+GATE_CHECK="$GATE check --no-baseline"
+
+# bench NAME DIR TOOL=COMMAND...: hyperfine over all tools, then peak RSS and
+# a violation count from one more run of each.
+bench() {
+  local name="$1" dir="$2"
+  shift 2
+  local args=() tool cmd
+  for spec in "$@"; do
+    tool="${spec%%=*}"
+    cmd="${spec#*=}"
+    args+=(--command-name "$tool" "cd '$dir' && $cmd")
+  done
+  step "$name: hyperfine --warmup $WARMUP --runs $RUNS"
+  hyperfine --warmup "$WARMUP" --runs "$RUNS" --ignore-failure --style basic \
+    --export-json "$OUT/$name.hyperfine.json" "${args[@]}" >&2
+  for spec in "$@"; do
+    tool="${spec%%=*}"
+    cmd="${spec#*=}"
+    (cd "$dir" && /usr/bin/time -v $cmd >"$OUT/$name.$tool.out" 2>"$OUT/$name.$tool.err") || true
+  done
+}
+
+TOOLS_PKG=("lint-imports=$LINT" "tach=$TACH")
+TOOLS_SDIST=("tach=$TACH")
+TOOLS_SYNTH=("lint-imports=$LINT" "tach=$TACH")
+if [ "$WITH_GATE" = 1 ]; then
+  TOOLS_PKG=("gate=$GATE_CHECK" "${TOOLS_PKG[@]}")
+  TOOLS_SDIST=("gate=$GATE_CHECK" "${TOOLS_SDIST[@]}")
+  TOOLS_SYNTH=("gate=$GATE_CHECK" "${TOOLS_SYNTH[@]}")
+fi
+
+bench django-pkg "$PKG" "${TOOLS_PKG[@]}"
+bench django-sdist "$SDIST" "${TOOLS_SDIST[@]}"
+bench "synthetic-$SYNTH_FILES" "$SYNTH" "${TOOLS_SYNTH[@]}"
+
+# ---------------------------------------------------------------- report
+step "results (raw files in $OUT)"
+{
+  echo "Machine: $(nproc) cores, $(free -h | awk '/^Mem:/ {print $2}') RAM, $(uname -sr)"
+  echo "Tools: $("$VENV/bin/pip" freeze | grep -Ei '^(import-linter|grimp|tach)==' | tr '\n' ' ')"
+  if [ "$WITH_GATE" = 1 ]; then echo "gate: $("$GATE" --version 2>/dev/null || echo unknown) ($(git -C "$ROOT" rev-parse --short HEAD))"; fi
+  echo "hyperfine --warmup $WARMUP --runs $RUNS --ignore-failure; peak RSS from /usr/bin/time -v"
+  echo
+  python3 - "$OUT" "$PKG" "$SDIST" "$SYNTH" <<'EOF'
+import json, re, sys
+from pathlib import Path
+
+out = Path(sys.argv[1])
+trees = {"django-pkg": Path(sys.argv[2]), "django-sdist": Path(sys.argv[3])}
+synth = Path(sys.argv[4])
+trees[synth.name] = synth
+
+def py_files(tree, sub):
+    return sum(1 for _ in (tree / sub).rglob("*.py")) if (tree / sub).exists() else 0
+
+def violations(tool, text):
+    if tool == "gate":
+        m = re.search(r"(\d+) new", text)
+        return m.group(1) if m else "?"
+    if tool == "tach":
+        return str(text.count("[FAIL]"))
+    if tool == "lint-imports":
+        broken = len(re.findall(r"^- ", text, re.M))
+        return f"{broken} chains"
+    return "?"
+
+print("| data set | files | tool | wall mean ± σ | user | sys | peak RSS | reported |")
+print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+for name, tree in trees.items():
+    data = out / f"{name}.hyperfine.json"
+    if not data.exists():
+        continue
+    files = py_files(tree, "django" if name == "django-pkg" else ("." if name == "django-sdist" else "synth"))
+    for result in json.loads(data.read_text())["results"]:
+        tool = result["command"]
+        err = (out / f"{name}.{tool}.err").read_text(errors="replace")
+        std = (out / f"{name}.{tool}.out").read_text(errors="replace")
+        rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
+        rss = f"{int(rss.group(1)) / 1024:.0f} MiB" if rss else "?"
+        print(
+            f"| {name} | {files:,} | {tool} | {result['mean']:.3f} ± {result['stddev']:.3f} s "
+            f"| {result['user']:.2f} s | {result['system']:.2f} s | {rss} | {violations(tool, std + err)} |"
+        )
+EOF
+} | tee "$OUT/summary.md"

@@ -1,0 +1,574 @@
+//! One source-order walk over the syntax tree that fills imports, calls,
+//! module statements and classes.
+
+use ruff_python_ast::visitor::source_order::{SourceOrderVisitor, walk_expr, walk_stmt};
+use ruff_python_ast::{
+    Alias, CmpOp, Expr, ExprCall, Stmt, StmtClassDef, StmtFunctionDef, StmtIf, UnaryOp,
+};
+use ruff_text_size::Ranged;
+
+use super::locate::Locator;
+use crate::facts::{
+    Argument, Call, ClassDef, FileFacts, Import, ImportContext, ImportStatement, MODULE_SCOPE,
+    ModuleStatement, StatementKind,
+};
+
+/// Longest string literal kept in an [`Argument::Str`], in characters.
+const MAX_STR_ARGUMENT: usize = 64;
+
+/// Fills the tree-derived fields of `facts` from the module body `suite`.
+pub fn extract(suite: &[Stmt], text: &str, locator: &Locator, facts: &mut FileFacts) {
+    let mut extractor = Extractor {
+        text,
+        locator,
+        facts,
+        scope: String::new(),
+        context: Context {
+            module_level: true,
+            ..Context::default()
+        },
+        bindings: Bindings::default(),
+    };
+    extractor.visit_body(suite);
+}
+
+/// Where the walk is; saved before entering a block and restored after it.
+#[derive(Clone, Copy, Default)]
+struct Context {
+    in_function: bool,
+    type_checking: bool,
+    in_try: bool,
+    conditional: bool,
+    main_guard: bool,
+    /// Outside every `def` and `class`: statements here run at import time.
+    module_level: bool,
+}
+
+/// Local names bound to the modules and functions whose use the walk must
+/// recognise. Tracked for the whole file, not per scope: a shadowing local
+/// of the same name is too rare to be worth a symbol table.
+#[derive(Default)]
+struct Bindings {
+    /// Aliases of `typing` / `typing_extensions` (`import typing as t`).
+    typing: Vec<String>,
+    /// Names bound to `TYPE_CHECKING` by `from typing import TYPE_CHECKING as TC`.
+    type_checking: Vec<String>,
+    /// Aliases of `importlib` (`import importlib as il`).
+    importlib: Vec<String>,
+    /// Names bound to `importlib.import_module`.
+    import_module: Vec<String>,
+}
+
+/// What the test of an `if` clause means to the walk.
+enum Test {
+    TypeChecking,
+    NotTypeChecking,
+    MainGuard,
+    Other,
+}
+
+struct Extractor<'a, 'src> {
+    text: &'src str,
+    locator: &'a Locator<'src>,
+    facts: &'a mut FileFacts,
+    /// Dotted names of the enclosing definitions; empty at module level.
+    scope: String,
+    context: Context,
+    bindings: Bindings,
+}
+
+impl<'ast> SourceOrderVisitor<'ast> for Extractor<'_, '_> {
+    fn visit_stmt(&mut self, stmt: &'ast Stmt) {
+        if self.context.module_level {
+            self.record_module_statement(stmt);
+        }
+        match stmt {
+            Stmt::FunctionDef(def) => self.visit_function(def),
+            Stmt::ClassDef(class) => self.visit_class(class),
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    self.record_import(ImportStatement::Import, "", 0, alias, import.is_lazy);
+                }
+            }
+            Stmt::ImportFrom(import) => {
+                let module = import.module.as_ref().map_or("", |m| m.as_str());
+                for alias in &import.names {
+                    self.record_import(
+                        ImportStatement::ImportFrom,
+                        module,
+                        import.level,
+                        alias,
+                        import.is_lazy,
+                    );
+                }
+            }
+            Stmt::If(stmt_if) => self.visit_if(stmt_if),
+            Stmt::Try(_) => {
+                let saved = self.context;
+                self.context.in_try = true;
+                walk_stmt(self, stmt);
+                self.context = saved;
+            }
+            Stmt::With(with) => {
+                for item in &with.items {
+                    self.visit_with_item(item);
+                }
+                self.visit_conditional_body(&with.body);
+            }
+            Stmt::For(stmt_for) => {
+                self.visit_expr(&stmt_for.target);
+                self.visit_expr(&stmt_for.iter);
+                self.visit_conditional_body(&stmt_for.body);
+                self.visit_conditional_body(&stmt_for.orelse);
+            }
+            Stmt::While(stmt_while) => {
+                self.visit_expr(&stmt_while.test);
+                self.visit_conditional_body(&stmt_while.body);
+                self.visit_conditional_body(&stmt_while.orelse);
+            }
+            Stmt::Match(stmt_match) => {
+                self.visit_expr(&stmt_match.subject);
+                let saved = self.context;
+                self.context.conditional = true;
+                for case in &stmt_match.cases {
+                    self.visit_match_case(case);
+                }
+                self.context = saved;
+            }
+            _ => walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        match expr {
+            Expr::Call(call) => self.visit_call(call, false),
+            Expr::Await(await_expr) => match &*await_expr.value {
+                Expr::Call(call) => self.visit_call(call, true),
+                _ => walk_expr(self, expr),
+            },
+            Expr::Lambda(lambda) => {
+                // Defaults are evaluated where the lambda is written.
+                if let Some(parameters) = &lambda.parameters {
+                    self.visit_parameters(parameters);
+                }
+                let saved = self.context;
+                self.context.in_function = true;
+                self.visit_expr(&lambda.body);
+                self.context = saved;
+            }
+            _ => walk_expr(self, expr),
+        }
+    }
+}
+
+impl<'ast> Extractor<'_, '_> {
+    fn visit_function(&mut self, def: &'ast StmtFunctionDef) {
+        // Decorators, defaults and annotations run when the `def` executes,
+        // in the enclosing context; only the body is the function.
+        for decorator in &def.decorator_list {
+            self.visit_decorator(decorator);
+        }
+        if let Some(type_params) = &def.type_params {
+            self.visit_type_params(type_params);
+        }
+        self.visit_parameters(&def.parameters);
+        if let Some(returns) = &def.returns {
+            self.visit_annotation(returns);
+        }
+        let saved = self.context;
+        let outer_scope = self.push_scope(&def.name);
+        self.context.in_function = true;
+        self.context.module_level = false;
+        self.visit_body(&def.body);
+        self.scope.truncate(outer_scope);
+        self.context = saved;
+    }
+
+    fn visit_class(&mut self, class: &'ast StmtClassDef) {
+        for decorator in &class.decorator_list {
+            self.visit_decorator(decorator);
+        }
+        if let Some(type_params) = &class.type_params {
+            self.visit_type_params(type_params);
+        }
+        if let Some(arguments) = &class.arguments {
+            self.visit_arguments(arguments);
+        }
+        let bases = class
+            .bases()
+            .iter()
+            .map(|base| dotted(base).unwrap_or_else(|| self.text[base.range()].to_string()))
+            .collect();
+        let saved = self.context;
+        let outer_scope = self.push_scope(&class.name);
+        self.facts.classes.push(ClassDef {
+            name: self.scope.clone(),
+            bases,
+            span: self.locator.span(class.name.range),
+        });
+        // A class body runs when the class statement does: not a function,
+        // but no longer module-level statements either.
+        self.context.module_level = false;
+        self.visit_body(&class.body);
+        self.scope.truncate(outer_scope);
+        self.context = saved;
+    }
+
+    /// The clauses of an `if` chain. `if TYPE_CHECKING:` makes its body
+    /// type-only and leaves the later clauses at run time; `if not
+    /// TYPE_CHECKING:` is the mirror image. Neither makes a block
+    /// `conditional`, since at run time (or for a type checker) the branch
+    /// taken is fixed.
+    fn visit_if(&mut self, stmt_if: &'ast StmtIf) {
+        let outer = self.context;
+        let mut rest_type_only = outer.type_checking;
+        let mut after_real_test = false;
+        let first = std::iter::once((Some(&*stmt_if.test), &stmt_if.body[..]));
+        let rest = stmt_if
+            .elif_else_clauses
+            .iter()
+            .map(|clause| (clause.test.as_ref(), &clause.body[..]));
+        for (test, body) in first.chain(rest) {
+            let clause = Context {
+                type_checking: rest_type_only,
+                conditional: outer.conditional || after_real_test,
+                ..outer
+            };
+            self.context = clause;
+            let mut body_context = clause;
+            if let Some(test) = test {
+                self.visit_expr(test);
+                match self.classify(test) {
+                    Test::TypeChecking => body_context.type_checking = true,
+                    Test::NotTypeChecking => rest_type_only = true,
+                    Test::MainGuard => {
+                        body_context.main_guard = true;
+                        body_context.conditional = true;
+                        after_real_test = true;
+                    }
+                    Test::Other => {
+                        body_context.conditional = true;
+                        after_real_test = true;
+                    }
+                }
+            }
+            self.context = body_context;
+            self.visit_body(body);
+        }
+        self.context = outer;
+    }
+
+    fn visit_conditional_body(&mut self, body: &'ast [Stmt]) {
+        let saved = self.context;
+        self.context.conditional = true;
+        self.visit_body(body);
+        self.context = saved;
+    }
+
+    fn visit_call(&mut self, call: &'ast ExprCall, awaited: bool) {
+        let method = match &*call.func {
+            Expr::Attribute(attribute) => Some(attribute.attr.to_string()),
+            Expr::Name(name) => Some(name.id.to_string()),
+            _ => None,
+        };
+        let first_arg = call.arguments.args.first().map(argument);
+        self.facts.calls.push(Call {
+            callee: dotted(&call.func),
+            method,
+            first_arg,
+            span: self.locator.span(call.range()),
+            scope: self.scope_name(),
+            awaited,
+            in_function: self.context.in_function,
+            type_checking: self.context.type_checking,
+        });
+        if let Some((module, level)) = self.dynamic_import(call) {
+            self.facts.imports.push(Import {
+                statement: ImportStatement::Dynamic,
+                module,
+                level,
+                name: None,
+                alias: None,
+                span: self.locator.span(call.range()),
+                scope: self.scope_name(),
+                context: self.import_context(false),
+            });
+        }
+        self.visit_expr(&call.func);
+        self.visit_arguments(&call.arguments);
+    }
+
+    /// `(module, level)` of `importlib.import_module("a.b")`,
+    /// `import_module(".x", package=__package__)` or `__import__("a.b")`.
+    fn dynamic_import(&self, call: &ExprCall) -> Option<(String, u32)> {
+        // Only `import_module` takes a `package` to anchor a relative name.
+        let takes_package = match &*call.func {
+            Expr::Attribute(attribute)
+                if attribute.attr.as_str() == "import_module"
+                    && matches!(&*attribute.value, Expr::Name(name)
+                        if name.id.as_str() == "importlib"
+                            || contains(&self.bindings.importlib, &name.id)) =>
+            {
+                true
+            }
+            Expr::Name(name) if name.id.as_str() == "__import__" => false,
+            Expr::Name(name) if contains(&self.bindings.import_module, &name.id) => true,
+            _ => return None,
+        };
+        let Expr::StringLiteral(literal) = call.arguments.find_argument_value("name", 0)? else {
+            return None;
+        };
+        let written = literal.value.to_str();
+        let module = written.trim_start_matches('.');
+        let level = (written.len() - module.len()) as u32;
+        if !module.is_empty() && module.split('.').any(str::is_empty) {
+            return None;
+        }
+        if level == 0 {
+            return (!module.is_empty()).then(|| (module.to_string(), 0));
+        }
+        // A relative name needs an anchor. `__name__` equals `__package__`
+        // in an `__init__.py`, the only place where that form imports at all,
+        // so both mean the importer's package, as the dots of `from .x` do.
+        if !takes_package {
+            return None;
+        }
+        let package = call.arguments.find_argument_value("package", 1)?;
+        matches!(package, Expr::Name(name)
+            if matches!(name.id.as_str(), "__package__" | "__name__"))
+        .then(|| (module.to_string(), level))
+    }
+
+    fn record_import(
+        &mut self,
+        statement: ImportStatement,
+        from_module: &str,
+        level: u32,
+        alias: &Alias,
+        lazy: bool,
+    ) {
+        let name = alias.name.as_str();
+        // The parser recovers `import` or `from x import` with empty names.
+        if name.is_empty()
+            || (statement == ImportStatement::ImportFrom && from_module.is_empty() && level == 0)
+        {
+            return;
+        }
+        let asname = alias.asname.as_ref().map(|a| a.as_str());
+        self.bind(statement, from_module, level, name, asname);
+        let (module, name) = match statement {
+            ImportStatement::ImportFrom => (from_module, Some(name.to_string())),
+            _ => (name, None),
+        };
+        self.facts.imports.push(Import {
+            statement,
+            module: module.to_string(),
+            level,
+            name,
+            alias: asname.map(str::to_string),
+            span: self.locator.span(alias.range),
+            scope: self.scope_name(),
+            context: self.import_context(lazy),
+        });
+    }
+
+    /// Remembers the local names that later `TYPE_CHECKING` tests and dynamic
+    /// imports are recognised by.
+    fn bind(
+        &mut self,
+        statement: ImportStatement,
+        from_module: &str,
+        level: u32,
+        name: &str,
+        asname: Option<&str>,
+    ) {
+        let local = asname.unwrap_or(name);
+        let list = match (statement, from_module, name) {
+            (ImportStatement::Import, _, "typing" | "typing_extensions") => {
+                &mut self.bindings.typing
+            }
+            (ImportStatement::Import, _, "importlib") => &mut self.bindings.importlib,
+            (ImportStatement::ImportFrom, "typing" | "typing_extensions", "TYPE_CHECKING")
+                if level == 0 =>
+            {
+                &mut self.bindings.type_checking
+            }
+            (ImportStatement::ImportFrom, "importlib", "import_module") if level == 0 => {
+                &mut self.bindings.import_module
+            }
+            _ => return,
+        };
+        if !list.iter().any(|known| known == local) {
+            list.push(local.to_string());
+        }
+    }
+
+    fn classify(&self, test: &Expr) -> Test {
+        match test {
+            Expr::UnaryOp(unary)
+                if unary.op == UnaryOp::Not && self.is_type_checking(&unary.operand) =>
+            {
+                Test::NotTypeChecking
+            }
+            Expr::Compare(compare)
+                if compare.ops.len() == 1
+                    && compare.ops[0] == CmpOp::Eq
+                    && is_main_guard(&compare.left, &compare.comparators[0]) =>
+            {
+                Test::MainGuard
+            }
+            _ if self.is_type_checking(test) => Test::TypeChecking,
+            _ => Test::Other,
+        }
+    }
+
+    /// `TYPE_CHECKING` (imported or not: the mypy convention), an alias of
+    /// it, or `<typing alias>.TYPE_CHECKING`.
+    fn is_type_checking(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Name(name) => {
+                name.id.as_str() == "TYPE_CHECKING"
+                    || contains(&self.bindings.type_checking, &name.id)
+            }
+            Expr::Attribute(attribute) => {
+                attribute.attr.as_str() == "TYPE_CHECKING"
+                    && matches!(&*attribute.value, Expr::Name(name)
+                        if matches!(name.id.as_str(), "typing" | "typing_extensions")
+                            || contains(&self.bindings.typing, &name.id))
+            }
+            _ => false,
+        }
+    }
+
+    fn record_module_statement(&mut self, stmt: &Stmt) {
+        let assignment = |value: Option<&Expr>| match value.and_then(call_of) {
+            Some(call) => (StatementKind::AssignCall, dotted(&call.func)),
+            None => (StatementKind::Assign, None),
+        };
+        let (kind, callee) = match stmt {
+            Stmt::Expr(expr) => match call_of(&expr.value) {
+                Some(call) => (StatementKind::Call, dotted(&call.func)),
+                None => (StatementKind::Other, None),
+            },
+            Stmt::Assign(assign) => assignment(Some(&assign.value)),
+            Stmt::AugAssign(assign) => assignment(Some(&assign.value)),
+            Stmt::AnnAssign(assign) => assignment(assign.value.as_deref()),
+            Stmt::TypeAlias(_) => (StatementKind::Assign, None),
+            Stmt::FunctionDef(_) => (StatementKind::Def, None),
+            Stmt::ClassDef(_) => (StatementKind::Class, None),
+            Stmt::Import(_) | Stmt::ImportFrom(_) => (StatementKind::Import, None),
+            _ => (StatementKind::Other, None),
+        };
+        self.facts.module_statements.push(ModuleStatement {
+            kind,
+            callee,
+            span: self.locator.span(stmt.range()),
+            main_guard: self.context.main_guard,
+            type_checking: self.context.type_checking,
+        });
+    }
+
+    fn import_context(&self, lazy: bool) -> ImportContext {
+        ImportContext {
+            in_function: self.context.in_function,
+            type_checking: self.context.type_checking,
+            in_try: self.context.in_try,
+            conditional: self.context.conditional,
+            lazy,
+        }
+    }
+
+    /// Enters a definition; returns the length to truncate back to.
+    fn push_scope(&mut self, name: &str) -> usize {
+        let outer = self.scope.len();
+        if !self.scope.is_empty() {
+            self.scope.push('.');
+        }
+        self.scope.push_str(name);
+        outer
+    }
+
+    fn scope_name(&self) -> String {
+        if self.scope.is_empty() {
+            MODULE_SCOPE.to_string()
+        } else {
+            self.scope.clone()
+        }
+    }
+}
+
+fn contains(names: &[String], name: &str) -> bool {
+    names.iter().any(|known| known == name)
+}
+
+/// `__name__ == "__main__"`, either way round.
+fn is_main_guard(left: &Expr, right: &Expr) -> bool {
+    let is_name = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == "__name__");
+    let is_main = |e: &Expr| matches!(e, Expr::StringLiteral(s) if s.value.to_str() == "__main__");
+    (is_name(left) && is_main(right)) || (is_main(left) && is_name(right))
+}
+
+/// The call of `f()` or `await f()`.
+fn call_of(expr: &Expr) -> Option<&ExprCall> {
+    match expr {
+        Expr::Call(call) => Some(call),
+        Expr::Await(await_expr) => match &*await_expr.value {
+            Expr::Call(call) => Some(call),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `a.b.c` for a chain of attributes on a name.
+fn dotted(expr: &Expr) -> Option<String> {
+    fn push(expr: &Expr, out: &mut String) -> bool {
+        match expr {
+            Expr::Name(name) => {
+                out.push_str(&name.id);
+                true
+            }
+            Expr::Attribute(attribute) => {
+                if !push(&attribute.value, out) {
+                    return false;
+                }
+                out.push('.');
+                out.push_str(&attribute.attr);
+                true
+            }
+            _ => false,
+        }
+    }
+    let mut out = String::new();
+    push(expr, &mut out).then_some(out)
+}
+
+fn argument(expr: &Expr) -> Argument {
+    match expr {
+        Expr::StringLiteral(literal) => {
+            Argument::Str(literal.value.chars().take(MAX_STR_ARGUMENT).collect())
+        }
+        Expr::Name(_) | Expr::Attribute(_) => dotted(expr).map_or(Argument::Other, Argument::Name),
+        Expr::Call(call) => root_callee(call).map_or(Argument::Other, Argument::Call),
+        _ => Argument::Other,
+    }
+}
+
+/// The dotted callee of a call, or for a method chain on a call
+/// (`insert(T).values(...)`) the callee of the call the chain starts from.
+fn root_callee(call: &ExprCall) -> Option<String> {
+    let mut call = call;
+    loop {
+        if let Some(callee) = dotted(&call.func) {
+            return Some(callee);
+        }
+        let mut receiver = &*call.func;
+        while let Expr::Attribute(attribute) = receiver {
+            receiver = &attribute.value;
+        }
+        match receiver {
+            Expr::Call(inner) => call = inner,
+            _ => return None,
+        }
+    }
+}

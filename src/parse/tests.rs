@@ -1,0 +1,909 @@
+use super::parse_file;
+use crate::facts::{
+    Argument, Call, FileFacts, Import, ImportContext, ImportStatement, ModuleStatement,
+    StatementKind,
+};
+use crate::span::{Position, Span};
+
+fn facts(source: &str) -> FileFacts {
+    parse_file(source.as_bytes())
+}
+
+fn imports(source: &str) -> Vec<Import> {
+    let facts = facts(source);
+    assert!(facts.syntax_errors.is_empty(), "{:?}", facts.syntax_errors);
+    facts.imports
+}
+
+fn only_import(source: &str) -> Import {
+    let mut imports = imports(source);
+    assert_eq!(imports.len(), 1, "{imports:?}");
+    imports.remove(0)
+}
+
+/// `(module, level, name, alias)` of each import.
+fn shapes(source: &str) -> Vec<(String, u32, Option<String>, Option<String>)> {
+    imports(source)
+        .into_iter()
+        .map(|i| (i.module, i.level, i.name, i.alias))
+        .collect()
+}
+
+fn shape(
+    module: &str,
+    level: u32,
+    name: Option<&str>,
+    alias: Option<&str>,
+) -> (String, u32, Option<String>, Option<String>) {
+    (
+        module.to_string(),
+        level,
+        name.map(str::to_string),
+        alias.map(str::to_string),
+    )
+}
+
+/// The context of the import of `module`.
+fn context_of(source: &str, module: &str) -> ImportContext {
+    let found: Vec<_> = imports(source)
+        .into_iter()
+        .filter(|i| i.module == module)
+        .collect();
+    assert_eq!(found.len(), 1, "import of {module}: {found:?}");
+    found[0].context
+}
+
+fn type_checking(source: &str, module: &str) -> bool {
+    context_of(source, module).type_checking
+}
+
+fn calls(source: &str) -> Vec<Call> {
+    let facts = facts(source);
+    assert!(facts.syntax_errors.is_empty(), "{:?}", facts.syntax_errors);
+    facts.calls
+}
+
+fn call(source: &str, callee: &str) -> Call {
+    let found: Vec<_> = calls(source)
+        .into_iter()
+        .filter(|c| c.callee.as_deref() == Some(callee))
+        .collect();
+    assert_eq!(found.len(), 1, "call of {callee}: {found:?}");
+    found.into_iter().next().unwrap()
+}
+
+fn statements(source: &str) -> Vec<ModuleStatement> {
+    facts(source).module_statements
+}
+
+fn span(line: u32, column: u32, end_line: u32, end_column: u32) -> Span {
+    Span {
+        start: Position { line, column },
+        end: Position {
+            line: end_line,
+            column: end_column,
+        },
+    }
+}
+
+// Imports
+
+#[test]
+fn import_gives_one_fact_per_alias_with_dotted_module_and_alias() {
+    assert_eq!(
+        shapes("import a.b.c as x, d\n"),
+        vec![
+            shape("a.b.c", 0, None, Some("x")),
+            shape("d", 0, None, None)
+        ]
+    );
+    assert!(
+        imports("import a\n")
+            .iter()
+            .all(|i| i.statement == ImportStatement::Import)
+    );
+}
+
+#[test]
+fn from_import_keeps_module_without_dots_level_name_and_alias() {
+    let import = only_import("from ..x.y import z as w\n");
+    assert_eq!(import.statement, ImportStatement::ImportFrom);
+    assert_eq!(
+        (import.module, import.level, import.name, import.alias),
+        shape("x.y", 2, Some("z"), Some("w"))
+    );
+    assert_eq!(
+        shapes("from a import (b, c)\n"),
+        vec![
+            shape("a", 0, Some("b"), None),
+            shape("a", 0, Some("c"), None)
+        ]
+    );
+}
+
+#[test]
+fn from_dot_import_has_an_empty_module_and_level_one() {
+    assert_eq!(
+        shapes("from . import a\nfrom ... import b\n"),
+        vec![shape("", 1, Some("a"), None), shape("", 3, Some("b"), None)]
+    );
+}
+
+#[test]
+fn star_import_names_star() {
+    assert_eq!(
+        shapes("from a.b import *\n"),
+        vec![shape("a.b", 0, Some("*"), None)]
+    );
+}
+
+#[test]
+fn import_span_is_the_alias_and_scope_is_module_at_top_level() {
+    let import = only_import("from a import (\n    bb as c,\n)\n");
+    assert_eq!(import.span, span(2, 5, 2, 12));
+    assert_eq!(import.scope, "<module>");
+}
+
+#[test]
+fn lazy_import_statements_set_lazy() {
+    let imported = imports("lazy import a\nlazy from b import c\nimport d\n");
+    let lazy: Vec<_> = imported
+        .iter()
+        .map(|i| (i.module.as_str(), i.context.lazy))
+        .collect();
+    assert_eq!(lazy, vec![("a", true), ("b", true), ("d", false)]);
+}
+
+#[test]
+fn import_scope_is_the_dotted_enclosing_definitions() {
+    let source = "\
+class Router:
+    import a
+    def create(self):
+        import b
+        def inner():
+            import c
+        class Local:
+            import d
+async def outer():
+    import e
+";
+    let scopes: Vec<_> = imports(source)
+        .into_iter()
+        .map(|i| (i.module, i.scope))
+        .collect();
+    let expected = [
+        ("a", "Router"),
+        ("b", "Router.create"),
+        ("c", "Router.create.inner"),
+        ("d", "Router.create.Local"),
+        ("e", "outer"),
+    ];
+    assert_eq!(
+        scopes,
+        expected.map(|(m, s)| (m.to_string(), s.to_string()))
+    );
+}
+
+// Dynamic imports
+
+#[test]
+fn importlib_import_module_with_a_literal_is_a_dynamic_import_spanning_the_call() {
+    let import = only_import("m = importlib.import_module('a.b')\n");
+    assert_eq!(import.statement, ImportStatement::Dynamic);
+    assert_eq!(
+        (
+            import.module.as_str(),
+            import.level,
+            import.name,
+            import.alias
+        ),
+        ("a.b", 0, None, None)
+    );
+    assert_eq!(import.span, span(1, 5, 1, 35));
+}
+
+#[test]
+fn importlib_counts_even_when_its_import_is_not_seen() {
+    assert_eq!(
+        shapes("importlib.import_module('x')\n"),
+        vec![shape("x", 0, None, None)]
+    );
+}
+
+#[test]
+fn aliases_of_importlib_and_import_module_are_tracked() {
+    let source = "\
+import importlib as il
+from importlib import import_module
+from importlib import import_module as im
+il.import_module('a')
+import_module('b')
+im(name='c')
+";
+    let modules: Vec<_> = imports(source)
+        .into_iter()
+        .filter(|i| i.statement == ImportStatement::Dynamic)
+        .map(|i| i.module)
+        .collect();
+    assert_eq!(modules, ["a", "b", "c"]);
+}
+
+#[test]
+fn import_module_not_bound_from_importlib_is_not_an_import() {
+    assert!(imports("import_module('a')\nthing.import_module('b')\n").is_empty());
+}
+
+#[test]
+fn dunder_import_with_a_literal_is_a_dynamic_import() {
+    let import = only_import("m = __import__('a.b')\n");
+    assert_eq!(
+        (import.statement, import.module.as_str()),
+        (ImportStatement::Dynamic, "a.b")
+    );
+}
+
+#[test]
+fn relative_dynamic_import_needs_package_anchored_at_the_module() {
+    let source = "\
+import importlib
+importlib.import_module('..x.y', package=__package__)
+importlib.import_module('.z', __name__)
+importlib.import_module('.w')
+importlib.import_module('.v', package='pkg')
+__import__('.u')
+";
+    assert_eq!(
+        shapes(source)[1..],
+        [shape("x.y", 2, None, None), shape("z", 1, None, None)]
+    );
+}
+
+#[test]
+fn dynamic_imports_without_a_literal_are_ignored() {
+    let source = "\
+import importlib
+importlib.import_module(name)
+importlib.import_module(f'a.{b}')
+__import__('a' + b)
+importlib.import_module('')
+importlib.import_module('a..b')
+";
+    assert_eq!(shapes(source), vec![shape("importlib", 0, None, None)]);
+}
+
+#[test]
+fn dynamic_import_in_a_lambda_is_in_a_function() {
+    let import = only_import("f = lambda: __import__('a')\n");
+    assert!(import.context.in_function);
+    assert_eq!(import.scope, "<module>");
+}
+
+// Import contexts
+
+#[test]
+fn imports_in_def_and_lambda_are_in_function_but_class_bodies_are_not() {
+    let source = "\
+import a
+def f():
+    import b
+class C:
+    import c
+    def m(self):
+        import d
+";
+    let in_function: Vec<_> = imports(source)
+        .iter()
+        .map(|i| (i.module.clone(), i.context.in_function))
+        .collect();
+    let expected = [("a", false), ("b", true), ("c", false), ("d", true)];
+    assert_eq!(in_function, expected.map(|(m, f)| (m.to_string(), f)));
+}
+
+#[test]
+fn type_checking_body_is_type_only_and_not_conditional() {
+    let source = "\
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    import a
+import b
+";
+    assert_eq!(
+        context_of(source, "a"),
+        ImportContext {
+            type_checking: true,
+            ..ImportContext::default()
+        }
+    );
+    assert!(!type_checking(source, "b"));
+}
+
+#[test]
+fn bare_type_checking_counts_without_an_import() {
+    assert!(type_checking("if TYPE_CHECKING:\n    import a\n", "a"));
+}
+
+#[test]
+fn typing_attribute_and_its_aliases_count_as_type_checking() {
+    let source = "\
+import typing
+import typing as t
+import typing_extensions as te
+if typing.TYPE_CHECKING:
+    import a
+if t.TYPE_CHECKING:
+    import b
+if te.TYPE_CHECKING:
+    import c
+if typing_extensions.TYPE_CHECKING:
+    import d
+if other.TYPE_CHECKING:
+    import e
+";
+    for module in ["a", "b", "c", "d"] {
+        assert!(type_checking(source, module), "{module}");
+    }
+    assert!(!type_checking(source, "e"));
+}
+
+#[test]
+fn aliased_type_checking_name_counts() {
+    let source = "\
+from typing_extensions import TYPE_CHECKING as TC
+if TC:
+    import a
+if TYPE_CHECKING_OTHER:
+    import b
+";
+    assert!(type_checking(source, "a"));
+    assert!(!type_checking(source, "b"));
+}
+
+#[test]
+fn elif_and_else_of_type_checking_run_at_run_time() {
+    let source = "\
+if TYPE_CHECKING:
+    import a
+elif sys.version_info > (3, 12):
+    import b
+else:
+    import c
+";
+    assert!(type_checking(source, "a"));
+    let b = context_of(source, "b");
+    assert!(!b.type_checking && b.conditional);
+    let c = context_of(source, "c");
+    assert!(!c.type_checking && c.conditional);
+}
+
+#[test]
+fn else_of_type_checking_is_run_time_and_unconditional() {
+    let source = "if TYPE_CHECKING:\n    import a\nelse:\n    import b\n";
+    assert_eq!(context_of(source, "b"), ImportContext::default());
+}
+
+#[test]
+fn not_type_checking_body_is_run_time_and_its_else_is_type_only() {
+    let source = "\
+if not TYPE_CHECKING:
+    import a
+else:
+    import b
+";
+    assert_eq!(context_of(source, "a"), ImportContext::default());
+    assert_eq!(
+        context_of(source, "b"),
+        ImportContext {
+            type_checking: true,
+            ..ImportContext::default()
+        }
+    );
+}
+
+#[test]
+fn blocks_nested_in_type_checking_inherit_it() {
+    let source = "\
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        import a
+    else:
+        import b
+    try:
+        import c
+    except ImportError:
+        import d
+    def f():
+        import e
+";
+    for module in ["a", "b", "c", "d", "e"] {
+        assert!(type_checking(source, module), "{module}");
+    }
+    assert!(context_of(source, "b").conditional);
+    assert!(context_of(source, "d").in_try);
+}
+
+#[test]
+fn imports_anywhere_in_a_try_statement_are_in_try() {
+    let source = "\
+try:
+    import a
+except ImportError:
+    import b
+else:
+    import c
+finally:
+    import d
+import e
+";
+    for module in ["a", "b", "c", "d"] {
+        let context = context_of(source, module);
+        assert!(context.in_try && !context.conditional, "{module}");
+    }
+    assert!(!context_of(source, "e").in_try);
+}
+
+#[test]
+fn imports_in_if_while_for_with_and_match_blocks_are_conditional() {
+    let source = "\
+if x:
+    import a
+while x:
+    import b
+for x in y:
+    import c
+else:
+    import d
+with x:
+    import e
+match x:
+    case 1:
+        import f
+import g
+";
+    for module in ["a", "b", "c", "d", "e", "f"] {
+        assert!(context_of(source, module).conditional, "{module}");
+    }
+    assert!(!context_of(source, "g").conditional);
+}
+
+// Calls
+
+#[test]
+fn call_callee_is_dotted_and_method_is_the_last_attribute() {
+    let commit = call("self.db.commit()\n", "self.db.commit");
+    assert_eq!(commit.method.as_deref(), Some("commit"));
+    assert_eq!(commit.span, span(1, 1, 1, 17));
+    let chained: Vec<_> = calls("a.b().add(x)\n")
+        .into_iter()
+        .map(|c| (c.callee, c.method))
+        .collect();
+    assert_eq!(
+        chained,
+        vec![
+            (None, Some("add".to_string())),
+            (Some("a.b".to_string()), Some("b".to_string()))
+        ]
+    );
+    let unnamed = &calls("get()()\n")[0];
+    assert_eq!(
+        (unnamed.callee.as_deref(), unnamed.method.as_deref()),
+        (None, None)
+    );
+    assert_eq!(call("print(1)\n", "print").method.as_deref(), Some("print"));
+}
+
+#[test]
+fn call_first_argument_is_summarised() {
+    let first = |source: &str| calls(source)[0].first_arg.clone();
+    assert_eq!(first("f(g(x))\n"), Some(Argument::Call("g".into())));
+    assert_eq!(
+        first("s.execute(sa.insert(T).values(a=1))\n"),
+        Some(Argument::Call("sa.insert".into()))
+    );
+    assert_eq!(
+        first("f('INSERT' ' INTO t')\n"),
+        Some(Argument::Str("INSERT INTO t".into()))
+    );
+    assert_eq!(
+        first(&format!("f('{}')\n", "é".repeat(70))),
+        Some(Argument::Str("é".repeat(64)))
+    );
+    assert_eq!(
+        first("f(self.model)\n"),
+        Some(Argument::Name("self.model".into()))
+    );
+    assert_eq!(first("f(1)\n"), Some(Argument::Other));
+    assert_eq!(first("f(*args)\n"), Some(Argument::Other));
+    assert_eq!(first("f(key=1)\n"), None);
+}
+
+#[test]
+fn awaited_calls_are_marked_and_their_arguments_are_not() {
+    let source = "async def f():\n    await session.commit(build())\n";
+    let commit = call(source, "session.commit");
+    assert!(commit.awaited && commit.in_function);
+    assert_eq!(commit.scope, "f");
+    assert!(!call(source, "build").awaited);
+}
+
+#[test]
+fn every_nested_call_is_found_in_source_order() {
+    let source = "\
+@app.get(path())
+def handler(x=default()):
+    return [item(i) for i in items()]
+";
+    let callees: Vec<_> = calls(source).into_iter().filter_map(|c| c.callee).collect();
+    assert_eq!(callees, ["app.get", "path", "default", "item", "items"]);
+    assert!(!call(source, "default").in_function);
+    assert_eq!(call(source, "default").scope, "<module>");
+    assert!(call(source, "item").in_function);
+}
+
+#[test]
+fn calls_under_type_checking_are_marked() {
+    let source = "if TYPE_CHECKING:\n    T = TypeVar('T')\nsetup()\n";
+    assert!(call(source, "TypeVar").type_checking);
+    assert!(!call(source, "setup").type_checking);
+}
+
+// Module statements
+
+#[test]
+fn module_statements_have_kinds_and_callees() {
+    let source = "\
+import a
+from b import c
+x = make()
+y: int = other.make()
+z += more()
+w = 1
+init_db()
+'''not a call'''
+def f():
+    g()
+class C:
+    h()
+";
+    let kinds: Vec<_> = statements(source)
+        .into_iter()
+        .map(|s| (s.kind, s.callee))
+        .collect();
+    let expected = [
+        (StatementKind::Import, None),
+        (StatementKind::Import, None),
+        (StatementKind::AssignCall, Some("make")),
+        (StatementKind::AssignCall, Some("other.make")),
+        (StatementKind::AssignCall, Some("more")),
+        (StatementKind::Assign, None),
+        (StatementKind::Call, Some("init_db")),
+        (StatementKind::Other, None),
+        (StatementKind::Def, None),
+        (StatementKind::Class, None),
+    ];
+    assert_eq!(kinds, expected.map(|(k, c)| (k, c.map(str::to_string))));
+}
+
+#[test]
+fn awaited_module_calls_are_call_statements() {
+    let kinds: Vec<_> = statements("await start()\nx = await connect()\n")
+        .into_iter()
+        .map(|s| (s.kind, s.callee))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (StatementKind::Call, Some("start".to_string())),
+            (StatementKind::AssignCall, Some("connect".to_string()))
+        ]
+    );
+}
+
+#[test]
+fn module_statements_include_those_nested_in_top_level_blocks() {
+    let source = "\
+try:
+    setup()
+except E:
+    pass
+with x:
+    for i in y:
+        go()
+";
+    let kinds: Vec<_> = statements(source)
+        .into_iter()
+        .map(|s| (s.kind, s.callee, s.span.start.line))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (StatementKind::Other, None, 1),
+            (StatementKind::Call, Some("setup".to_string()), 2),
+            (StatementKind::Other, None, 4),
+            (StatementKind::Other, None, 5),
+            (StatementKind::Other, None, 6),
+            (StatementKind::Call, Some("go".to_string()), 7),
+        ]
+    );
+}
+
+#[test]
+fn main_guard_marks_its_body_in_either_operand_order() {
+    let source = "\
+if __name__ == '__main__':
+    main()
+else:
+    other()
+if '__main__' == __name__:
+    if x:
+        run()
+if __name__ != '__main__':
+    not_main()
+";
+    let guarded: Vec<_> = statements(source)
+        .into_iter()
+        .filter_map(|s| s.callee.map(|c| (c, s.main_guard)))
+        .collect();
+    let expected = [
+        ("main", true),
+        ("other", false),
+        ("run", true),
+        ("not_main", false),
+    ];
+    assert_eq!(guarded, expected.map(|(c, g)| (c.to_string(), g)));
+}
+
+#[test]
+fn module_statements_under_type_checking_are_marked() {
+    let marks: Vec<_> = statements("if TYPE_CHECKING:\n    import a\nimport b\n")
+        .into_iter()
+        .map(|s| s.type_checking)
+        .collect();
+    assert_eq!(marks, [false, true, false]);
+}
+
+// Classes
+
+#[test]
+fn classes_are_dotted_within_the_file_with_bases_as_written() {
+    let source = "\
+class Outer(Base, models.Model, metaclass=M):
+    class Inner(Generic[T]):
+        pass
+def factory():
+    class Local:
+        pass
+";
+    let classes: Vec<_> = facts(source)
+        .classes
+        .into_iter()
+        .map(|c| (c.name, c.bases, c.span.start))
+        .collect();
+    assert_eq!(
+        classes,
+        vec![
+            (
+                "Outer".to_string(),
+                vec!["Base".to_string(), "models.Model".to_string()],
+                Position { line: 1, column: 7 }
+            ),
+            (
+                "Outer.Inner".to_string(),
+                vec!["Generic[T]".to_string()],
+                Position {
+                    line: 2,
+                    column: 11
+                }
+            ),
+            (
+                "factory.Local".to_string(),
+                vec![],
+                Position {
+                    line: 5,
+                    column: 11
+                }
+            ),
+        ]
+    );
+}
+
+// Header
+
+#[test]
+fn header_is_the_leading_comment_block_with_blank_lines_between() {
+    let source = "\
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+
+  # Layer: api
+\"\"\"Docstring.\"\"\"
+# not header
+import a
+";
+    let header: Vec<_> = facts(source)
+        .header
+        .into_iter()
+        .map(|h| (h.line, h.text))
+        .collect();
+    assert_eq!(
+        header,
+        vec![
+            (1, "#!/usr/bin/env python".to_string()),
+            (2, "# -*- coding: utf-8 -*-".to_string()),
+            (4, "  # Layer: api".to_string()),
+        ]
+    );
+    assert!(facts("import a\n# later\n").header.is_empty());
+}
+
+#[test]
+fn header_lines_split_at_crlf_without_the_terminator() {
+    let header = facts("# a\r\n# b\r\nimport x\r\n").header;
+    assert_eq!(header[1].line, 2);
+    assert_eq!(header[1].text, "# b");
+}
+
+// Ignores
+
+#[test]
+fn ignore_comments_list_their_rules() {
+    let source = "\
+import a  # gate: ignore[rule-a, rule-b]
+# gate: ignore[rule-c]
+import b
+x = 1  #gate:ignore [ spaced ,  ]
+";
+    let ignores: Vec<_> = facts(source)
+        .ignores
+        .into_iter()
+        .map(|i| (i.rules, i.span.start.line, i.own_line))
+        .collect();
+    let rules = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        ignores,
+        vec![
+            (rules(&["rule-a", "rule-b"]), 1, false),
+            (rules(&["rule-c"]), 2, true),
+            (rules(&["spaced"]), 4, false),
+        ]
+    );
+}
+
+#[test]
+fn ignore_span_covers_the_directive() {
+    let ignore = &facts("import a  # gate: ignore[x]\n").ignores[0];
+    assert_eq!(ignore.span, span(1, 11, 1, 28));
+}
+
+#[test]
+fn bare_ignore_has_no_rules() {
+    let ignores = facts("import a  # gate: ignore\n").ignores;
+    assert_eq!(ignores.len(), 1);
+    assert!(ignores[0].rules.is_empty());
+}
+
+#[test]
+fn ignore_may_follow_other_comment_text() {
+    let ignores = facts("import a  # noqa: F401  # gate: ignore[x]\n").ignores;
+    assert_eq!(ignores[0].rules, ["x"]);
+    assert_eq!(ignores[0].span.start.column, 25);
+}
+
+#[test]
+fn ignore_text_inside_a_string_or_other_words_is_not_an_ignore() {
+    let source = "\
+s = '# gate: ignore[x]'
+t = '''
+# gate: ignore[y]
+'''
+# gate: ignored
+# gate: ignore[unterminated
+";
+    assert!(facts(source).ignores.is_empty());
+}
+
+#[test]
+fn indented_ignore_with_tabs_is_on_its_own_line() {
+    let ignores = facts("def f():\n\t# gate: ignore[x]\n\tpass\n").ignores;
+    assert!(ignores[0].own_line);
+    assert_eq!(ignores[0].span.start, Position { line: 2, column: 2 });
+}
+
+// Decoding, lines and columns
+
+#[test]
+fn invalid_utf8_yields_one_syntax_error_at_its_line_and_nothing_else() {
+    let mut bytes = b"import a\r\nimport b\n".to_vec();
+    bytes.push(0xff);
+    bytes.extend_from_slice(b"\nimport c\n");
+    let facts = parse_file(&bytes);
+    assert_eq!(facts.syntax_errors.len(), 1);
+    let error = &facts.syntax_errors[0];
+    assert_eq!(
+        error.message,
+        "file is not valid UTF-8: invalid byte 0xff at byte offset 19"
+    );
+    assert_eq!(error.span, Span::line_start(3));
+    assert_eq!(
+        facts,
+        FileFacts {
+            syntax_errors: facts.syntax_errors.clone(),
+            ..FileFacts::default()
+        }
+    );
+}
+
+#[test]
+fn invalid_utf8_offset_counts_the_bom() {
+    let facts = parse_file(b"\xEF\xBB\xBFx = 1\n\xc3");
+    assert_eq!(
+        facts.syntax_errors[0].message,
+        "file is not valid UTF-8: invalid byte 0xc3 at byte offset 9"
+    );
+    assert_eq!(facts.syntax_errors[0].span.start.line, 2);
+}
+
+#[test]
+fn empty_and_bom_only_files_have_no_lines_and_no_errors() {
+    assert_eq!(parse_file(b""), FileFacts::default());
+    assert_eq!(parse_file(b"\xEF\xBB\xBF"), FileFacts::default());
+}
+
+#[test]
+fn bom_is_not_a_column() {
+    let facts = parse_file(b"\xEF\xBB\xBFimport a\n");
+    assert_eq!(facts.imports[0].span, span(1, 8, 1, 9));
+    assert_eq!(facts.line_count, 1);
+}
+
+#[test]
+fn line_count_ignores_a_final_line_break() {
+    assert_eq!(facts("a\n").line_count, 1);
+    assert_eq!(facts("a").line_count, 1);
+    assert_eq!(facts("a\n\nb").line_count, 3);
+    assert_eq!(facts("\n\n").line_count, 2);
+    assert_eq!(facts("a\r\nb\r\n").line_count, 2);
+    assert_eq!(facts("a\rb\r").line_count, 2);
+}
+
+#[test]
+fn crlf_and_lone_cr_line_endings_give_the_right_lines() {
+    let lines =
+        |source: &str| -> Vec<u32> { imports(source).iter().map(|i| i.span.start.line).collect() };
+    assert_eq!(lines("import a\r\n\r\nimport b\r\n"), [1, 3]);
+    assert_eq!(lines("import a\r\rimport b\r"), [1, 3]);
+}
+
+#[test]
+fn columns_count_code_points_with_tabs_and_multibyte_characters() {
+    let source = "if x:\n\tname = 'é€😀'; f(1)\n";
+    let f = call(source, "f");
+    assert_eq!(f.span, span(2, 16, 2, 20));
+}
+
+// Syntax errors
+
+#[test]
+fn syntax_errors_are_reported_and_the_recovered_imports_kept() {
+    let facts = facts("import a\ndef broken(:\n    pass\nfrom b import c\n");
+    assert!(!facts.syntax_errors.is_empty());
+    let error = &facts.syntax_errors[0];
+    assert_eq!(error.span.start.line, 2);
+    assert!(!error.message.contains("byte range"), "{}", error.message);
+    let modules: Vec<_> = facts.imports.iter().map(|i| i.module.as_str()).collect();
+    assert_eq!(modules, ["a", "b"]);
+}
+
+#[test]
+fn incomplete_imports_recovered_by_the_parser_are_dropped() {
+    let facts = facts("import\nfrom x import\nfrom import y\nimport ok\n");
+    assert!(!facts.syntax_errors.is_empty());
+    let modules: Vec<_> = facts.imports.iter().map(|i| i.module.as_str()).collect();
+    assert_eq!(modules, ["ok"]);
+}
+
+#[test]
+fn version_dependent_syntax_is_not_an_error() {
+    let facts = facts("match x:\n    case 1:\n        pass\ntype A = int\n");
+    assert!(facts.syntax_errors.is_empty());
+}

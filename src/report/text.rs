@@ -1,0 +1,149 @@
+//! The human format: one line per violation, like ruff, then a summary.
+
+use std::fmt::Write;
+
+use super::Summary;
+use crate::baseline::{Diff, Finding, Status};
+use crate::violation::Severity;
+
+/// What the text report shows and how.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TextOptions {
+    /// ANSI colours: bold paths, red `new`, dim `known`.
+    pub color: bool,
+    /// Only the new violations' lines, no summary.
+    pub quiet: bool,
+    /// List the known violations too.
+    pub show_known: bool,
+}
+
+const BOLD: &str = "1";
+const RED: &str = "1;31";
+const YELLOW: &str = "33";
+const DIM: &str = "2";
+
+/// Wraps text in an SGR colour code when colour is on.
+struct Paint(bool);
+
+impl Paint {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
+/// Renders `diff`, a run over `files` files:
+/// `path:line:column: rule (kind) message [new]` per shown violation, then
+/// the summary and the fixed baseline entries.
+pub fn render_text(diff: &Diff, files: usize, options: &TextOptions) -> String {
+    let paint = Paint(options.color);
+    let mut out = String::new();
+    let shown = diff
+        .findings
+        .iter()
+        .filter(|finding| finding.status == Status::New || (options.show_known && !options.quiet));
+    for finding in shown {
+        write_finding(&mut out, finding, &paint);
+    }
+    if options.quiet {
+        return out;
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    let summary = Summary::new(diff, files);
+    let _ = writeln!(
+        out,
+        "{} {}: {} new, {} known (baseline), {} fixed",
+        summary.files,
+        if summary.files == 1 { "file" } else { "files" },
+        summary.new,
+        summary.known,
+        summary.fixed
+    );
+    if !diff.fixed.is_empty() {
+        for entry in &diff.fixed {
+            let _ = writeln!(out, "  fixed: {entry}");
+        }
+        out.push_str(
+            "  = help: run `gate baseline update` to remove the fixed entries from the baseline\n",
+        );
+    }
+    out
+}
+
+fn write_finding(out: &mut String, finding: &Finding, paint: &Paint) {
+    let violation = &finding.violation;
+    let status = match finding.status {
+        Status::New => paint.paint(RED, "new"),
+        Status::Known => paint.paint(DIM, "known"),
+    };
+    // A new warning does not fail the check; the tag says so.
+    let severity = match violation.severity {
+        Severity::Error => String::new(),
+        Severity::Warning => format!(", {}", paint.paint(YELLOW, "warning")),
+    };
+    let note = finding
+        .note
+        .as_ref()
+        .map(|note| format!(": {note}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{}:{}:{}: {} ({}) {} [{status}{severity}{note}]",
+        paint.paint(BOLD, &violation.path),
+        violation.span.start.line,
+        violation.span.start.column,
+        violation.rule,
+        violation.kind,
+        violation.message,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::sample_diff;
+
+    fn render(color: bool, quiet: bool, show_known: bool) -> String {
+        render_text(
+            &sample_diff(),
+            12,
+            &TextOptions {
+                color,
+                quiet,
+                show_known,
+            },
+        )
+    }
+
+    #[test]
+    fn text_shows_new_violations_and_the_summary() {
+        insta::assert_snapshot!(render(false, false, false));
+    }
+
+    #[test]
+    fn text_with_show_known_lists_known_violations_too() {
+        insta::assert_snapshot!(render(false, false, true));
+    }
+
+    #[test]
+    fn quiet_text_is_only_the_new_violations() {
+        insta::assert_snapshot!(render(false, true, true));
+    }
+
+    #[test]
+    fn colored_text_paints_paths_and_statuses() {
+        // Escape characters would be invisible in the snapshot file.
+        insta::assert_snapshot!(render(true, false, true).replace('\x1b', "\\e"));
+    }
+
+    #[test]
+    fn a_clean_run_is_only_the_summary() {
+        let text = render_text(&Diff::default(), 1, &TextOptions::default());
+        assert_eq!(text, "1 file: 0 new, 0 known (baseline), 0 fixed\n");
+    }
+}
