@@ -58,11 +58,18 @@ pub fn analyze(config: &Config, args: &ProjectArgs, targets: &[PathBuf]) -> Resu
 }
 
 /// The baseline file: `--baseline` (relative to the current folder), else
-/// the config's (relative to the project root).
+/// the config's (relative to the project root). Relative to the current
+/// folder when it lies below it, so messages name it as the user would.
 pub fn baseline_path(config: &Config, explicit: Option<&Path>) -> PathBuf {
     match explicit {
         Some(path) => path.to_path_buf(),
-        None => config.root.join(&config.project.baseline),
+        None => {
+            let path = config.root.join(&config.project.baseline);
+            std::env::current_dir()
+                .ok()
+                .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+                .unwrap_or(path)
+        }
     }
 }
 
