@@ -328,6 +328,7 @@ def write_configs(out: Path) -> None:
     ]
     for name, module in zip(LAYERS, layers):
         tach += ["[[modules]]", f'path = "{module}"', f'layer = "{name}"', ""]
+    tach += ["[[modules]]  # catch-all, so that tach parses synth/__init__.py too", 'path = "synth"', ""]
     (out / "tach.toml").write_text("\n".join(tach))
 
 

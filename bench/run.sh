@@ -34,9 +34,13 @@
 #     every offending import. import-linter therefore does more graph work
 #     and its violation count is not comparable.
 #   - tach attributes each imported name (`from django.http import A, B` is
-#     two diagnostics), and ignores imports from or to modules outside the
-#     configured modules (`root_module = "ignore"`); gate also reports per
-#     imported name and checks only modules in a layer.
+#     two diagnostics); so does gate. Both check only imports between two
+#     modules that are in layers. tach.toml declares layer-less catch-all
+#     modules (django, tests, ...) so that tach parses every file as gate
+#     does; without them it skips the files outside the layers.
+#   - The sdist holds one file with a syntax error
+#     (tests/test_runner_apps/tagged/tests_syntax_error.py): gate reports it
+#     as a `syntax-error` violation, tach as an error; both go on.
 #   - gate also reads `importlib.import_module("literal")` and
 #     `__import__("literal")` calls; tach does so only with
 #     `include_string_imports`, import-linter never.
@@ -132,7 +136,9 @@ write_gate_toml() { # $1 = folder, $2 = include
   } >"$1/gate.toml"
 }
 
-write_tach_toml() { # $1 = folder
+write_tach_toml() { # $1 = folder, $2... = catch-all modules (see below)
+  local dir="$1"
+  shift
   {
     echo 'source_roots = ["."]'
     echo 'exclude = []                     # the default skips tests/ and docs/'
@@ -142,7 +148,14 @@ write_tach_toml() { # $1 = folder
     for layer in "${DJANGO_LAYERS[@]}"; do
       printf '\n[[modules]]\npath = "django.%s"\nlayer = "%s"\n' "$layer" "$layer"
     done
-  } >"$1/tach.toml"
+    # Modules without a layer or depends_on for everything else: with
+    # root_module = "ignore" alone, tach would skip the files outside the
+    # seven layers without even parsing them (on the sdist it then never
+    # sees tests/, nor its file with a syntax error).
+    for module in "$@"; do
+      printf '\n[[modules]]\npath = "%s"\n' "$module"
+    done
+  } >"$dir/tach.toml"
 }
 
 write_importlinter() { # $1 = folder
@@ -160,10 +173,10 @@ write_importlinter() { # $1 = folder
 }
 
 write_gate_toml "$PKG" django
-write_tach_toml "$PKG"
+write_tach_toml "$PKG" django
 write_importlinter "$PKG"
 write_gate_toml "$SDIST" .
-write_tach_toml "$SDIST"
+write_tach_toml "$SDIST" django tests docs scripts
 
 # ---------------------------------------------------------------- synthetic
 SYNTH="$WORK/synthetic-$SYNTH_FILES"

@@ -19,7 +19,8 @@ instead of running it.
 Rules implemented here (independently of gate's Rust code):
 
 - Module of a file: its path below the deepest source root holding it,
-  ``/`` to ``.``, without ``.py``; ``pkg/__init__.py`` is ``pkg``.
+  ``/`` to ``.``, without ``.py``; ``pkg/__init__.py`` is ``pkg``; none when
+  a part is not an identifier (``my-tool/x.py``).
 - The project's modules: every file's module and every package above it, so
   namespace folders (no ``__init__.py``) count as packages.
 - ``import a.b.c`` targets ``a.b.c``.
@@ -240,11 +241,13 @@ def discover(root: Path, source_roots: list[Path]) -> list[PythonFile]:
         is_package = parts[-1] == "__init__"
         if is_package:
             parts.pop()
+        # A file whose path is not made of identifiers cannot be imported.
+        importable = bool(parts) and all(part.isidentifier() for part in parts)
         files.append(
             PythonFile(
                 path=absolute.relative_to(root).as_posix(),
                 absolute=absolute,
-                module=".".join(parts) or None,
+                module=".".join(parts) if importable else None,
                 is_package=is_package,
             )
         )

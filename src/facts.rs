@@ -13,14 +13,22 @@ pub struct FileFacts {
     /// Every call expression, in source order.
     pub calls: Vec<Call>,
     /// The top-level statements (and those nested in top-level `if`/`try`/
-    /// `with` blocks), for rules about code that runs at import time.
+    /// `with`/`for`/`while`/`match` blocks, not in `def` or `class` bodies),
+    /// in source order, for rules about code that runs at import time.
+    /// `elif`/`else` clauses are not statements of their own.
     pub module_statements: Vec<ModuleStatement>,
     pub classes: Vec<ClassDef>,
     /// The leading comment block: consecutive comment lines before the first
-    /// statement or docstring, shebang and encoding lines included.
+    /// statement or docstring, shebang and encoding lines included; blank
+    /// lines between them are allowed and left out.
     pub header: Vec<HeaderLine>,
+    /// Lines as an editor shows them: a final line break does not start a
+    /// line; 0 for an empty file.
     pub line_count: u32,
-    /// Parse errors; the facts above are what the parser recovered.
+    /// Parse errors; the facts above are what the parser recovered. A file
+    /// that is not UTF-8 has exactly one, and no other facts. Syntax that is
+    /// only invalid for some Python versions (`match` before 3.10, ...) is
+    /// not an error: gate does not know the project's target version.
     pub syntax_errors: Vec<SyntaxError>,
     /// `# gate: ignore[...]` comments.
     pub ignores: Vec<IgnoreComment>,
@@ -46,10 +54,10 @@ pub struct Import {
     pub level: u32,
     /// For `from m import name`: the imported name (`*` for a star import).
     pub name: Option<String>,
-    /// The local name the statement binds, when it differs: `import a.b as c`
-    /// binds `c`; `from m import n as o` binds `o`.
+    /// The `as` name, as written: `import a.b as c` gives `c`; `from m import
+    /// n as o` gives `o` (and `from m import n as n` gives `n`).
     pub alias: Option<String>,
-    /// The alias (or the whole statement for dynamic imports).
+    /// The alias (or the whole call for dynamic imports).
     pub span: Span,
     /// Enclosing definition, dotted (`Router.create`), or `<module>`.
     pub scope: String,
@@ -57,17 +65,23 @@ pub struct Import {
 }
 
 /// Where an import statement sits; rules choose which contexts count.
+/// Containment is lexical and nests: an import in a `def` inside a `try` is
+/// both `in_function` and `in_try`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ImportContext {
     /// Inside a `def` or `lambda` (a lazy import). Class bodies run at import
     /// time, so they do not count as functions.
     pub in_function: bool,
     /// Inside the body of `if TYPE_CHECKING:` (or the `else` of `if not
-    /// TYPE_CHECKING:`): never executed at run time.
+    /// TYPE_CHECKING:`): never executed at run time. The test may also be
+    /// `typing.TYPE_CHECKING` through any alias of `typing` or
+    /// `typing_extensions`, or an alias of the imported name.
     pub type_checking: bool,
-    /// Inside the body of a `try` (or its handlers).
+    /// Inside a `try` statement: its body, handlers, `else` or `finally`.
     pub in_try: bool,
-    /// Inside any other `if`/`while`/`for`/`with`/`match` block.
+    /// Inside any other `if`/`while`/`for`/`with`/`match` block. The body and
+    /// `else` of `if TYPE_CHECKING:` (or `if not TYPE_CHECKING:`) are not
+    /// conditional: which one runs is fixed.
     pub conditional: bool,
     /// PEP 810 `lazy import` / `lazy from ... import`.
     pub lazy: bool,
@@ -84,8 +98,10 @@ pub struct Call {
     pub method: Option<String>,
     /// Summary of the first positional argument.
     pub first_arg: Option<Argument>,
+    /// The whole call expression.
     pub span: Span,
     pub scope: String,
+    /// The call is the direct operand of `await`.
     pub awaited: bool,
     pub in_function: bool,
     pub type_checking: bool,
@@ -93,9 +109,12 @@ pub struct Call {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Argument {
-    /// A call; its callee as dotted text (`insert`, `sa.update`).
+    /// A call; its callee as dotted text (`insert`, `sa.update`). For a
+    /// method chain on a call, the call it starts from: `sa.insert` for
+    /// `sa.insert(T).values(...)`.
     Call(String),
-    /// A string literal (the first 64 characters).
+    /// A string literal (the first 64 characters); implicitly concatenated
+    /// parts are joined. f-strings are `Other`.
     Str(String),
     /// A name or attribute chain (`Incident`, `self.model`).
     Name(String),
@@ -122,6 +141,8 @@ pub struct ModuleStatement {
     pub kind: StatementKind,
     /// Dotted callee for `Call` and `AssignCall` when it is a name chain.
     pub callee: Option<String>,
+    /// The whole statement; a decorated `def` or `class` starts at its first
+    /// decorator.
     pub span: Span,
     /// Inside `if __name__ == "__main__":`.
     pub main_guard: bool,
@@ -132,20 +153,24 @@ pub struct ModuleStatement {
 pub struct ClassDef {
     /// Dotted within the file (`Outer.Inner`).
     pub name: String,
-    /// Base classes as dotted text, as written.
+    /// Base classes (positional arguments only) as dotted text, or their
+    /// source text when not a name chain (`Generic[T]`).
     pub bases: Vec<String>,
+    /// The class name in its `class` statement.
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct HeaderLine {
     pub line: u32,
-    /// The whole line as written, `#` included.
+    /// The whole line as written, leading whitespace and `#` included,
+    /// without its line break.
     pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SyntaxError {
+    /// The parser's message, without position (the span has it).
     pub message: String,
     pub span: Span,
 }
@@ -154,7 +179,8 @@ pub struct SyntaxError {
 pub struct IgnoreComment {
     /// Rule names inside the brackets; empty for a bare `# gate: ignore`.
     pub rules: Vec<String>,
-    /// The comment's own position.
+    /// The directive's own position, `# gate: ignore[...]`, which may follow
+    /// other text in the same comment (`# noqa  # gate: ignore[x]`).
     pub span: Span,
     /// The comment is alone on its line, so it applies to the next line.
     pub own_line: bool,

@@ -348,7 +348,8 @@ impl<'ast> Extractor<'_, '_> {
         lazy: bool,
     ) {
         let name = alias.name.as_str();
-        // The parser recovers `import` or `from x import` with empty names.
+        // Recovered from syntax errors: `import`, `from x import` (empty name)
+        // and `from import y` (no module, no dots) name nothing to import.
         if name.is_empty()
             || (statement == ImportStatement::ImportFrom && from_module.is_empty() && level == 0)
         {

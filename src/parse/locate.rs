@@ -1,21 +1,48 @@
 //! Byte offsets to 1-based line and code-point column.
 
-use ruff_source_file::{LineIndex, PositionEncoding};
+use ruff_source_file::LineIndex;
 use ruff_text_size::{TextRange, TextSize};
 
 use crate::span::{Position, Span};
 
-/// Built once per file; every span of its facts goes through it.
+/// Bytes per checkpoint of the code-point count.
+const BLOCK: usize = 64;
+
+/// Built once per file; every span of its facts goes through it. The BOM is
+/// stripped before parsing, so no first-line correction is needed.
 pub struct Locator<'src> {
-    text: &'src str,
+    bytes: &'src [u8],
     index: LineIndex,
+    /// For non-ASCII text, the number of code points before each `BLOCK`
+    /// boundary, so a column costs at most one block of counting even on a
+    /// megabyte-long line (generated modules have them); empty for ASCII.
+    code_points_before_block: Vec<u32>,
 }
 
 impl<'src> Locator<'src> {
     pub fn new(text: &'src str) -> Self {
+        let bytes = text.as_bytes();
+        let code_points_before_block = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut before = 0;
+            let mut checkpoints: Vec<u32> = bytes
+                .chunks(BLOCK)
+                .map(|block| {
+                    let at_start = before;
+                    before += count_code_points(block);
+                    at_start
+                })
+                .collect();
+            // The end of a text whose length is a multiple of `BLOCK` starts
+            // a block of its own.
+            checkpoints.push(before);
+            checkpoints
+        };
         Locator {
-            text,
+            bytes,
             index: LineIndex::from_source_text(text),
+            code_points_before_block,
         }
     }
 
@@ -27,14 +54,28 @@ impl<'src> Locator<'src> {
     }
 
     fn position(&self, offset: TextSize) -> Position {
-        // The BOM is stripped before parsing, so no first-line correction is
-        // needed, and UTF-32 counts code points.
-        let location = self
-            .index
-            .source_location(offset, self.text, PositionEncoding::Utf32);
+        let line = self.index.line_index(offset);
+        let line_start = self.index.line_starts()[line.to_zero_indexed()].to_usize();
+        let offset = offset.to_usize();
+        let column = if self.code_points_before_block.is_empty() {
+            (offset - line_start) as u32
+        } else {
+            self.code_points_before(offset) - self.code_points_before(line_start)
+        };
         Position {
-            line: location.line.get() as u32,
-            column: location.character_offset.get() as u32,
+            line: line.get() as u32,
+            column: column + 1,
         }
     }
+
+    fn code_points_before(&self, offset: usize) -> u32 {
+        let block = offset / BLOCK;
+        self.code_points_before_block[block] + count_code_points(&self.bytes[block * BLOCK..offset])
+    }
+}
+
+/// Code points in a byte slice of valid UTF-8, which may cut characters at
+/// its ends: every byte that is not a continuation byte starts one.
+fn count_code_points(bytes: &[u8]) -> u32 {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32
 }

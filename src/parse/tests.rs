@@ -907,3 +907,16 @@ fn version_dependent_syntax_is_not_an_error() {
     let facts = facts("match x:\n    case 1:\n        pass\ntype A = int\n");
     assert!(facts.syntax_errors.is_empty());
 }
+
+#[test]
+fn columns_stay_exact_on_long_non_ascii_lines() {
+    let source = format!("x = '{}'; f()\n", "é".repeat(100));
+    assert_eq!(call(&source, "f").span, span(1, 109, 1, 112));
+}
+
+#[test]
+fn a_span_ending_the_text_at_a_block_boundary_is_located() {
+    let source = format!("# é\nf({})", "a".repeat(56));
+    assert_eq!(source.len(), 64);
+    assert_eq!(call(&source, "f").span, span(2, 1, 2, 60));
+}
