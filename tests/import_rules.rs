@@ -87,3 +87,118 @@ fn private_modules_are_private_to_their_parent_package() {
         ])
     );
 }
+
+/// The layers fixture with `extra` appended to its gate.toml.
+fn layers_with(extra: &str) -> tempfile::TempDir {
+    let dir = common::copy_fixture("rules/layers");
+    let config = std::fs::read_to_string(dir.path().join("gate.toml")).unwrap();
+    common::write(dir.path(), "gate.toml", &format!("{config}\n{extra}"));
+    dir
+}
+
+#[test]
+fn type_checking_imports_count_when_the_project_says_check() {
+    let dir = common::copy_fixture("rules/layers");
+    let config = std::fs::read_to_string(dir.path().join("gate.toml")).unwrap();
+    let config = config.replace(
+        "roots = [\".\"]",
+        "roots = [\".\"]\ntype-checking-imports = \"check\"",
+    );
+    common::write(dir.path(), "gate.toml", &config);
+    let found = violations(dir.path());
+    assert!(
+        found.contains(&(
+            "app/api/routes.py".to_string(),
+            12,
+            "layers".to_string(),
+            "app.models.user".to_string()
+        )),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn module_level_selection_leaves_out_imports_inside_functions() {
+    let dir = layers_with(
+        "[[rule]]\nkind = \"layers\"\nname = \"layering\"\nimports = \"module-level\"\n",
+    );
+    let found = violations(dir.path());
+    assert!(
+        found
+            .iter()
+            .all(|v| v.1 != 16 || v.0 != "app/api/routes.py"),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "app/api/routes.py".to_string(),
+            5,
+            "layering".to_string(),
+            "app.models.user".to_string()
+        )),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn files_outside_every_root_are_named_in_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(dir.path(), "gate.toml", "[project]\nroots = [\"src\"]\n");
+    common::write(dir.path(), "src/app/__init__.py", "");
+    common::write(dir.path(), "scripts/seed.py", "import app\n");
+    let output = common::run(dir.path(), &["check", "--no-baseline"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("1 file(s) lie outside every source root"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("(first: scripts/seed.py)"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn checking_one_path_reports_only_that_file() {
+    let dir = fixture("rules/layers");
+    let output = common::run(&dir, &["check", "--no-baseline", "app/services/billing.py"]);
+    assert_eq!(output.code, 1);
+    let files: std::collections::BTreeSet<&str> = output
+        .stdout
+        .lines()
+        .filter_map(|line| line.split(':').next().filter(|p| p.ends_with(".py")))
+        .collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        vec!["app/services/billing.py"]
+    );
+}
+
+#[test]
+fn output_and_json_files_are_written_in_the_same_run() {
+    let out = tempfile::tempdir().unwrap();
+    let text = out.path().join("gate.txt");
+    let json = out.path().join("gate.json");
+    let output = common::run(
+        &fixture("rules/layers"),
+        &[
+            "check",
+            "--no-baseline",
+            "--output",
+            text.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.code, 1);
+    assert!(output.stdout.is_empty(), "{}", output.stdout);
+    let text = std::fs::read_to_string(text).unwrap();
+    assert!(text.contains("[new]") && !text.contains('\u{1b}'), "{text}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    assert_eq!(report["summary"]["new"], 7);
+}
