@@ -25,6 +25,15 @@ fn check(dir: &Path) -> common::Output {
     output
 }
 
+/// The report's violation lines (the summary and blank lines left out).
+fn violation_lines(output: &common::Output) -> Vec<&str> {
+    output
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with("app/"))
+        .collect()
+}
+
 #[test]
 fn a_syntax_error_still_reports_the_files_other_violations() {
     let dir = project();
@@ -35,11 +44,7 @@ fn a_syntax_error_still_reports_the_files_other_violations() {
     );
     let output = check(dir.path());
     assert_eq!(output.code, 1);
-    let lines: Vec<&str> = output
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("app/"))
-        .collect();
+    let lines = violation_lines(&output);
     assert!(
         lines
             .iter()
@@ -97,11 +102,7 @@ fn empty_bom_only_crlf_and_tab_files_are_checked_normally() {
     );
     let output = check(dir.path());
     assert_eq!(output.code, 1);
-    let lines: Vec<&str> = output
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("app/"))
-        .collect();
+    let lines = violation_lines(&output);
     assert_eq!(
         lines
             .iter()

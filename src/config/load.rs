@@ -14,7 +14,8 @@ use toml::de::DeTable;
 
 use super::error::{ConfigError, Diagnostic, backticked, line_number, suggest_or_list};
 use super::model::{
-    Config, ImportSelection, Layer, Project, Rule, RuleOptions, TypeCheckingImports,
+    Config, ForbiddenImportOptions, ImportSelection, Layer, LayersOptions, PrivateModuleOptions,
+    Project, Rule, RuleOptions, TypeCheckingImports,
 };
 use super::pattern::ModulePattern;
 use super::table::{Source, Table};
@@ -375,32 +376,32 @@ const KINDS: &[Kind] = &[
         name: "layers",
         keys: &["imports"],
         read: |table| {
-            Ok(RuleOptions::Layers {
+            Ok(RuleOptions::Layers(LayersOptions {
                 imports: imports(table)?,
-            })
+            }))
         },
     },
     Kind {
         name: "forbidden-import",
         keys: &["from", "except", "to", "imports"],
         read: |table| {
-            Ok(RuleOptions::ForbiddenImport {
+            Ok(RuleOptions::ForbiddenImport(ForbiddenImportOptions {
                 from: required_module_patterns(table, "from")?,
                 except: module_patterns(table, "except")?,
                 to: required_module_patterns(table, "to")?,
                 imports: imports(table)?,
-            })
+            }))
         },
     },
     Kind {
         name: "private-module",
         keys: &["modules", "allow-from", "imports"],
         read: |table| {
-            Ok(RuleOptions::PrivateModule {
+            Ok(RuleOptions::PrivateModule(PrivateModuleOptions {
                 modules: required_module_patterns(table, "modules")?,
                 allow_from: module_patterns(table, "allow-from")?,
                 imports: imports(table)?,
-            })
+            }))
         },
     },
 ];
@@ -450,7 +451,7 @@ fn rules(tables: &[Table<'_>], layers: &[Layer]) -> Result<Vec<Rule>, Diagnostic
             &[("error", Severity::Error), ("warning", Severity::Warning)],
         )?;
         let options = (kind.read)(table)?;
-        if matches!(options, RuleOptions::Layers { .. }) {
+        if matches!(options, RuleOptions::Layers(_)) {
             let error = |message: String, help: String| {
                 table
                     .source
@@ -502,9 +503,9 @@ fn rules(tables: &[Table<'_>], layers: &[Layer]) -> Result<Vec<Rule>, Diagnostic
             name: DEFAULT_LAYERS_RULE.to_string(),
             message: None,
             severity: Severity::Error,
-            options: RuleOptions::Layers {
+            options: RuleOptions::Layers(LayersOptions {
                 imports: ImportSelection::All,
-            },
+            }),
         });
     }
     Ok(rules)
@@ -709,12 +710,12 @@ imports = "all"
             Some("go through acme.crm.api")
         );
         assert_eq!(forbidden.severity, Severity::Warning);
-        let RuleOptions::ForbiddenImport {
+        let RuleOptions::ForbiddenImport(ForbiddenImportOptions {
             from,
             except,
             to,
             imports,
-        } = &forbidden.options
+        }) = &forbidden.options
         else {
             panic!("{forbidden:?}");
         };
@@ -726,11 +727,11 @@ imports = "all"
         assert_eq!(private.name, "internals");
         assert_eq!(private.message, None);
         assert_eq!(private.severity, Severity::Error);
-        let RuleOptions::PrivateModule {
+        let RuleOptions::PrivateModule(PrivateModuleOptions {
             modules,
             allow_from,
             imports,
-        } = &private.options
+        }) = &private.options
         else {
             panic!("{private:?}");
         };

@@ -88,33 +88,43 @@ pub enum ImportSelection {
     ModuleLevel,
 }
 
+/// The options of each rule kind; each kind's rule file reads its own.
 #[derive(Clone, Debug)]
 pub enum RuleOptions {
-    Layers {
-        imports: ImportSelection,
-    },
-    ForbiddenImport {
-        from: Vec<ModulePattern>,
-        except: Vec<ModulePattern>,
-        to: Vec<ModulePattern>,
-        imports: ImportSelection,
-    },
-    PrivateModule {
-        /// Patterns whose matches are private to their parent package:
-        /// `acme.*.internal` makes `acme.X.internal` importable only from
-        /// inside `acme.X`.
-        modules: Vec<ModulePattern>,
-        allow_from: Vec<ModulePattern>,
-        imports: ImportSelection,
-    },
+    Layers(LayersOptions),
+    ForbiddenImport(ForbiddenImportOptions),
+    PrivateModule(PrivateModuleOptions),
+}
+
+#[derive(Clone, Debug)]
+pub struct LayersOptions {
+    pub imports: ImportSelection,
+}
+
+#[derive(Clone, Debug)]
+pub struct ForbiddenImportOptions {
+    pub from: Vec<ModulePattern>,
+    pub except: Vec<ModulePattern>,
+    pub to: Vec<ModulePattern>,
+    pub imports: ImportSelection,
+}
+
+#[derive(Clone, Debug)]
+pub struct PrivateModuleOptions {
+    /// Patterns whose matches are private to their parent package:
+    /// `acme.*.internal` makes `acme.X.internal` importable only from
+    /// inside `acme.X`.
+    pub modules: Vec<ModulePattern>,
+    pub allow_from: Vec<ModulePattern>,
+    pub imports: ImportSelection,
 }
 
 impl RuleOptions {
     pub fn kind(&self) -> &'static str {
         match self {
-            RuleOptions::Layers { .. } => "layers",
-            RuleOptions::ForbiddenImport { .. } => "forbidden-import",
-            RuleOptions::PrivateModule { .. } => "private-module",
+            RuleOptions::Layers(_) => "layers",
+            RuleOptions::ForbiddenImport(_) => "forbidden-import",
+            RuleOptions::PrivateModule(_) => "private-module",
         }
     }
 }

@@ -37,20 +37,21 @@
 //!   import statements count.
 //! - `name`, `message`, `severity` as for every rule.
 
-use crate::config::{Rule, RuleOptions};
+use crate::config::{ForbiddenImportOptions, Rule};
 use crate::rules::Context;
 use crate::violation::Violation;
 
-pub fn check(context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
-    let RuleOptions::ForbiddenImport {
+pub fn check(
+    context: &Context<'_>,
+    rule: &Rule,
+    options: &ForbiddenImportOptions,
+) -> Vec<Violation> {
+    let ForbiddenImportOptions {
         from,
         except,
         to,
         imports,
-    } = &rule.options
-    else {
-        unreachable!("dispatched by kind")
-    };
+    } = options;
     let mut violations = Vec::new();
     for edge in context.selected_edges(*imports) {
         let Some(importer) = context.files[edge.file].module.as_deref() else {

@@ -46,14 +46,14 @@
 //! `imports` (`all`, `runtime` or `module-level`: which import statements
 //! count).
 
-use crate::config::{ImportSelection, Rule};
+use crate::config::{LayersOptions, Rule};
 use crate::rules::Context;
 use crate::violation::Violation;
 
-pub fn check(context: &Context<'_>, rule: &Rule, imports: ImportSelection) -> Vec<Violation> {
+pub fn check(context: &Context<'_>, rule: &Rule, options: &LayersOptions) -> Vec<Violation> {
     let layers = context.layers;
     let mut violations = Vec::new();
-    for edge in context.selected_edges(imports) {
+    for edge in context.selected_edges(options.imports) {
         let Some(from) = layers.of_file(edge.file) else {
             continue;
         };

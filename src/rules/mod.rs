@@ -117,9 +117,11 @@ pub fn run(context: &Context<'_>) -> Vec<Violation> {
         .rules
         .par_iter()
         .flat_map_iter(|rule| match &rule.options {
-            RuleOptions::Layers { imports } => layers::check(context, rule, *imports),
-            RuleOptions::ForbiddenImport { .. } => forbidden_import::check(context, rule),
-            RuleOptions::PrivateModule { .. } => private_module::check(context, rule),
+            RuleOptions::Layers(options) => layers::check(context, rule, options),
+            RuleOptions::ForbiddenImport(options) => {
+                forbidden_import::check(context, rule, options)
+            }
+            RuleOptions::PrivateModule(options) => private_module::check(context, rule, options),
         })
         .collect();
     violations.extend(syntax_error::check(context));

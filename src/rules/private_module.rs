@@ -32,19 +32,16 @@
 //!   import statements count.
 //! - `name`, `message`, `severity` as for every rule.
 
-use crate::config::{Rule, RuleOptions};
+use crate::config::{PrivateModuleOptions, Rule};
 use crate::rules::Context;
 use crate::violation::Violation;
 
-pub fn check(context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
-    let RuleOptions::PrivateModule {
+pub fn check(context: &Context<'_>, rule: &Rule, options: &PrivateModuleOptions) -> Vec<Violation> {
+    let PrivateModuleOptions {
         modules,
         allow_from,
         imports,
-    } = &rule.options
-    else {
-        unreachable!("dispatched by kind")
-    };
+    } = options;
     let mut violations = Vec::new();
     for edge in context.selected_edges(*imports) {
         let importer = context.files[edge.file].module.as_deref().unwrap_or("");
