@@ -742,9 +742,9 @@ imports = "all"
         assert_eq!(layers.name, "architecture");
         assert!(matches!(
             layers.options,
-            RuleOptions::Layers {
+            RuleOptions::Layers(LayersOptions {
                 imports: ImportSelection::All
-            }
+            })
         ));
     }
 
@@ -776,9 +776,9 @@ imports = "all"
         assert_eq!(rule.severity, Severity::Error);
         assert!(matches!(
             rule.options,
-            RuleOptions::Layers {
+            RuleOptions::Layers(LayersOptions {
                 imports: ImportSelection::All
-            }
+            })
         ));
     }
 
