@@ -1,6 +1,8 @@
 //! `FileFacts`: everything the rules need from one Python file, extracted in a
 //! single pass over its syntax tree. The tree itself is dropped right after.
 
+use std::sync::Arc;
+
 use crate::span::Span;
 
 /// The dotted name of the enclosing definition of a top-level statement.
@@ -60,7 +62,7 @@ pub struct Import {
     /// The alias (or the whole call for dynamic imports).
     pub span: Span,
     /// Enclosing definition, dotted (`Router.create`), or `<module>`.
-    pub scope: String,
+    pub scope: Arc<str>,
     pub context: ImportContext,
 }
 
@@ -92,19 +94,32 @@ pub struct ImportContext {
 pub struct Call {
     /// The callee as dotted text when it is a chain of names and attributes
     /// (`session.add`, `self.db.commit`, `sys.path.insert`); `None` otherwise
-    /// (`get()()`, `x[0]()`), in which case `method` may still be known.
-    pub callee: Option<String>,
-    /// The last attribute of the callee (`add` for `a.b().add(...)`).
-    pub method: Option<String>,
+    /// (`get()()`, `x[0]()`), in which case the method may still be known.
+    pub callee: Option<Box<str>>,
+    /// The last attribute of a callee that is not a name chain (`add` for
+    /// `a.b().add(...)`). `None` when `callee` is set, which already ends
+    /// with it: read both through [`Call::method`].
+    pub trailing_attribute: Option<Box<str>>,
     /// Summary of the first positional argument.
     pub first_arg: Option<Argument>,
     /// The whole call expression.
     pub span: Span,
-    pub scope: String,
+    pub scope: Arc<str>,
     /// The call is the direct operand of `await`.
     pub awaited: bool,
     pub in_function: bool,
     pub type_checking: bool,
+}
+
+impl Call {
+    /// The called method or function: the last name of the callee (`add`
+    /// for `session.add(...)` and for `a.b().add(...)`).
+    pub fn method(&self) -> Option<&str> {
+        match &self.callee {
+            Some(callee) => callee.rsplit('.').next(),
+            None => self.trailing_attribute.as_deref(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

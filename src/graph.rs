@@ -231,7 +231,7 @@ mod tests {
             name: Some(name.to_string()),
             alias: None,
             span: Default::default(),
-            scope: MODULE_SCOPE.to_string(),
+            scope: MODULE_SCOPE.into(),
             context: ImportContext::default(),
         }
     }

@@ -1,6 +1,8 @@
 //! One source-order walk over the syntax tree that fills imports, calls,
 //! module statements and classes.
 
+use std::sync::Arc;
+
 use ruff_python_ast::visitor::source_order::{SourceOrderVisitor, walk_expr, walk_stmt};
 use ruff_python_ast::{
     Alias, CmpOp, Expr, ExprCall, Stmt, StmtClassDef, StmtFunctionDef, StmtIf, UnaryOp,
@@ -23,6 +25,7 @@ pub fn extract(suite: &[Stmt], text: &str, locator: &Locator, facts: &mut FileFa
         locator,
         facts,
         scope: String::new(),
+        shared_scope: Arc::from(MODULE_SCOPE),
         context: Context {
             module_level: true,
             ..Context::default()
@@ -73,6 +76,10 @@ struct Extractor<'a, 'src> {
     facts: &'a mut FileFacts,
     /// Dotted names of the enclosing definitions; empty at module level.
     scope: String,
+    /// `scope` as shared by every import and call in it (`<module>` at
+    /// module level), so that thousands of calls in one function hold one
+    /// string between them.
+    shared_scope: Arc<str>,
     context: Context,
     bindings: Bindings,
 }
@@ -180,7 +187,7 @@ impl<'ast> Extractor<'_, '_> {
         self.context.in_function = true;
         self.context.module_level = false;
         self.visit_body(&def.body);
-        self.scope.truncate(outer_scope);
+        self.pop_scope(outer_scope);
         self.context = saved;
     }
 
@@ -210,7 +217,7 @@ impl<'ast> Extractor<'_, '_> {
         // but no longer module-level statements either.
         self.context.module_level = false;
         self.visit_body(&class.body);
-        self.scope.truncate(outer_scope);
+        self.pop_scope(outer_scope);
         self.context = saved;
     }
 
@@ -266,15 +273,15 @@ impl<'ast> Extractor<'_, '_> {
     }
 
     fn visit_call(&mut self, call: &'ast ExprCall, awaited: bool) {
-        let method = match &*call.func {
-            Expr::Attribute(attribute) => Some(attribute.attr.to_string()),
-            Expr::Name(name) => Some(name.id.to_string()),
+        let callee = dotted(&call.func).map(String::into_boxed_str);
+        let trailing_attribute = match (&callee, &*call.func) {
+            (None, Expr::Attribute(attribute)) => Some(attribute.attr.as_str().into()),
             _ => None,
         };
         let first_arg = call.arguments.args.first().map(argument);
         self.facts.calls.push(Call {
-            callee: dotted(&call.func),
-            method,
+            callee,
+            trailing_attribute,
             first_arg,
             span: self.locator.span(call.range()),
             scope: self.scope_name(),
@@ -479,22 +486,24 @@ impl<'ast> Extractor<'_, '_> {
         }
     }
 
-    /// Enters a definition; returns the length to truncate back to.
-    fn push_scope(&mut self, name: &str) -> usize {
-        let outer = self.scope.len();
+    /// Enters a definition; returns what `pop_scope` restores.
+    fn push_scope(&mut self, name: &str) -> (usize, Arc<str>) {
+        let outer = (self.scope.len(), self.shared_scope.clone());
         if !self.scope.is_empty() {
             self.scope.push('.');
         }
         self.scope.push_str(name);
+        self.shared_scope = Arc::from(self.scope.as_str());
         outer
     }
 
-    fn scope_name(&self) -> String {
-        if self.scope.is_empty() {
-            MODULE_SCOPE.to_string()
-        } else {
-            self.scope.clone()
-        }
+    fn pop_scope(&mut self, (length, shared): (usize, Arc<str>)) {
+        self.scope.truncate(length);
+        self.shared_scope = shared;
+    }
+
+    fn scope_name(&self) -> Arc<str> {
+        self.shared_scope.clone()
     }
 }
 
