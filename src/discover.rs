@@ -6,6 +6,7 @@
 //! dotted module name from the source roots.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
 
@@ -76,6 +77,8 @@ pub fn discover(config: &Config, targets: &[PathBuf]) -> Result<Discovery> {
     }
     discovery.files.sort_by(|a, b| a.path.cmp(&b.path));
     discovery.files.dedup_by(|a, b| a.path == b.path);
+    discovery.warnings.sort();
+    discovery.warnings.dedup();
 
     let outside: Vec<&str> = discovery
         .files
@@ -95,10 +98,19 @@ pub fn discover(config: &Config, targets: &[PathBuf]) -> Result<Discovery> {
     Ok(discovery)
 }
 
+/// What the walk found at one entry.
+enum Found {
+    File(SourceFile),
+    Warning(String),
+}
+
+/// Walks `target` on several threads (the folder reads and `.gitignore`
+/// lookups are a good part of a run's time); the caller sorts the result.
 fn walk(config: &Config, roots: &[PathBuf], target: &Path, discovery: &mut Discovery) {
     let exclude = config.project.exclude.clone();
     let project_root = config.root.clone();
-    let walker = ignore::WalkBuilder::new(target)
+    let found = Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(target)
         .standard_filters(true)
         .hidden(true)
         .require_git(false)
@@ -107,49 +119,56 @@ fn walk(config: &Config, roots: &[PathBuf], target: &Path, discovery: &mut Disco
             relative_path(&project_root, entry.path())
                 .is_none_or(|rel| rel.is_empty() || !exclude.is_match(&rel))
         })
-        .build();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                discovery.warnings.push(format!("skipped: {error}"));
-                continue;
-            }
-        };
-        let path = entry.path();
-        if path.extension().is_none_or(|ext| ext != "py") {
-            if entry.path_is_symlink() && path.is_dir() {
-                discovery.warnings.push(format!(
-                    "skipped symlinked folder {}: gate does not follow symlinked folders",
-                    display_relative(&config.root, path)
-                ));
-            }
-            continue;
+        .build_parallel()
+        .run(|| {
+            let found = &found;
+            Box::new(move |entry| {
+                let item = match entry {
+                    Ok(entry) => classify(config, roots, &entry),
+                    Err(error) => Some(Found::Warning(format!("skipped: {error}"))),
+                };
+                if let Some(item) = item {
+                    found.lock().expect("no panics while held").push(item);
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    for item in found.into_inner().expect("no panics while held") {
+        match item {
+            Found::File(file) => discovery.files.push(file),
+            Found::Warning(warning) => discovery.warnings.push(warning),
         }
-        let Some(file_type) = entry.file_type() else {
-            continue;
-        };
-        if file_type.is_symlink() && !path.is_file() {
-            discovery.warnings.push(format!(
-                "skipped {}: broken symbolic link",
+    }
+}
+
+fn classify(config: &Config, roots: &[PathBuf], entry: &ignore::DirEntry) -> Option<Found> {
+    let path = entry.path();
+    if path.extension().is_none_or(|ext| ext != "py") {
+        return (entry.path_is_symlink() && path.is_dir()).then(|| {
+            Found::Warning(format!(
+                "skipped symlinked folder {}: gate does not follow symlinked folders",
                 display_relative(&config.root, path)
-            ));
-            continue;
-        }
-        if file_type.is_dir() {
-            continue;
-        }
-        let Some(rel) = relative_path(&config.root, path) else {
-            continue;
-        };
-        let (module, is_package) = module_name(roots, path);
-        discovery.files.push(SourceFile {
-            absolute: path.to_path_buf(),
-            path: rel,
-            module,
-            is_package,
+            ))
         });
     }
+    let file_type = entry.file_type()?;
+    if file_type.is_symlink() && !path.is_file() {
+        return Some(Found::Warning(format!(
+            "skipped {}: broken symbolic link",
+            display_relative(&config.root, path)
+        )));
+    }
+    if file_type.is_dir() {
+        return None;
+    }
+    let rel = relative_path(&config.root, path)?;
+    let (module, is_package) = module_name(roots, path);
+    Some(Found::File(SourceFile {
+        absolute: path.to_path_buf(),
+        path: rel,
+        module,
+        is_package,
+    }))
 }
 
 /// The dotted module of `file` under the deepest source root containing it.

@@ -52,5 +52,6 @@ pub fn parse_file(bytes: &[u8]) -> FileFacts {
     if let Mod::Module(module) = parsed.syntax() {
         extract::extract(&module.body, text, &locator, &mut facts);
     }
+    facts.shrink_to_fit();
     facts
 }
