@@ -202,3 +202,51 @@ fn output_and_json_files_are_written_in_the_same_run() {
         serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
     assert_eq!(report["summary"]["new"], 7);
 }
+
+#[test]
+fn excluded_and_gitignored_files_are_not_checked() {
+    let dir = common::copy_fixture("rules/layers");
+    let config = std::fs::read_to_string(dir.path().join("gate.toml")).unwrap();
+    common::write(
+        dir.path(),
+        "gate.toml",
+        &config.replace(
+            "roots = [\".\"]",
+            "roots = [\".\"]\nexclude = [\"**/drivers/**\"]",
+        ),
+    );
+    common::write(dir.path(), ".gitignore", "app/services/\n");
+    let found = violations(dir.path());
+    assert!(
+        found
+            .iter()
+            .all(|v| !v.0.contains("drivers") && !v.0.contains("services")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|v| v.0 == "app/api/routes.py"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_include_path_that_does_not_exist_is_an_error() {
+    let dir = common::copy_fixture("rules/layers");
+    let config = std::fs::read_to_string(dir.path().join("gate.toml")).unwrap();
+    common::write(
+        dir.path(),
+        "gate.toml",
+        &config.replace(
+            "roots = [\".\"]",
+            "roots = [\".\"]\ninclude = [\"backend\"]",
+        ),
+    );
+    let output = common::run(dir.path(), &["check", "--no-baseline"]);
+    assert_eq!(output.code, 2);
+    assert!(
+        output.stderr.contains("backend` does not exist"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("include"), "{}", output.stderr);
+}
