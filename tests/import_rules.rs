@@ -88,23 +88,24 @@ fn private_modules_are_private_to_their_parent_package() {
     );
 }
 
-/// The layers fixture with `extra` appended to its gate.toml.
-fn layers_with(extra: &str) -> tempfile::TempDir {
+/// A copy of the layers fixture whose gate.toml `edit` rewrites.
+fn layers_with_config(edit: impl FnOnce(&str) -> String) -> tempfile::TempDir {
     let dir = common::copy_fixture("rules/layers");
     let config = std::fs::read_to_string(dir.path().join("gate.toml")).unwrap();
-    common::write(dir.path(), "gate.toml", &format!("{config}\n{extra}"));
+    common::write(dir.path(), "gate.toml", &edit(&config));
     dir
+}
+
+/// The same, with `line` added to its `[project]` table.
+fn layers_with_project_line(line: &str) -> tempfile::TempDir {
+    layers_with_config(|config| {
+        config.replace("roots = [\".\"]", &format!("roots = [\".\"]\n{line}"))
+    })
 }
 
 #[test]
 fn type_checking_imports_count_when_the_project_says_check() {
-    let dir = common::copy_fixture("rules/layers");
-    let config = std::fs::read_to_string(dir.path().join("gate.toml")).unwrap();
-    let config = config.replace(
-        "roots = [\".\"]",
-        "roots = [\".\"]\ntype-checking-imports = \"check\"",
-    );
-    common::write(dir.path(), "gate.toml", &config);
+    let dir = layers_with_project_line("type-checking-imports = \"check\"");
     let found = violations(dir.path());
     assert!(
         found.contains(&(
@@ -119,9 +120,11 @@ fn type_checking_imports_count_when_the_project_says_check() {
 
 #[test]
 fn module_level_selection_leaves_out_imports_inside_functions() {
-    let dir = layers_with(
-        "[[rule]]\nkind = \"layers\"\nname = \"layering\"\nimports = \"module-level\"\n",
-    );
+    let dir = layers_with_config(|config| {
+        format!(
+            "{config}\n[[rule]]\nkind = \"layers\"\nname = \"layering\"\nimports = \"module-level\"\n"
+        )
+    });
     let found = violations(dir.path());
     assert!(
         found
@@ -205,16 +208,7 @@ fn output_and_json_files_are_written_in_the_same_run() {
 
 #[test]
 fn excluded_and_gitignored_files_are_not_checked() {
-    let dir = common::copy_fixture("rules/layers");
-    let config = std::fs::read_to_string(dir.path().join("gate.toml")).unwrap();
-    common::write(
-        dir.path(),
-        "gate.toml",
-        &config.replace(
-            "roots = [\".\"]",
-            "roots = [\".\"]\nexclude = [\"**/drivers/**\"]",
-        ),
-    );
+    let dir = layers_with_project_line("exclude = [\"**/drivers/**\"]");
     common::write(dir.path(), ".gitignore", "app/services/\n");
     let found = violations(dir.path());
     assert!(
@@ -231,16 +225,7 @@ fn excluded_and_gitignored_files_are_not_checked() {
 
 #[test]
 fn an_include_path_that_does_not_exist_is_an_error() {
-    let dir = common::copy_fixture("rules/layers");
-    let config = std::fs::read_to_string(dir.path().join("gate.toml")).unwrap();
-    common::write(
-        dir.path(),
-        "gate.toml",
-        &config.replace(
-            "roots = [\".\"]",
-            "roots = [\".\"]\ninclude = [\"backend\"]",
-        ),
-    );
+    let dir = layers_with_project_line("include = [\"backend\"]");
     let output = common::run(dir.path(), &["check", "--no-baseline"]);
     assert_eq!(output.code, 2);
     assert!(
