@@ -6,7 +6,8 @@
 //! itself; `import a.b.c` targets `a.b.c`. A target is internal when it, or a
 //! package above it, is a module of the project.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::discover::SourceFile;
 use crate::facts::{FileFacts, Import, ImportStatement};
@@ -67,19 +68,19 @@ pub struct ImportEdge {
     pub file: usize,
     /// Index of the statement in that file's `FileFacts::imports`.
     pub import: usize,
-    /// The resolved dotted module.
-    pub target: String,
+    /// The resolved dotted module, shared by every edge to it.
+    pub target: Arc<str>,
     pub internal: bool,
     /// For `from ext import name` of an external package: `ext.name`, which
     /// may be a submodule gate cannot see (`from sqlalchemy import orm`).
-    pub external_submodule: Option<String>,
+    pub external_submodule: Option<Arc<str>>,
 }
 
 impl ImportEdge {
     /// The names this edge may be matched by: the target, and for external
     /// from-imports the possible submodule too.
     pub fn candidate_targets(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.target.as_str()).chain(self.external_submodule.as_deref())
+        std::iter::once(&*self.target).chain(self.external_submodule.as_deref())
     }
 }
 
@@ -102,20 +103,25 @@ pub struct Graph {
 /// Resolves the imports of every file. `facts[i]` belongs to `files[i]`.
 pub fn build(files: &[SourceFile], facts: &[FileFacts]) -> Graph {
     let index = ModuleIndex::new(files);
-    let mut edges = Vec::new();
+    let mut names = Interner::default();
+    let mut edges = Vec::with_capacity(facts.iter().map(|f| f.imports.len()).sum());
     let mut unresolved = Vec::new();
     for (file_index, (file, file_facts)) in files.iter().zip(facts).enumerate() {
         for (import_index, import) in file_facts.imports.iter().enumerate() {
             match resolve_import(&index, file, import) {
-                Ok(resolution) => edges.push(ImportEdge {
-                    file: file_index,
-                    import: import_index,
-                    internal: index.is_internal(&resolution.target),
-                    external_submodule: resolution
-                        .submodule_candidate
-                        .filter(|_| !index.is_internal(&resolution.target)),
-                    target: resolution.target,
-                }),
+                Ok(resolution) => {
+                    let internal = index.is_internal(&resolution.target);
+                    edges.push(ImportEdge {
+                        file: file_index,
+                        import: import_index,
+                        internal,
+                        external_submodule: resolution
+                            .submodule_candidate
+                            .filter(|_| !internal)
+                            .map(|name| names.intern(name)),
+                        target: names.intern(resolution.target),
+                    });
+                }
                 Err(reason) => unresolved.push(Unresolved {
                     file: file_index,
                     import: import_index,
@@ -128,6 +134,24 @@ pub fn build(files: &[SourceFile], facts: &[FileFacts]) -> Graph {
         index,
         edges,
         unresolved,
+    }
+}
+
+/// One shared copy of each module name: a large project imports the same
+/// few thousand modules hundreds of thousands of times.
+#[derive(Default)]
+struct Interner {
+    names: HashSet<Arc<str>>,
+}
+
+impl Interner {
+    fn intern(&mut self, name: String) -> Arc<str> {
+        if let Some(shared) = self.names.get(name.as_str()) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(name);
+        self.names.insert(shared.clone());
+        shared
     }
 }
 
