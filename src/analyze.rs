@@ -1,11 +1,11 @@
 //! Runs the analysis stages in order: discover → parse → graph → rules →
-//! suppress. What comes out is plain data; the commands decide what to do
-//! with it (compare with a baseline, write one, print the graph).
+//! suppress. Parsing overlaps the walk: each file is parsed by the walker
+//! thread that finds it. What comes out is plain data; the commands decide
+//! what to do with it (compare with a baseline, write one, print the graph).
 
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
-use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::discover::{self, SourceFile};
@@ -28,13 +28,29 @@ pub struct Analysis {
     pub warnings: Vec<String>,
 }
 
-/// Analyses the files under `targets` (the config's `include` when empty).
-pub fn analyze(config: &Config, targets: &[PathBuf]) -> Result<Analysis> {
-    let discovery = discover::discover(config, targets)?;
-    let files = discovery.files;
+/// Analyses the files under `targets` (the config's `include` when empty)
+/// on `threads` threads (all cores when `None`).
+pub fn analyze(config: &Config, targets: &[PathBuf], threads: Option<usize>) -> Result<Analysis> {
+    let discovery = discover::discover(config, targets, threads.unwrap_or(0), &read_and_parse)?;
     let mut warnings = discovery.warnings;
+    let mut files = Vec::with_capacity(discovery.files.len());
+    let mut facts = Vec::with_capacity(discovery.files.len());
+    let mut unreadable = Vec::new();
+    for (file, parsed) in discovery.files {
+        match parsed {
+            Ok(file_facts) => facts.push(file_facts),
+            Err(error) => unreadable.push(format!("{}: {error}", file.path)),
+        }
+        files.push(file);
+    }
+    if !unreadable.is_empty() {
+        bail!(
+            "cannot read {} file(s):\n  {}\nfix their permissions, or add them to `exclude`",
+            unreadable.len(),
+            unreadable.join("\n  ")
+        );
+    }
 
-    let facts = parse_all(&files)?;
     let graph = graph::build(&files, &facts);
     for unresolved in &graph.unresolved {
         let import = &facts[unresolved.file].imports[unresolved.import];
@@ -74,31 +90,9 @@ pub fn analyze(config: &Config, targets: &[PathBuf]) -> Result<Analysis> {
     })
 }
 
-/// Reads and parses every file in parallel, keeping the file order.
-fn parse_all(files: &[SourceFile]) -> Result<Vec<FileFacts>> {
-    let results: Vec<Result<FileFacts, String>> = files
-        .par_iter()
-        .map(|file| match std::fs::read(&file.absolute) {
-            Ok(bytes) => Ok(crate::parse::parse_file(&bytes)),
-            Err(error) => Err(format!("{}: {error}", file.path)),
-        })
-        .collect();
-    let mut facts = Vec::with_capacity(files.len());
-    let mut unreadable = Vec::new();
-    for result in results {
-        match result {
-            Ok(file_facts) => facts.push(file_facts),
-            Err(message) => unreadable.push(message),
-        }
-    }
-    if !unreadable.is_empty() {
-        bail!(
-            "cannot read {} file(s):\n  {}\nfix their permissions, or add them to `exclude`",
-            unreadable.len(),
-            unreadable.join("\n  ")
-        );
-    }
-    Ok(facts)
+/// Stage 3 for one file, run by the walker as it finds the file.
+fn read_and_parse(file: &SourceFile) -> std::io::Result<FileFacts> {
+    std::fs::read(&file.absolute).map(|bytes| crate::parse::parse_file(&bytes))
 }
 
 /// Runs `work` on a pool of `threads` threads (all cores when `None`).

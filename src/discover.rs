@@ -26,17 +26,25 @@ pub struct SourceFile {
     pub is_package: bool,
 }
 
-#[derive(Debug, Default)]
-pub struct Discovery {
-    /// Sorted by path, so every later stage sees the same order.
-    pub files: Vec<SourceFile>,
+#[derive(Debug)]
+pub struct Discovery<T> {
+    /// Sorted by path, so every later stage sees the same order; each with
+    /// what the visitor returned for it.
+    pub files: Vec<(SourceFile, T)>,
     /// Things skipped or degraded, each naming the path and the reason.
     pub warnings: Vec<String>,
 }
 
 /// Finds the files under `targets` (relative to the current directory or
-/// absolute; the config's `include` when empty).
-pub fn discover(config: &Config, targets: &[PathBuf]) -> Result<Discovery> {
+/// absolute; the config's `include` when empty) on `threads` threads (0:
+/// one per core), and calls `visit` on each file as soon as it is found, on
+/// the thread that found it: the next stage's work overlaps the walk.
+pub fn discover<T: Send>(
+    config: &Config,
+    targets: &[PathBuf],
+    threads: usize,
+    visit: &(dyn Fn(&SourceFile) -> T + Sync),
+) -> Result<Discovery<T>> {
     let roots: Vec<PathBuf> = config
         .project
         .roots
@@ -55,7 +63,10 @@ pub fn discover(config: &Config, targets: &[PathBuf]) -> Result<Discovery> {
         targets.iter().map(|p| cwd.join(p)).collect()
     };
 
-    let mut discovery = Discovery::default();
+    let mut discovery = Discovery {
+        files: Vec::new(),
+        warnings: Vec::new(),
+    };
     for target in &targets {
         let target = normalize(target);
         if !target.exists() {
@@ -73,18 +84,18 @@ pub fn discover(config: &Config, targets: &[PathBuf]) -> Result<Discovery> {
                 config.file.display()
             );
         }
-        walk(config, &roots, &target, &mut discovery);
+        walk(config, &roots, &target, threads, visit, &mut discovery);
     }
-    discovery.files.sort_by(|a, b| a.path.cmp(&b.path));
-    discovery.files.dedup_by(|a, b| a.path == b.path);
+    discovery.files.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    discovery.files.dedup_by(|a, b| a.0.path == b.0.path);
     discovery.warnings.sort();
     discovery.warnings.dedup();
 
     let outside: Vec<&str> = discovery
         .files
         .iter()
-        .filter(|f| f.module.is_none())
-        .map(|f| f.path.as_str())
+        .filter(|(file, _)| file.module.is_none())
+        .map(|(file, _)| file.path.as_str())
         .collect();
     if let Some(first) = outside.first() {
         discovery.warnings.push(format!(
@@ -99,14 +110,21 @@ pub fn discover(config: &Config, targets: &[PathBuf]) -> Result<Discovery> {
 }
 
 /// What the walk found at one entry.
-enum Found {
-    File(SourceFile),
+enum Found<T> {
+    File(SourceFile, T),
     Warning(String),
 }
 
 /// Walks `target` on several threads (the folder reads and `.gitignore`
 /// lookups are a good part of a run's time); the caller sorts the result.
-fn walk(config: &Config, roots: &[PathBuf], target: &Path, discovery: &mut Discovery) {
+fn walk<T: Send>(
+    config: &Config,
+    roots: &[PathBuf],
+    target: &Path,
+    threads: usize,
+    visit: &(dyn Fn(&SourceFile) -> T + Sync),
+    discovery: &mut Discovery<T>,
+) {
     let exclude = config.project.exclude.clone();
     let project_root = config.root.clone();
     let found = Mutex::new(Vec::new());
@@ -119,12 +137,19 @@ fn walk(config: &Config, roots: &[PathBuf], target: &Path, discovery: &mut Disco
             relative_path(&project_root, entry.path())
                 .is_none_or(|rel| rel.is_empty() || !exclude.is_match(&rel))
         })
+        .threads(threads)
         .build_parallel()
         .run(|| {
             let found = &found;
             Box::new(move |entry| {
                 let item = match entry {
-                    Ok(entry) => classify(config, roots, &entry),
+                    Ok(entry) => classify(config, roots, &entry).map(|found| match found {
+                        Ok(file) => {
+                            let payload = visit(&file);
+                            Found::File(file, payload)
+                        }
+                        Err(warning) => Found::Warning(warning),
+                    }),
                     Err(error) => Some(Found::Warning(format!("skipped: {error}"))),
                 };
                 if let Some(item) = item {
@@ -135,17 +160,22 @@ fn walk(config: &Config, roots: &[PathBuf], target: &Path, discovery: &mut Disco
         });
     for item in found.into_inner().expect("no panics while held") {
         match item {
-            Found::File(file) => discovery.files.push(file),
+            Found::File(file, payload) => discovery.files.push((file, payload)),
             Found::Warning(warning) => discovery.warnings.push(warning),
         }
     }
 }
 
-fn classify(config: &Config, roots: &[PathBuf], entry: &ignore::DirEntry) -> Option<Found> {
+/// The file at `entry`, a warning about it, or nothing to say.
+fn classify(
+    config: &Config,
+    roots: &[PathBuf],
+    entry: &ignore::DirEntry,
+) -> Option<Result<SourceFile, String>> {
     let path = entry.path();
     if path.extension().is_none_or(|ext| ext != "py") {
         return (entry.path_is_symlink() && path.is_dir()).then(|| {
-            Found::Warning(format!(
+            Err(format!(
                 "skipped symlinked folder {}: gate does not follow symlinked folders",
                 display_relative(&config.root, path)
             ))
@@ -153,7 +183,7 @@ fn classify(config: &Config, roots: &[PathBuf], entry: &ignore::DirEntry) -> Opt
     }
     let file_type = entry.file_type()?;
     if file_type.is_symlink() && !path.is_file() {
-        return Some(Found::Warning(format!(
+        return Some(Err(format!(
             "skipped {}: broken symbolic link",
             display_relative(&config.root, path)
         )));
@@ -163,7 +193,7 @@ fn classify(config: &Config, roots: &[PathBuf], entry: &ignore::DirEntry) -> Opt
     }
     let rel = relative_path(&config.root, path)?;
     let (module, is_package) = module_name(roots, path);
-    Some(Found::File(SourceFile {
+    Some(Ok(SourceFile {
         absolute: path.to_path_buf(),
         path: rel,
         module,

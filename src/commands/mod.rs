@@ -43,9 +43,8 @@ pub fn load_config(args: &ProjectArgs) -> Result<Config> {
 
 /// Runs the analysis on the configured thread count and prints its warnings.
 pub fn analyze(config: &Config, args: &ProjectArgs, targets: &[PathBuf]) -> Result<Analysis> {
-    let analysis = analyze::with_threads(args.threads.map(usize::from), || {
-        analyze::analyze(config, targets)
-    })??;
+    let threads = args.threads.map(usize::from);
+    let analysis = analyze::with_threads(threads, || analyze::analyze(config, targets, threads))??;
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for warning in &analysis.warnings {
         if color {
