@@ -16,6 +16,7 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod span;
+pub mod suggest;
 pub mod suppress;
 pub mod violation;
 pub mod write;

@@ -88,13 +88,8 @@ fn unknown_name_hint(name: &str, rule_names: &[&str]) -> String {
     if rule_names.contains(&name) {
         return String::new();
     }
-    let closest = rule_names
-        .iter()
-        .map(|candidate| (strsim::jaro_winkler(name, candidate), *candidate))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    match closest {
-        Some((_, candidate)) => {
+    match crate::suggest::closest(name, rule_names) {
+        Some(candidate) => {
             format!(": no rule is named `{name}` (did you mean `{candidate}`?)")
         }
         None => format!(": no rule is named `{name}`"),

@@ -7,12 +7,9 @@ use crate::rules::{KINDS, kind_doc};
 
 pub fn explain(kind: &str) -> Result<i32> {
     let Some(doc) = kind_doc(kind) else {
-        let closest = KINDS
-            .iter()
-            .map(|doc| (strsim::jaro_winkler(kind, doc.kind), doc.kind))
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .filter(|(score, _)| *score > 0.7)
-            .map(|(_, name)| format!("\n  = help: did you mean `{name}`?"))
+        let kinds: Vec<&str> = KINDS.iter().map(|doc| doc.kind).collect();
+        let closest = crate::suggest::closest(kind, &kinds)
+            .map(|name| format!("\n  = help: did you mean `{name}`?"))
             .unwrap_or_default();
         bail!("unknown rule kind `{kind}`; `gate rules` lists them{closest}");
     };
