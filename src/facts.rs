@@ -20,6 +20,14 @@ pub struct FileFacts {
     /// `elif`/`else` clauses are not statements of their own.
     pub module_statements: Vec<ModuleStatement>,
     pub classes: Vec<ClassDef>,
+    /// Names bound to the result of a call (`s = Session()`, `with
+    /// get_session() as db:`), for rules that follow a value from where it
+    /// is made to where it is used in the same function.
+    pub bindings: Vec<Binding>,
+    /// Assignments, augmented assignments, item assignments and `del` whose
+    /// target starts with a name bound by an import (`sys.path += [...]`,
+    /// `path[0:0] = [...]` after `from sys import path`).
+    pub stores: Vec<Store>,
     /// The leading comment block: consecutive comment lines before the first
     /// statement or docstring, shebang and encoding lines included; blank
     /// lines between them are allowed and left out.
@@ -45,6 +53,8 @@ impl FileFacts {
         self.calls.shrink_to_fit();
         self.module_statements.shrink_to_fit();
         self.classes.shrink_to_fit();
+        self.bindings.shrink_to_fit();
+        self.stores.shrink_to_fit();
         self.header.shrink_to_fit();
         self.syntax_errors.shrink_to_fit();
         self.ignores.shrink_to_fit();
@@ -144,7 +154,10 @@ pub enum Argument {
     /// `sa.insert(T).values(...)`.
     Call(String),
     /// A string literal (the first 64 characters); implicitly concatenated
-    /// parts are joined. f-strings are `Other`.
+    /// parts are joined. For an f-string, its literal text before the first
+    /// replacement field (`DELETE FROM ` for `f"DELETE FROM {table}"`); for
+    /// SQLAlchemy's `text("...")` (any callee ending in `text`), the literal
+    /// inside, since that is the SQL being run.
     Str(String),
     /// A name or attribute chain (`Incident`, `self.model`).
     Name(String),
@@ -188,6 +201,44 @@ pub struct ClassDef {
     pub bases: Vec<String>,
     /// The class name in its `class` statement.
     pub span: Span,
+}
+
+/// `target = call(...)`, `target: T = call(...)`, `target := call(...)` or
+/// `with call(...) as target:` (also `async with`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Binding {
+    /// The bound name, or attribute chain (`self.session`).
+    pub target: Box<str>,
+    /// The callee of the call, as for [`Argument::Call`]: for a method chain
+    /// on a call, the call it starts from (`insert` for
+    /// `insert(T).values(...)`).
+    pub callee: Box<str>,
+    /// The whole statement (or `with` item).
+    pub span: Span,
+    pub scope: Arc<str>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreForm {
+    /// `target = ...` (also annotated).
+    Assign,
+    /// `target += ...` and the other augmented operators.
+    AugAssign,
+    /// `target[...] = ...` (also slices and augmented item assignment).
+    Item,
+    /// `del target` or `del target[...]`.
+    Delete,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Store {
+    /// The dotted target without the subscript (`sys.path` for
+    /// `sys.path[0:0] = ...`).
+    pub target: Box<str>,
+    pub form: StoreForm,
+    /// The whole statement.
+    pub span: Span,
+    pub scope: Arc<str>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -71,6 +71,9 @@ pub struct ImportEdge {
     /// The resolved dotted module, shared by every edge to it.
     pub target: Arc<str>,
     pub internal: bool,
+    /// A `from pkg import name` that resolved to the submodule `pkg.name`
+    /// rather than to a name defined in `pkg`.
+    pub to_submodule: bool,
     /// For `from ext import name` of an external package: `ext.name`, which
     /// may be a submodule gate cannot see (`from sqlalchemy import orm`).
     pub external_submodule: Option<Arc<str>>,
@@ -100,6 +103,15 @@ pub struct Graph {
     pub unresolved: Vec<Unresolved>,
 }
 
+impl Graph {
+    /// The edges of the imports of file `file`.
+    pub fn edges_of(&self, file: usize) -> &[ImportEdge] {
+        let start = self.edges.partition_point(|edge| edge.file < file);
+        let end = self.edges.partition_point(|edge| edge.file <= file);
+        &self.edges[start..end]
+    }
+}
+
 /// Resolves the imports of every file. `facts[i]` belongs to `files[i]`.
 pub fn build(files: &[SourceFile], facts: &[FileFacts]) -> Graph {
     let index = ModuleIndex::new(files);
@@ -115,6 +127,7 @@ pub fn build(files: &[SourceFile], facts: &[FileFacts]) -> Graph {
                         file: file_index,
                         import: import_index,
                         internal,
+                        to_submodule: resolution.to_submodule,
                         external_submodule: resolution
                             .submodule_candidate
                             .filter(|_| !internal)
@@ -157,6 +170,7 @@ impl Interner {
 
 struct Resolution {
     target: String,
+    to_submodule: bool,
     /// `pkg.name` for `from pkg import name` when it is not a known module.
     submodule_candidate: Option<String>,
 }
@@ -186,6 +200,7 @@ fn resolve_import(
     let Some(name) = name else {
         return Ok(Resolution {
             target: base,
+            to_submodule: false,
             submodule_candidate: None,
         });
     };
@@ -193,11 +208,13 @@ fn resolve_import(
     if index.contains(&submodule) {
         Ok(Resolution {
             target: submodule,
+            to_submodule: true,
             submodule_candidate: None,
         })
     } else {
         Ok(Resolution {
             target: base,
+            to_submodule: false,
             submodule_candidate: Some(submodule),
         })
     }

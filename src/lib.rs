@@ -18,5 +18,6 @@ pub mod rules;
 pub mod span;
 pub mod suggest;
 pub mod suppress;
+pub mod symbols;
 pub mod violation;
 pub mod write;

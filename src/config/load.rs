@@ -9,14 +9,13 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use regex::Regex;
 use toml::Spanned;
 use toml::de::DeTable;
 
 use super::error::{ConfigError, Diagnostic, backticked, line_number, suggest_or_list};
-use super::model::{
-    Config, ForbiddenImportOptions, ImportSelection, Layer, LayersOptions, PrivateModuleOptions,
-    Project, Rule, RuleOptions, TypeCheckingImports,
-};
+use super::model::*;
+use super::name_pattern::NamePattern;
 use super::pattern::ModulePattern;
 use super::table::{Source, Table};
 use crate::violation::Severity;
@@ -138,6 +137,7 @@ fn project(table: &Table<'_>) -> Result<Project, Diagnostic> {
         "exclude",
         "baseline",
         "type-checking-imports",
+        "layer-header",
     ])?;
     let (exclude, exclude_patterns) = globs(table, "exclude")?;
     let baseline = match table.string("baseline")? {
@@ -167,7 +167,35 @@ fn project(table: &Table<'_>) -> Result<Project, Diagnostic> {
                 ],
             )?
             .unwrap_or_default(),
+        layer_header: table
+            .string("layer-header")?
+            .map(|pattern| regex_with_group(table, &pattern, "layer"))
+            .transpose()?,
     })
+}
+
+/// A regex that must have the named capture group `group`.
+fn regex_with_group(
+    table: &Table<'_>,
+    pattern: &Spanned<&str>,
+    group: &str,
+) -> Result<Regex, Diagnostic> {
+    let regex = Regex::new(pattern.get_ref()).map_err(|error| {
+        let reason = match error {
+            regex::Error::Syntax(text) => text.lines().last().unwrap_or_default().to_string(),
+            other => other.to_string(),
+        };
+        table
+            .source
+            .error(pattern.span(), format!("invalid regex: {reason}"))
+    })?;
+    if !regex.capture_names().any(|name| name == Some(group)) {
+        return Err(table
+            .source
+            .error(pattern.span(), format!("the regex has no `{group}` group"))
+            .with_help(format!("name the part to read with `(?P<{group}>...)`")));
+    }
+    Ok(regex)
 }
 
 /// `roots` and `include`: folders relative to the root, `.` by default.
@@ -252,6 +280,151 @@ fn required_module_patterns(
     refuse_empty(table, key, list.span(), list.get_ref().is_empty())?;
     module_patterns(table, key)
 }
+
+fn name_patterns(table: &Table<'_>, key: &str) -> Result<Option<Vec<NamePattern>>, Diagnostic> {
+    let Some(list) = table.strings(key)? else {
+        return Ok(None);
+    };
+    list.get_ref()
+        .iter()
+        .map(|item| {
+            NamePattern::parse(item.get_ref())
+                .map_err(|error| table.source.error(item.span(), error.to_string()))
+        })
+        .collect::<Result<_, _>>()
+        .map(Some)
+}
+
+fn default_name_patterns(defaults: &[&str]) -> Vec<NamePattern> {
+    defaults
+        .iter()
+        .map(|text| NamePattern::parse(text).expect("the defaults are valid patterns"))
+        .collect()
+}
+
+/// A list of plain names (`methods`), or `defaults` when absent.
+fn names_or(table: &Table<'_>, key: &str, defaults: &[&str]) -> Result<Vec<String>, Diagnostic> {
+    Ok(match table.strings(key)? {
+        Some(list) => {
+            refuse_empty(table, key, list.span(), list.get_ref().is_empty())?;
+            list.get_ref()
+                .iter()
+                .map(|item| item.get_ref().to_string())
+                .collect()
+        }
+        None => defaults.iter().map(|name| name.to_string()).collect(),
+    })
+}
+
+/// `in` and `except`; without `in`, every file. With `required`, `in` must
+/// be given.
+fn scope(table: &Table<'_>, required: bool) -> Result<Scope, Diagnostic> {
+    let within = if required || table.strings("in")?.is_some() {
+        Some(required_module_patterns(table, "in")?)
+    } else {
+        None
+    };
+    Ok(Scope {
+        within,
+        except: module_patterns(table, "except")?,
+    })
+}
+
+/// `granularity` and `depth`.
+fn granularity(table: &Table<'_>) -> Result<Granularity, Diagnostic> {
+    #[derive(Clone, Copy)]
+    enum Choice {
+        Module,
+        Package,
+    }
+    let choice = table.choice(
+        "granularity",
+        &[("module", Choice::Module), ("package", Choice::Package)],
+    )?;
+    let depth = table.integer("depth")?;
+    match (choice.unwrap_or(Choice::Module), depth) {
+        (Choice::Module, None) => Ok(Granularity::Module),
+        (Choice::Module, Some(depth)) => Err(table
+            .source
+            .error(
+                depth.span(),
+                format!("`depth` {} needs `granularity = \"package\"`", table.place),
+            )
+            .with_help("add `granularity = \"package\"`, or remove `depth`".to_string())),
+        (Choice::Package, None) => Err(table
+            .source
+            .error(
+                table.span.clone(),
+                format!(
+                    "`granularity = \"package\"` {} needs a `depth`",
+                    table.place
+                ),
+            )
+            .with_help(
+                "give the number of leading segments that name a package: `depth = 2` makes \
+                 `app.crm.models` part of `app.crm`"
+                    .to_string(),
+            )),
+        (Choice::Package, Some(depth)) => {
+            if *depth.get_ref() == 0 {
+                return Err(table.source.error(
+                    depth.span(),
+                    format!("`depth` {} must be at least 1", table.place),
+                ));
+            }
+            Ok(Granularity::Package {
+                depth: *depth.get_ref() as usize,
+            })
+        }
+    }
+}
+
+/// A required positive count (`max`).
+fn positive(table: &Table<'_>, key: &str) -> Result<u64, Diagnostic> {
+    let value = table.required(key, table.integer(key)?)?;
+    if *value.get_ref() == 0 {
+        return Err(table.source.error(
+            value.span(),
+            format!("`{key}` {} must be at least 1", table.place),
+        ));
+    }
+    Ok(*value.get_ref())
+}
+
+/// A regex option with a default; it must have the named group.
+fn regex_or(table: &Table<'_>, key: &str, default: &str, group: &str) -> Result<Regex, Diagnostic> {
+    match table.string(key)? {
+        Some(pattern) => regex_with_group(table, &pattern, group),
+        None => Ok(Regex::new(default).expect("the default regex is valid")),
+    }
+}
+
+/// The header-imports line regex for one header name: `{header}` in the
+/// line pattern stands for the (escaped) name.
+fn header_regex(
+    table: &Table<'_>,
+    line_pattern: Option<&Spanned<&str>>,
+    header_key: &str,
+    default_header: &str,
+) -> Result<Regex, Diagnostic> {
+    let header = table.string(header_key)?;
+    let name = header.as_ref().map_or(default_header, |h| *h.get_ref());
+    let line = line_pattern.map_or(DEFAULT_HEADER_LINE, |p| *p.get_ref());
+    if !line.contains("{header}") {
+        let span = line_pattern.map_or(table.span.clone(), |p| p.span());
+        return Err(table
+            .source
+            .error(span, "`line-pattern` has no `{header}` placeholder")
+            .with_help(format!("for example `{DEFAULT_HEADER_LINE}`")));
+    }
+    let text = line.replace("{header}", &regex::escape(name));
+    let span = line_pattern.map_or(table.span.clone(), |p| p.span());
+    regex_with_group(table, &Spanned::new(span, text.as_str()), "items")
+}
+
+/// The line of a header-imports header, by default; `{header}` is the
+/// header's name.
+const DEFAULT_HEADER_LINE: &str = r"^#\s*{header}:\s*(?P<items>.*\S)";
 
 /// Names seen so far in one namespace, to refuse a second use with a pointer
 /// to the first.
@@ -374,22 +547,24 @@ struct Kind {
 const KINDS: &[Kind] = &[
     Kind {
         name: "layers",
-        keys: &["imports"],
+        keys: &["imports", "transitive"],
         read: |table| {
             Ok(RuleOptions::Layers(LayersOptions {
                 imports: imports(table)?,
+                transitive: table.boolean("transitive")?.unwrap_or(false),
             }))
         },
     },
     Kind {
         name: "forbidden-import",
-        keys: &["from", "except", "to", "imports"],
+        keys: &["from", "except", "to", "imports", "transitive"],
         read: |table| {
             Ok(RuleOptions::ForbiddenImport(ForbiddenImportOptions {
                 from: required_module_patterns(table, "from")?,
                 except: module_patterns(table, "except")?,
                 to: required_module_patterns(table, "to")?,
                 imports: imports(table)?,
+                transitive: table.boolean("transitive")?.unwrap_or(false),
             }))
         },
     },
@@ -401,6 +576,167 @@ const KINDS: &[Kind] = &[
                 modules: required_module_patterns(table, "modules")?,
                 allow_from: module_patterns(table, "allow-from")?,
                 imports: imports(table)?,
+            }))
+        },
+    },
+    Kind {
+        name: "import-cycle",
+        keys: &["granularity", "depth", "imports"],
+        read: |table| {
+            Ok(RuleOptions::ImportCycle(ImportCycleOptions {
+                granularity: granularity(table)?,
+                imports: imports(table)?,
+            }))
+        },
+    },
+    Kind {
+        name: "fan-in",
+        keys: &["max", "granularity", "depth", "ignore", "imports"],
+        read: |table| {
+            Ok(RuleOptions::FanIn(FanInOptions {
+                granularity: granularity(table)?,
+                max: positive(table, "max")? as usize,
+                ignore: module_patterns(table, "ignore")?,
+                imports: imports(table)?,
+            }))
+        },
+    },
+    Kind {
+        name: "db-write",
+        keys: &["in", "except", "methods", "receivers"],
+        read: |table| {
+            Ok(RuleOptions::DbWrite(DbWriteOptions {
+                scope: scope(table, true)?,
+                methods: names_or(table, "methods", DEFAULT_WRITE_METHODS)?,
+                receivers: names_or(table, "receivers", DEFAULT_WRITE_RECEIVERS)?,
+            }))
+        },
+    },
+    Kind {
+        name: "model-ownership",
+        keys: &["models", "owner", "allow"],
+        read: |table| {
+            Ok(RuleOptions::ModelOwnership(ModelOwnershipOptions {
+                models: required_module_patterns(table, "models")?,
+                owner: required_module_patterns(table, "owner")?,
+                allow: module_patterns(table, "allow")?,
+            }))
+        },
+    },
+    Kind {
+        name: "import-time",
+        keys: &["in", "except", "allow", "extend-allow", "deny"],
+        read: |table| {
+            let mut allow = name_patterns(table, "allow")?
+                .unwrap_or_else(|| default_name_patterns(DEFAULT_IMPORT_TIME_ALLOW));
+            allow.extend(name_patterns(table, "extend-allow")?.unwrap_or_default());
+            Ok(RuleOptions::ImportTime(ImportTimeOptions {
+                scope: scope(table, true)?,
+                allow,
+                deny: name_patterns(table, "deny")?
+                    .unwrap_or_else(|| default_name_patterns(DEFAULT_IMPORT_TIME_DENY)),
+            }))
+        },
+    },
+    Kind {
+        name: "sys-path",
+        keys: &["in", "except"],
+        read: |table| {
+            Ok(RuleOptions::SysPath(SysPathOptions {
+                scope: scope(table, false)?,
+            }))
+        },
+    },
+    Kind {
+        name: "forbidden-call",
+        keys: &["in", "except", "calls"],
+        read: |table| {
+            let calls = table.required("calls", name_patterns(table, "calls")?)?;
+            if calls.is_empty() {
+                return Err(table.source.error(
+                    table.span.clone(),
+                    format!("`calls` {} must not be empty", table.place),
+                ));
+            }
+            Ok(RuleOptions::ForbiddenCall(ForbiddenCallOptions {
+                scope: scope(table, false)?,
+                calls,
+            }))
+        },
+    },
+    Kind {
+        name: "header-imports",
+        keys: &[
+            "in",
+            "except",
+            "allowed-header",
+            "forbidden-header",
+            "line-pattern",
+        ],
+        read: |table| {
+            let line = table.string("line-pattern")?;
+            Ok(RuleOptions::HeaderImports(HeaderImportsOptions {
+                scope: scope(table, false)?,
+                allowed: header_regex(table, line.as_ref(), "allowed-header", "Allowed Imports")?,
+                forbidden: header_regex(
+                    table,
+                    line.as_ref(),
+                    "forbidden-header",
+                    "Forbidden Imports",
+                )?,
+            }))
+        },
+    },
+    Kind {
+        name: "max-lines",
+        keys: &["in", "except", "max"],
+        read: |table| {
+            let max = positive(table, "max")?;
+            Ok(RuleOptions::MaxLines(MaxLinesOptions {
+                scope: scope(table, false)?,
+                max: u32::try_from(max).unwrap_or(u32::MAX),
+            }))
+        },
+    },
+    Kind {
+        name: "banned-name",
+        keys: &["in", "except", "names"],
+        read: |table| {
+            let list = table.required("names", table.strings("names")?)?;
+            refuse_empty(table, "names", list.span(), list.get_ref().is_empty())?;
+            let (names, name_patterns) = globs(table, "names")?;
+            Ok(RuleOptions::BannedName(BannedNameOptions {
+                scope: scope(table, false)?,
+                names,
+                name_patterns,
+            }))
+        },
+    },
+    Kind {
+        name: "missing-init",
+        keys: &["in", "except"],
+        read: |table| {
+            Ok(RuleOptions::MissingInit(MissingInitOptions {
+                scope: scope(table, false)?,
+            }))
+        },
+    },
+    Kind {
+        name: "sibling-names",
+        keys: &["in", "except"],
+        read: |table| {
+            Ok(RuleOptions::SiblingNames(SiblingNamesOptions {
+                scope: scope(table, false)?,
+            }))
+        },
+    },
+    Kind {
+        name: "layer-header",
+        keys: &["in", "except", "pattern"],
+        read: |table| {
+            Ok(RuleOptions::LayerHeader(LayerHeaderOptions {
+                scope: scope(table, false)?,
+                pattern: regex_or(table, "pattern", DEFAULT_LAYER_HEADER, "layer")?,
             }))
         },
     },
@@ -505,6 +841,7 @@ fn rules(tables: &[Table<'_>], layers: &[Layer]) -> Result<Vec<Rule>, Diagnostic
             severity: Severity::Error,
             options: RuleOptions::Layers(LayersOptions {
                 imports: ImportSelection::All,
+                transitive: false,
             }),
         });
     }
@@ -715,12 +1052,14 @@ imports = "all"
             except,
             to,
             imports,
+            transitive,
         }) = &forbidden.options
         else {
             panic!("{forbidden:?}");
         };
         assert_eq!(patterns(from), ["acme"]);
         assert_eq!(patterns(except), ["acme.crm"]);
+        assert!(!transitive);
         assert_eq!(patterns(to), ["acme.crm.orm"]);
         assert_eq!(*imports, ImportSelection::Runtime);
 
@@ -743,7 +1082,8 @@ imports = "all"
         assert!(matches!(
             layers.options,
             RuleOptions::Layers(LayersOptions {
-                imports: ImportSelection::All
+                imports: ImportSelection::All,
+                transitive: false
             })
         ));
     }
@@ -777,7 +1117,8 @@ imports = "all"
         assert!(matches!(
             rule.options,
             RuleOptions::Layers(LayersOptions {
-                imports: ImportSelection::All
+                imports: ImportSelection::All,
+                transitive: false
             })
         ));
     }
@@ -989,10 +1330,10 @@ imports = "all"
     #[test]
     fn unknown_kind_far_from_any_lists_the_kinds() {
         error_of(
-            "[[rule]]\nkind = \"db-write\"\nname = \"x\"\n",
+            "[[rule]]\nkind = \"zzz\"\nname = \"x\"\n",
             &[
-                "unknown rule kind `db-write`",
-                "known kinds: `layers`, `forbidden-import`, `private-module`",
+                "unknown rule kind `zzz`",
+                "known kinds: `layers`, `forbidden-import`, `private-module`, `import-cycle`",
             ],
         );
     }

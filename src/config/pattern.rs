@@ -136,7 +136,7 @@ fn match_prefix(segments: &[Segment], parts: &[&str], consumed: usize) -> Option
 }
 
 /// `*` any run of characters, `?` one character.
-fn glob_matches(glob: &str, text: &str) -> bool {
+pub(crate) fn glob_matches(glob: &str, text: &str) -> bool {
     fn go(glob: &[char], text: &[char]) -> bool {
         match glob.split_first() {
             None => text.is_empty(),

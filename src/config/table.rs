@@ -107,6 +107,37 @@ impl<'a> Table<'a> {
         }
     }
 
+    /// A non-negative integer.
+    pub fn integer(&self, key: &str) -> Result<Option<Spanned<u64>>> {
+        let Some(value) = self.entries.get(key) else {
+            return Ok(None);
+        };
+        let DeValue::Integer(integer) = value.get_ref() else {
+            return Err(self.type_error(key, value, "an integer"));
+        };
+        match u64::from_str_radix(integer.as_str(), integer.radix()).ok() {
+            Some(number) => Ok(Some(Spanned::new(value.span(), number))),
+            None => Err(self.source.error(
+                value.span(),
+                format!(
+                    "`{key}` {} must be a non-negative integer, found {}",
+                    self.place,
+                    &self.source.text[value.span()]
+                ),
+            )),
+        }
+    }
+
+    pub fn boolean(&self, key: &str) -> Result<Option<bool>> {
+        let Some(value) = self.entries.get(key) else {
+            return Ok(None);
+        };
+        match value.get_ref() {
+            DeValue::Boolean(flag) => Ok(Some(*flag)),
+            _ => Err(self.type_error(key, value, "a boolean (`true` or `false`)")),
+        }
+    }
+
     /// An array of strings; the outer span is the array's.
     pub fn strings(&self, key: &str) -> Result<Option<Spanned<Vec<Spanned<&'a str>>>>> {
         let Some(value) = self.entries.get(key) else {

@@ -51,6 +51,7 @@ pub fn check(
         except,
         to,
         imports,
+        transitive: _,
     } = options;
     let mut violations = Vec::new();
     for edge in context.selected_edges(*imports) {

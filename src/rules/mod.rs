@@ -4,10 +4,23 @@
 //! Each rule file opens with its user documentation (`//!`), which `gate
 //! explain KIND` prints: the source is the single place it is written.
 
+mod banned_name;
+mod db_write;
+mod fan_in;
+mod forbidden_call;
 mod forbidden_import;
+mod header_imports;
+mod import_cycle;
+mod import_time;
+mod layer_header;
 mod layers;
+mod max_lines;
+mod missing_init;
+mod model_ownership;
 mod private_module;
+mod sibling_names;
 mod syntax_error;
+mod sys_path;
 pub mod unused_ignore;
 
 use rayon::prelude::*;
@@ -122,6 +135,19 @@ pub fn run(context: &Context<'_>) -> Vec<Violation> {
                 forbidden_import::check(context, rule, options)
             }
             RuleOptions::PrivateModule(options) => private_module::check(context, rule, options),
+            RuleOptions::ImportCycle(options) => import_cycle::check(context, rule, options),
+            RuleOptions::FanIn(options) => fan_in::check(context, rule, options),
+            RuleOptions::DbWrite(options) => db_write::check(context, rule, options),
+            RuleOptions::ModelOwnership(options) => model_ownership::check(context, rule, options),
+            RuleOptions::ImportTime(options) => import_time::check(context, rule, options),
+            RuleOptions::SysPath(options) => sys_path::check(context, rule, options),
+            RuleOptions::ForbiddenCall(options) => forbidden_call::check(context, rule, options),
+            RuleOptions::HeaderImports(options) => header_imports::check(context, rule, options),
+            RuleOptions::MaxLines(options) => max_lines::check(context, rule, options),
+            RuleOptions::BannedName(options) => banned_name::check(context, rule, options),
+            RuleOptions::MissingInit(options) => missing_init::check(context, rule, options),
+            RuleOptions::SiblingNames(options) => sibling_names::check(context, rule, options),
+            RuleOptions::LayerHeader(options) => layer_header::check(context, rule, options),
         })
         .collect();
     violations.extend(syntax_error::check(context));
@@ -179,6 +205,71 @@ pub const KINDS: &[KindDoc] = &[
         kind: "private-module",
         always_on: false,
         source: include_str!("private_module.rs"),
+    },
+    KindDoc {
+        kind: "import-cycle",
+        always_on: false,
+        source: include_str!("import_cycle.rs"),
+    },
+    KindDoc {
+        kind: "fan-in",
+        always_on: false,
+        source: include_str!("fan_in.rs"),
+    },
+    KindDoc {
+        kind: "db-write",
+        always_on: false,
+        source: include_str!("db_write.rs"),
+    },
+    KindDoc {
+        kind: "model-ownership",
+        always_on: false,
+        source: include_str!("model_ownership.rs"),
+    },
+    KindDoc {
+        kind: "import-time",
+        always_on: false,
+        source: include_str!("import_time.rs"),
+    },
+    KindDoc {
+        kind: "sys-path",
+        always_on: false,
+        source: include_str!("sys_path.rs"),
+    },
+    KindDoc {
+        kind: "forbidden-call",
+        always_on: false,
+        source: include_str!("forbidden_call.rs"),
+    },
+    KindDoc {
+        kind: "header-imports",
+        always_on: false,
+        source: include_str!("header_imports.rs"),
+    },
+    KindDoc {
+        kind: "max-lines",
+        always_on: false,
+        source: include_str!("max_lines.rs"),
+    },
+    KindDoc {
+        kind: "banned-name",
+        always_on: false,
+        source: include_str!("banned_name.rs"),
+    },
+    KindDoc {
+        kind: "missing-init",
+        always_on: false,
+        source: include_str!("missing_init.rs"),
+    },
+    KindDoc {
+        kind: "sibling-names",
+        always_on: false,
+        source: include_str!("sibling_names.rs"),
+    },
+    KindDoc {
+        kind: "layer-header",
+        always_on: false,
+        source: include_str!("layer_header.rs"),
     },
     KindDoc {
         kind: "syntax-error",

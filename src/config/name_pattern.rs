@@ -1,0 +1,144 @@
+//! Dotted name patterns for callees (`datetime.datetime.now`, `uuid.uuid4`,
+//! `*.with_for_update`, `TypeVar`), matched against a call's qualified name
+//! (resolved through the file's imports) and against the name as written.
+//!
+//! - A pattern without a dot names the last segment: `connect` matches
+//!   `sqlite3.connect` and `engine.connect`.
+//! - A leading `*` segment stands for any receiver, however long, and also
+//!   for one that is not a name (`select(T).with_for_update()`).
+//! - Any other `*` segment is exactly one segment; `*`/`?` inside a segment
+//!   glob on that segment (`get_*`).
+
+use std::fmt;
+
+use super::pattern::{PatternError, glob_matches};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamePattern {
+    text: String,
+    /// The segments after a leading `*`, or all of them.
+    segments: Vec<String>,
+    any_receiver: bool,
+}
+
+impl NamePattern {
+    pub fn parse(text: &str) -> Result<Self, PatternError> {
+        let error = |reason: &str| PatternError {
+            pattern: text.to_string(),
+            reason: reason.to_string(),
+        };
+        let parts: Vec<&str> = text.split('.').collect();
+        if let Some(part) = parts.iter().find(|part| {
+            part.is_empty()
+                || !part
+                    .chars()
+                    .all(|c| c == '_' || c == '*' || c == '?' || c.is_alphanumeric())
+        }) {
+            return Err(if part.is_empty() {
+                error("it has an empty segment (two dots in a row, or a leading or trailing dot)")
+            } else {
+                error(&format!(
+                    "segment `{part}` is not a Python identifier or a glob"
+                ))
+            });
+        }
+        let any_receiver = parts.len() > 1 && parts[0] == "*";
+        let segments = parts[usize::from(any_receiver)..]
+            .iter()
+            .map(|part| part.to_string())
+            .collect();
+        Ok(NamePattern {
+            text: text.to_string(),
+            segments,
+            any_receiver,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the dotted `name` (`sqlalchemy.create_engine`) matches.
+    pub fn matches(&self, name: &str) -> bool {
+        let parts: Vec<&str> = name.split('.').collect();
+        let unanchored = self.any_receiver || self.segments.len() == 1;
+        if unanchored {
+            // The pattern names the tail; a leading `*` needs a receiver.
+            let needed = self.segments.len() + usize::from(self.any_receiver);
+            parts.len() >= needed && self.matches_parts(&parts[parts.len() - self.segments.len()..])
+        } else {
+            parts.len() == self.segments.len() && self.matches_parts(&parts)
+        }
+    }
+
+    /// Whether a call of method `method` on a receiver that is not a name
+    /// (`select(T).with_for_update()`) matches.
+    pub fn matches_method_of_expression(&self, method: &str) -> bool {
+        (self.any_receiver || self.segments.len() == 1) && self.matches_parts(&[method])
+    }
+
+    fn matches_parts(&self, parts: &[&str]) -> bool {
+        self.segments.len() == parts.len()
+            && self
+                .segments
+                .iter()
+                .zip(parts)
+                .all(|(segment, part)| glob_matches(segment, part))
+    }
+}
+
+impl fmt::Display for NamePattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matches(pattern: &str, name: &str) -> bool {
+        NamePattern::parse(pattern).unwrap().matches(name)
+    }
+
+    #[test]
+    fn a_dotted_pattern_matches_the_whole_name() {
+        assert!(matches("datetime.datetime.now", "datetime.datetime.now"));
+        assert!(!matches(
+            "datetime.datetime.now",
+            "my.datetime.datetime.now"
+        ));
+        assert!(!matches("uuid.uuid4", "uuid.uuid4.hex"));
+        assert!(matches("app.*.run", "app.jobs.run"));
+        assert!(!matches("app.*.run", "app.jobs.daily.run"));
+    }
+
+    #[test]
+    fn a_single_segment_names_the_last_segment() {
+        assert!(matches("connect", "connect"));
+        assert!(matches("connect", "sqlite3.connect"));
+        assert!(!matches("connect", "sqlite3.connection"));
+        assert!(matches("get_*", "os.get_terminal_size"));
+    }
+
+    #[test]
+    fn a_leading_star_is_any_receiver_but_not_none() {
+        let pattern = NamePattern::parse("*.with_for_update").unwrap();
+        assert!(pattern.matches("query.with_for_update"));
+        assert!(pattern.matches("self.query.with_for_update"));
+        assert!(!pattern.matches("with_for_update"));
+        assert!(pattern.matches_method_of_expression("with_for_update"));
+        assert!(
+            !NamePattern::parse("registry.execute")
+                .unwrap()
+                .matches_method_of_expression("execute")
+        );
+    }
+
+    #[test]
+    fn bad_patterns_are_refused() {
+        for bad in ["", "a..b", ".a", "a.", "a-b", "a(b)"] {
+            assert!(NamePattern::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+}
