@@ -116,3 +116,129 @@ fn encloses(outer: &str, inner: &str) -> bool {
             .strip_prefix(outer)
             .is_some_and(|rest| rest.starts_with('.'))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph;
+    use crate::parse::parse_file;
+
+    /// Qualifies `name` at `scope` in the first of `sources` (module, is
+    /// package, text); the others are there to be imported.
+    fn qualify(sources: &[(&str, bool, &str)], name: &str, scope: &str) -> String {
+        let files: Vec<SourceFile> = sources
+            .iter()
+            .map(|(module, is_package, _)| SourceFile {
+                absolute: module.into(),
+                path: format!("{}.py", module.replace('.', "/")),
+                module: Some(module.to_string()),
+                is_package: *is_package,
+            })
+            .collect();
+        let facts: Vec<FileFacts> = sources
+            .iter()
+            .map(|(_, _, text)| parse_file(text.as_bytes()))
+            .collect();
+        let graph = graph::build(&files, &facts);
+        Symbols::of_file(&files, &facts, &graph, 0)
+            .qualify(name, scope)
+            .into_owned()
+    }
+
+    const ORM: (&str, bool, &str) = ("acme.crm.orm", false, "class CampaignRow: pass\n");
+
+    #[test]
+    fn aliases_of_from_imports_resolve_to_the_imported_name() {
+        let source = "from acme.crm.orm import CampaignRow as C\n";
+        let files = [("acme.delivery.send", false, source), ORM];
+        assert_eq!(
+            qualify(&files, "C", MODULE_SCOPE),
+            "acme.crm.orm.CampaignRow"
+        );
+        assert_eq!(
+            qualify(&files, "C.create", "f"),
+            "acme.crm.orm.CampaignRow.create"
+        );
+    }
+
+    #[test]
+    fn module_aliases_and_relative_imports_resolve() {
+        let source = "import acme.crm.orm as orm\nfrom . import helpers\nfrom .. import crm\n";
+        let files = [
+            ("acme.delivery.send", false, source),
+            ORM,
+            ("acme.delivery.helpers", false, ""),
+            ("acme.crm", true, ""),
+        ];
+        assert_eq!(
+            qualify(&files, "orm.CampaignRow", MODULE_SCOPE),
+            "acme.crm.orm.CampaignRow"
+        );
+        assert_eq!(
+            qualify(&files, "helpers.run", MODULE_SCOPE),
+            "acme.delivery.helpers.run"
+        );
+        assert_eq!(qualify(&files, "crm.orm.X", MODULE_SCOPE), "acme.crm.orm.X");
+    }
+
+    #[test]
+    fn external_names_keep_their_full_dotted_name() {
+        let source = "import sys as _s\nfrom datetime import datetime as dt\nimport os.path\n";
+        let files = [("app.main", false, source)];
+        assert_eq!(
+            qualify(&files, "_s.path.insert", MODULE_SCOPE),
+            "sys.path.insert"
+        );
+        assert_eq!(
+            qualify(&files, "dt.now", MODULE_SCOPE),
+            "datetime.datetime.now"
+        );
+        assert_eq!(
+            qualify(&files, "os.path.join", MODULE_SCOPE),
+            "os.path.join"
+        );
+    }
+
+    #[test]
+    fn a_function_import_binds_only_inside_that_function() {
+        let source = "def run():\n    from uuid import uuid4 as make\n    make()\n\ndef other():\n    make()\n";
+        let files = [("app.jobs", false, source)];
+        assert_eq!(qualify(&files, "make", "run"), "uuid.uuid4");
+        assert_eq!(qualify(&files, "make", "run.inner"), "uuid.uuid4");
+        assert_eq!(qualify(&files, "make", "other"), "make");
+        assert_eq!(qualify(&files, "make", MODULE_SCOPE), "make");
+    }
+
+    #[test]
+    fn the_innermost_and_then_the_latest_binding_wins() {
+        let source =
+            "import json as codec\nimport pickle as codec\ndef f():\n    import yaml as codec\n";
+        let files = [("app.io", false, source)];
+        assert_eq!(qualify(&files, "codec.dumps", MODULE_SCOPE), "pickle.dumps");
+        assert_eq!(qualify(&files, "codec.dumps", "f"), "yaml.dumps");
+    }
+
+    #[test]
+    fn top_level_classes_qualify_with_their_module_and_unbound_names_stay() {
+        let files = [("app.models", false, "class User:\n    class Meta: pass\n")];
+        assert_eq!(qualify(&files, "User", "f"), "app.models.User");
+        assert_eq!(qualify(&files, "Meta", "f"), "Meta");
+        assert_eq!(qualify(&files, "print", "f"), "print");
+    }
+
+    #[test]
+    fn a_submodule_import_is_not_mistaken_for_a_name() {
+        // `from app.n import n` where `app.n.n` is no module: the name `n`
+        // defined in `app.n`.
+        let files = [
+            (
+                "app.user",
+                false,
+                "from app.n import n\nfrom app import n as pkg\n",
+            ),
+            ("app.n", true, "n = 1\n"),
+        ];
+        assert_eq!(qualify(&files, "n", MODULE_SCOPE), "app.n.n");
+        assert_eq!(qualify(&files, "pkg", MODULE_SCOPE), "app.n");
+    }
+}
