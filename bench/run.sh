@@ -172,6 +172,112 @@ write_importlinter() { # $1 = folder
   } >"$1/.importlinter"
 }
 
+# The same project with every rule kind of the catalogue enabled, to measure
+# what the code, structure and graph rules cost on top of the layers alone.
+# $1 = folder (holding gate.toml), $2 = top package, $3 = top layer's
+# subpackage, $4 = bottom layer's subpackage.
+write_gate_all_toml() {
+  local dir="$1" pkg="$2" top="$3" bottom="$4"
+  cat "$dir/gate.toml" - >"$dir/gate-all.toml" <<TOML
+
+[[rule]]
+kind = "layers"
+name = "layers"
+transitive = true
+
+[[rule]]
+kind = "forbidden-import"
+name = "no-http-clients"
+from = ["$pkg"]
+to = ["requests", "sqlalchemy.orm"]
+
+[[rule]]
+kind = "forbidden-import"
+name = "bottom-never-reaches-top"
+from = ["$pkg.$bottom"]
+to = ["$pkg.$top"]
+transitive = true
+
+[[rule]]
+kind = "forbidden-import"
+name = "no-cross-package-internals"
+from = ["$pkg.{p}"]
+to = ["$pkg.{!p}.internal"]
+
+[[rule]]
+kind = "private-module"
+name = "private-internals"
+modules = ["$pkg.*.internal"]
+
+[[rule]]
+kind = "import-cycle"
+name = "module-cycles"
+
+[[rule]]
+kind = "import-cycle"
+name = "package-cycles"
+granularity = "package"
+depth = 2
+
+[[rule]]
+kind = "fan-in"
+name = "god-modules"
+max = 50
+
+[[rule]]
+kind = "db-write"
+name = "no-db-writes"
+in = ["$pkg.$top"]
+
+[[rule]]
+kind = "model-ownership"
+name = "model-owner"
+models = ["$pkg.$bottom"]
+owner = ["$pkg.$bottom"]
+
+[[rule]]
+kind = "import-time"
+name = "import-time"
+in = ["$pkg"]
+
+[[rule]]
+kind = "sys-path"
+name = "sys-path"
+
+[[rule]]
+kind = "forbidden-call"
+name = "deterministic"
+calls = ["datetime.datetime.now", "uuid.uuid4", "*.with_for_update"]
+
+[[rule]]
+kind = "header-imports"
+name = "header-imports"
+
+[[rule]]
+kind = "max-lines"
+name = "max-lines"
+max = 400
+
+[[rule]]
+kind = "banned-name"
+name = "banned-name"
+names = ["*_service.py"]
+
+[[rule]]
+kind = "missing-init"
+name = "missing-init"
+
+[[rule]]
+kind = "sibling-names"
+name = "sibling-names"
+
+[[rule]]
+kind = "layer-header"
+name = "layer-header"
+in = ["$pkg.$top"]
+TOML
+}
+
 write_gate_toml "$PKG" django
 write_tach_toml "$PKG" django
 write_importlinter "$PKG"
@@ -184,6 +290,9 @@ if [ ! -f "$SYNTH/gate.toml" ]; then
   step "generating $SYNTH_FILES synthetic files"
   python3 "$BENCH/gen_synthetic.py" "$SYNTH" --files "$SYNTH_FILES"
 fi
+
+write_gate_all_toml "$PKG" django contrib utils
+write_gate_all_toml "$SYNTH" synth api platform
 
 for dir in "$PKG" "$SDIST" "$SYNTH"; do
   [ -d "$dir/.git" ] || git -C "$dir" init --quiet
@@ -227,6 +336,12 @@ fi
 bench django-pkg "$PKG" "${TOOLS_PKG[@]}"
 bench django-sdist "$SDIST" "${TOOLS_SDIST[@]}"
 bench "synthetic-$SYNTH_FILES" "$SYNTH" "${TOOLS_SYNTH[@]}"
+if [ "$WITH_GATE" = 1 ]; then
+  # The whole catalogue against the layers alone, in one hyperfine run.
+  bench django-pkg-all-rules "$PKG" "gate=$GATE_CHECK" "gate-all=$GATE_CHECK --config gate-all.toml"
+  bench "synthetic-$SYNTH_FILES-all-rules" "$SYNTH" "gate=$GATE_CHECK" \
+    "gate-all=$GATE_CHECK --config gate-all.toml"
+fi
 
 # ---------------------------------------------------------------- report
 step "results (raw files in $OUT)"
@@ -244,12 +359,14 @@ out = Path(sys.argv[1])
 trees = {"django-pkg": Path(sys.argv[2]), "django-sdist": Path(sys.argv[3])}
 synth = Path(sys.argv[4])
 trees[synth.name] = synth
+trees["django-pkg-all-rules"] = trees["django-pkg"]
+trees[synth.name + "-all-rules"] = synth
 
 def py_files(tree, sub):
     return sum(1 for _ in (tree / sub).rglob("*.py")) if (tree / sub).exists() else 0
 
 def violations(tool, text):
-    if tool == "gate":
+    if tool.startswith("gate"):
         m = re.search(r"(\d+) new", text)
         return m.group(1) if m else "?"
     if tool == "tach":
@@ -265,7 +382,7 @@ for name, tree in trees.items():
     data = out / f"{name}.hyperfine.json"
     if not data.exists():
         continue
-    files = py_files(tree, "django" if name == "django-pkg" else ("." if name == "django-sdist" else "synth"))
+    files = py_files(tree, "django" if name.startswith("django-pkg") else ("." if name == "django-sdist" else "synth"))
     for result in json.loads(data.read_text())["results"]:
         tool = result["command"]
         err = (out / f"{name}.{tool}.err").read_text(errors="replace")
