@@ -63,7 +63,12 @@ pub fn analyze(config: &Config, targets: &[PathBuf], threads: Option<usize>) -> 
         ));
     }
 
-    let layers = LayerMap::new(&config.layers, &files);
+    let layers = LayerMap::new(
+        &config.layers,
+        &files,
+        &facts,
+        config.project.layer_header.as_ref(),
+    );
     let context = rules::Context {
         config,
         files: &files,

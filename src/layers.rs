@@ -4,33 +4,74 @@
 //! (`backend/app/**/api/**`). When several layers claim the same file, the
 //! most specific pattern wins: literal segments weigh more than wildcards,
 //! and `**` weighs nothing; on a tie the layer listed first wins.
+//!
+//! With `[project] layer-header`, a file may also declare its layer in its
+//! leading comment block (`# Layer: services`): a declared layer that a
+//! `[[layer]]` table defines wins over the folder. The folder classification
+//! stays available for the `layer-header` rule, which reports disagreements.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use regex::Regex;
+
 use crate::config::Layer;
 use crate::discover::SourceFile;
+use crate::facts::{FileFacts, HeaderLine};
 use crate::graph::ModuleIndex;
 
 pub struct LayerMap<'a> {
     layers: &'a [Layer],
-    /// Layer of each file, by file index.
+    /// Layer of each file, by file index: the declared one when the file's
+    /// header names a defined layer, else the folder's.
     file_layers: Vec<Option<usize>>,
+    /// Layer of each file by its module and path alone.
+    folder_layers: Vec<Option<usize>>,
     /// Layer of modules that are not files of the project, computed once.
     module_cache: Mutex<HashMap<String, Option<usize>>>,
 }
 
 impl<'a> LayerMap<'a> {
-    pub fn new(layers: &'a [Layer], files: &[SourceFile]) -> Self {
-        let file_layers = files
+    /// Classifies every file. `facts[i]` belongs to `files[i]`;
+    /// `layer_header` is `[project] layer-header`, a regex with a `layer`
+    /// group matched against each line of a file's leading comment block.
+    pub fn new(
+        layers: &'a [Layer],
+        files: &[SourceFile],
+        facts: &[FileFacts],
+        layer_header: Option<&Regex>,
+    ) -> Self {
+        let folder_layers: Vec<Option<usize>> = files
             .iter()
             .map(|file| classify(layers, file.module.as_deref(), Some(&file.path)))
+            .collect();
+        let file_layers = folder_layers
+            .iter()
+            .enumerate()
+            .map(|(file, &by_folder)| {
+                let declared = layer_header
+                    .zip(facts.get(file))
+                    .and_then(|(regex, facts)| declared_layer(&facts.header, regex))
+                    .and_then(|(_, name)| position(layers, name));
+                declared.or(by_folder)
+            })
             .collect();
         LayerMap {
             layers,
             file_layers,
+            folder_layers,
             module_cache: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Every layer, top first.
+    pub fn layers(&self) -> &'a [Layer] {
+        self.layers
+    }
+
+    /// The position of the layer called `name`.
+    pub fn by_name(&self, name: &str) -> Option<usize> {
+        position(self.layers, name)
     }
 
     pub fn layer(&self, index: usize) -> &'a Layer {
@@ -38,8 +79,15 @@ impl<'a> LayerMap<'a> {
     }
 
     /// The position (0 = top) of the layer of file `file`.
+    /// A layer declared in the file's header wins over its folder.
     pub fn of_file(&self, file: usize) -> Option<usize> {
         self.file_layers[file]
+    }
+
+    /// The position of the layer that the `[[layer]]` tables give file
+    /// `file` by its module and path, whatever its header declares.
+    pub fn of_file_by_folder(&self, file: usize) -> Option<usize> {
+        self.folder_layers[file]
     }
 
     /// The layer of an import target: its file's layer when it is a file of
@@ -53,6 +101,27 @@ impl<'a> LayerMap<'a> {
             .entry(module.to_string())
             .or_insert_with(|| classify(self.layers, Some(module), None))
     }
+}
+
+/// The first line of a leading comment block that `regex` matches with a
+/// non-empty `layer` group, and the layer name it declares. Lines are
+/// matched without their indentation.
+pub fn declared_layer<'h>(
+    header: &'h [HeaderLine],
+    regex: &Regex,
+) -> Option<(&'h HeaderLine, &'h str)> {
+    header.iter().find_map(|line| {
+        let name = regex
+            .captures(line.text.trim_start())?
+            .name("layer")
+            .map(|group| group.as_str())
+            .filter(|name| !name.is_empty())?;
+        Some((line, name))
+    })
+}
+
+fn position(layers: &[Layer], name: &str) -> Option<usize> {
+    layers.iter().position(|layer| layer.name == name)
 }
 
 fn classify(layers: &[Layer], module: Option<&str>, path: Option<&str>) -> Option<usize> {
@@ -137,5 +206,72 @@ mod tests {
             Some(2)
         );
         assert_eq!(classify(&layers, Some("other"), None), None);
+    }
+
+    fn header(lines: &[&str]) -> FileFacts {
+        FileFacts {
+            header: lines
+                .iter()
+                .enumerate()
+                .map(|(index, text)| HeaderLine {
+                    line: index as u32 + 1,
+                    text: text.to_string(),
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn file(module: &str) -> SourceFile {
+        SourceFile {
+            absolute: module.into(),
+            path: format!("{}.py", module.replace('.', "/")),
+            module: Some(module.to_string()),
+            is_package: false,
+        }
+    }
+
+    #[test]
+    fn the_first_matching_header_line_declares_the_layer() {
+        let regex = Regex::new(crate::config::DEFAULT_LAYER_HEADER).unwrap();
+        let facts = header(&["#!/usr/bin/env python", "  # Layer: api", "# Layer: models"]);
+        let (line, name) = declared_layer(&facts.header, &regex).unwrap();
+        assert_eq!((line.line, name), (2, "api"));
+        assert_eq!(
+            declared_layer(&header(&["# Layers: api"]).header, &regex),
+            None
+        );
+    }
+
+    #[test]
+    fn a_declared_layer_wins_only_when_defined_and_asked_for() {
+        let layers = vec![
+            layer("api", &["app.api"], &[]),
+            layer("services", &["app.services"], &[]),
+        ];
+        let files = [
+            file("app.services.a"),
+            file("app.services.b"),
+            file("app.other"),
+        ];
+        let facts = [
+            header(&["# Layer: api"]),
+            header(&["# Layer: nowhere"]),
+            header(&["# Layer: services"]),
+        ];
+        let regex = Regex::new(crate::config::DEFAULT_LAYER_HEADER).unwrap();
+        let map = LayerMap::new(&layers, &files, &facts, Some(&regex));
+        assert_eq!(
+            (0..3).map(|f| map.of_file(f)).collect::<Vec<_>>(),
+            [Some(0), Some(1), Some(1)]
+        );
+        assert_eq!(
+            (0..3).map(|f| map.of_file_by_folder(f)).collect::<Vec<_>>(),
+            [Some(1), Some(1), None]
+        );
+        let index = ModuleIndex::new(&files);
+        assert_eq!(map.of_module("app.services.a", &index), Some(0));
+        let by_folder = LayerMap::new(&layers, &files, &facts, None);
+        assert_eq!(by_folder.of_file(0), Some(1));
     }
 }

@@ -1,23 +1,301 @@
 //! ## What it does
-//! (to be written)
+//! Reports imports that break the contract stated by a file's own header
+//! (`# Allowed Imports: ...`, `# Forbidden Imports: ...`). `# Allowed
+//! Imports: services, app.core.*` lists what the file may import from the
+//! project, `# Forbidden Imports: app.models, sqlalchemy` what it must not
+//! import at all. Items are layer names or module patterns.
 //!
 //! ## Why is this bad
-//! (to be written)
+//! Metadata is not truth. Large backends carry hundreds of such headers,
+//! written once and enforced by nothing; the code drifts away from them and
+//! the headers go on telling readers and reviewers a story that is no longer
+//! true. Checked, a header becomes a local architecture rule that lives next
+//! to the code it governs.
 //!
 //! ## Example
-//! (to be written)
+//! ```toml
+//! [[layer]]
+//! name = "services"
+//! modules = ["app.services"]
+//!
+//! [[layer]]
+//! name = "models"
+//! modules = ["app.models"]
+//!
+//! [[rule]]
+//! kind = "header-imports"
+//! name = "headers-tell-the-truth"
+//! in = ["app"]
+//! ```
+//! ```python
+//! # app/api/orders.py
+//! # Allowed Imports: services, app.core.*
+//! # Forbidden Imports: sqlalchemy
+//! from app.services import orders      # fine: layer `services`
+//! from app.core.auth import user       # fine: matches `app.core.*`
+//! from app.api import deps             # fine: the file's own package
+//! from app.models import Order         # reported: not allowed
+//! from sqlalchemy import select        # reported: forbidden
+//! import json                          # fine: external, not forbidden
+//! ```
+//!
+//! An item that equals the name of a `[[layer]]` table is that layer;
+//! any other item is a module pattern (`app.services.*`, `sqlalchemy`). An
+//! item that is neither is reported at its header line, and an `Allowed`
+//! line holding one is not enforced until it is fixed. The first header
+//! line matching each pattern counts; lines are matched without their
+//! indentation.
+//!
+//! `Allowed Imports` governs imports of the project's own modules only
+//! (external packages are left to `Forbidden Imports`). Besides what it
+//! lists, a file may always import modules of its own layer and of its own
+//! package (`app/api/orders.py` may import `app.api.deps`). `Forbidden
+//! Imports` applies to every import, internal or external, and is checked
+//! first: an import both forbidden and not allowed is reported once, as
+//! forbidden. Imports under `if TYPE_CHECKING:` count only with
+//! `[project] type-checking-imports = "check"`.
 //!
 //! ## Options
-//! (to be written)
+//! - `in` (module patterns, default: every file): the files whose headers
+//!   are checked.
+//! - `except` (module patterns): files exempt from the rule.
+//! - `allowed-header` (string, default `Allowed Imports`) and
+//!   `forbidden-header` (string, default `Forbidden Imports`): the names of
+//!   the two header lines.
+//! - `line-pattern` (regex, default `^#\s*{header}:\s*(?P<items>.*\S)`): the
+//!   shape of a header line; `{header}` stands for the header's name and the
+//!   `items` group holds the comma-separated list.
+//! - `name`, `message`, `severity` as for every rule.
 
-use crate::config::{HeaderImportsOptions, Rule};
-use crate::rules::Context;
+use regex::Regex;
+
+use crate::config::{HeaderImportsOptions, ImportSelection, ModulePattern, Rule};
+use crate::facts::{HeaderLine, MODULE_SCOPE};
+use crate::graph::ImportEdge;
+use crate::layers::LayerMap;
+use crate::rules::{Context, import_counts, violation};
+use crate::span::Span;
 use crate::violation::Violation;
 
-pub fn check(
-    _context: &Context<'_>,
-    _rule: &Rule,
-    _options: &HeaderImportsOptions,
-) -> Vec<Violation> {
-    Vec::new()
+/// One entry of a header's list.
+#[derive(Debug, PartialEq)]
+enum Item {
+    /// The position of a `[[layer]]`.
+    Layer(usize),
+    Pattern(ModulePattern),
+}
+
+/// A header line listing what the file may (or must not) import.
+struct ImportHeader<'h> {
+    line: &'h HeaderLine,
+    items: Vec<Item>,
+    /// Items that are neither a layer name nor a module pattern, each with
+    /// the reason.
+    invalid: Vec<(&'h str, String)>,
+}
+
+impl ImportHeader<'_> {
+    fn quote(&self) -> &str {
+        self.line.text.trim()
+    }
+
+    /// Whether `target` (or, for layers, the edge's resolved target) is
+    /// named by an item.
+    fn names(&self, target: &str, layer: Option<usize>) -> bool {
+        self.items.iter().any(|item| match item {
+            Item::Layer(position) => layer == Some(*position),
+            Item::Pattern(pattern) => pattern.matches(target),
+        })
+    }
+}
+
+pub fn check(context: &Context<'_>, rule: &Rule, options: &HeaderImportsOptions) -> Vec<Violation> {
+    let layers = context.layers;
+    let policy = context.config.project.type_checking_imports;
+    let mut violations = Vec::new();
+    for (index, (file, facts)) in context.files.iter().zip(context.facts).enumerate() {
+        if !options.scope.covers(file.module.as_deref()) {
+            continue;
+        }
+        let allowed = import_header(&facts.header, &options.allowed, layers);
+        let forbidden = import_header(&facts.header, &options.forbidden, layers);
+        if allowed.is_none() && forbidden.is_none() {
+            continue;
+        }
+        for header in allowed.iter().chain(&forbidden) {
+            for (item, reason) in &header.invalid {
+                let text = format!(
+                    "header item `{item}` in `{}` is neither a layer name nor a module pattern: {reason}",
+                    header.quote()
+                );
+                violations.push(violation(
+                    rule,
+                    &file.path,
+                    Span::line_start(header.line.line),
+                    MODULE_SCOPE,
+                    &format!("invalid {item}"),
+                    text,
+                ));
+            }
+        }
+        // An allowed list with an unusable item cannot say what is allowed.
+        let allowed = allowed.filter(|header| header.invalid.is_empty());
+        let importer = file.module.as_deref().unwrap_or(&file.path);
+        let own_layer = layers.of_file(index);
+        // A top-level module (`main.py`) lies in no package.
+        let own_package = file.module.as_deref().and_then(|module| {
+            if file.is_package {
+                Some(module)
+            } else {
+                module.rsplit_once('.').map(|(package, _)| package)
+            }
+        });
+        for edge in context.graph.edges_of(index) {
+            let import = context.import_of(edge);
+            if !import_counts(ImportSelection::All, policy, &import.context) {
+                continue;
+            }
+            let target_layer = layers.of_module(&edge.target, &context.graph.index);
+            let describe = |target: &str| match target_layer {
+                Some(layer) if target == &*edge.target => {
+                    format!("`{target}` (layer `{}`)", layers.layer(layer).name)
+                }
+                _ => format!("`{target}`"),
+            };
+            if let Some(header) = &forbidden {
+                let hit = forbidden_target(header, edge, target_layer);
+                if let Some(target) = hit {
+                    let text = format!(
+                        "`{importer}` imports {}, which its header forbids (`{}`)",
+                        describe(target),
+                        header.quote()
+                    );
+                    violations.push(context.import_violation(rule, edge, target, text));
+                    continue;
+                }
+            }
+            let Some(header) = &allowed else { continue };
+            if !edge.internal
+                || (target_layer.is_some() && target_layer == own_layer)
+                || own_package.is_some_and(|package| within(&edge.target, package))
+                || header.names(&edge.target, target_layer)
+            {
+                continue;
+            }
+            let text = format!(
+                "`{importer}` imports {}, which its header does not allow (`{}`)",
+                describe(&edge.target),
+                header.quote()
+            );
+            violations.push(context.import_violation(rule, edge, &edge.target, text));
+        }
+    }
+    violations
+}
+
+/// The target of `edge` that a forbidden header names, if any: the resolved
+/// target by its layer or a pattern, or an external submodule candidate
+/// (`sqlalchemy.orm` for `from sqlalchemy import orm`) by a pattern.
+fn forbidden_target<'e>(
+    header: &ImportHeader<'_>,
+    edge: &'e ImportEdge,
+    target_layer: Option<usize>,
+) -> Option<&'e str> {
+    edge.candidate_targets().find(|&target| {
+        let layer = if target == &*edge.target {
+            target_layer
+        } else {
+            None
+        };
+        header.names(target, layer)
+    })
+}
+
+/// `module` is `package` or lies below it.
+fn within(module: &str, package: &str) -> bool {
+    module
+        .strip_prefix(package)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// The first header line matching `regex`, with its items parsed.
+fn import_header<'h>(
+    header: &'h [HeaderLine],
+    regex: &Regex,
+    layers: &LayerMap<'_>,
+) -> Option<ImportHeader<'h>> {
+    header.iter().find_map(|line| {
+        let list = regex.captures(line.text.trim_start())?.name("items")?;
+        let mut items = Vec::new();
+        let mut invalid = Vec::new();
+        for item in split_items(list.as_str()) {
+            match parse_item(item, layers) {
+                Ok(parsed) => items.push(parsed),
+                Err(reason) => invalid.push((item, reason)),
+            }
+        }
+        Some(ImportHeader {
+            line,
+            items,
+            invalid,
+        })
+    })
+}
+
+/// The comma-separated items of a header list, trimmed, empty ones dropped.
+fn split_items(list: &str) -> impl Iterator<Item = &str> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+}
+
+/// A layer name when a `[[layer]]` table has it, else a module pattern.
+fn parse_item(item: &str, layers: &LayerMap<'_>) -> Result<Item, String> {
+    if let Some(position) = layers.by_name(item) {
+        return Ok(Item::Layer(position));
+    }
+    ModulePattern::parse(item)
+        .map(Item::Pattern)
+        .map_err(|error| error.reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_split_on_commas_and_trimmed() {
+        let items: Vec<&str> = split_items(" L4,  app.services.* ,, sqlalchemy ,").collect();
+        assert_eq!(items, ["L4", "app.services.*", "sqlalchemy"]);
+    }
+
+    #[test]
+    fn own_package_covers_itself_and_below_only() {
+        assert!(within("app.api.deps", "app.api"));
+        assert!(within("app.api", "app.api"));
+        assert!(!within("app.apis", "app.api"));
+        assert!(!within("app.models", "app.api"));
+    }
+
+    #[test]
+    fn an_item_is_a_layer_name_before_a_module_pattern() {
+        let mut set = globset::GlobSetBuilder::new();
+        set.add(globset::Glob::new("x/**").unwrap());
+        let layers = vec![crate::config::Layer {
+            name: "services".to_string(),
+            modules: Vec::new(),
+            paths: set.build().unwrap(),
+            path_patterns: vec!["x/**".to_string()],
+            may_import: None,
+        }];
+        let map = LayerMap::new(&layers, &[], &[], None);
+        assert_eq!(parse_item("services", &map), Ok(Item::Layer(0)));
+        assert_eq!(
+            parse_item("app.services.*", &map),
+            Ok(Item::Pattern(
+                ModulePattern::parse("app.services.*").unwrap()
+            ))
+        );
+        assert!(parse_item("L4 L6", &map).is_err());
+    }
 }

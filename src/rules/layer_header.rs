@@ -1,23 +1,122 @@
 //! ## What it does
-//! (to be written)
+//! Reports files whose leading comment block lacks a layer header
+//! (`# Layer: services`), names a layer that no `[[layer]]` table defines,
+//! or declares a layer other than the one the `[[layer]]` tables give the
+//! file by its module and path.
 //!
 //! ## Why is this bad
-//! (to be written)
+//! Metadata is not truth. A header that says `Layer: L4` on a file the
+//! folders put in `L6` misleads every reader and every reviewer who trusts
+//! it; a header naming a layer that does not exist documents nothing. Either
+//! the file moved and the header did not follow, or the file is in the wrong
+//! folder: one of them must change.
 //!
 //! ## Example
-//! (to be written)
+//! ```toml
+//! [[layer]]
+//! name = "services"
+//! modules = ["app.services"]
+//!
+//! [[layer]]
+//! name = "workers"
+//! modules = ["app.workers"]
+//!
+//! [[rule]]
+//! kind = "layer-header"
+//! name = "layer-headers"
+//! in = ["app"]
+//! ```
+//! ```python
+//! # app/workers/sync.py
+//! # Layer: services        # reported: the folder says `workers`
+//!
+//! # app/workers/retry.py
+//! # Layer: L9              # reported: no layer `L9`
+//!
+//! # app/workers/mail.py
+//! """Sends mail."""        # reported: no `# Layer:` header
+//!
+//! # app/services/billing.py
+//! # Layer: services        # fine
+//! ```
+//!
+//! The first header line matching `pattern` counts; lines are matched
+//! without their indentation. Empty files (an empty `__init__.py`) are not
+//! checked. Without `[[layer]]` tables, and for a file that no layer
+//! claims by its module or path, only the presence of the header is
+//! checked. With `[project] layer-header` set, the declared layer also
+//! becomes the file's layer for every other rule (`layers` included); this
+//! rule still compares the claim with the folder.
 //!
 //! ## Options
-//! (to be written)
+//! - `in` (module patterns, default: every file): the files that must carry
+//!   a header.
+//! - `except` (module patterns): files exempt from the rule.
+//! - `pattern` (regex with a `layer` group, default
+//!   `^#\s*Layer:\s*(?P<layer>\S+)`): the header line.
+//! - `name`, `message`, `severity` as for every rule.
 
-use crate::config::{LayerHeaderOptions, Rule};
-use crate::rules::Context;
+use crate::config::{DEFAULT_LAYER_HEADER, LayerHeaderOptions, Rule};
+use crate::facts::MODULE_SCOPE;
+use crate::layers::declared_layer;
+use crate::rules::{Context, violation};
+use crate::span::Span;
 use crate::violation::Violation;
 
-pub fn check(
-    _context: &Context<'_>,
-    _rule: &Rule,
-    _options: &LayerHeaderOptions,
-) -> Vec<Violation> {
-    Vec::new()
+pub fn check(context: &Context<'_>, rule: &Rule, options: &LayerHeaderOptions) -> Vec<Violation> {
+    let layers = context.layers;
+    let mut violations = Vec::new();
+    for (index, (file, facts)) in context.files.iter().zip(context.facts).enumerate() {
+        if facts.line_count == 0 || !options.scope.covers(file.module.as_deref()) {
+            continue;
+        }
+        let report = |line: u32, subject: &str, text: String| {
+            let span = Span::line_start(line);
+            violation(rule, &file.path, span, MODULE_SCOPE, subject, text)
+        };
+        let Some((header, declared)) = declared_layer(&facts.header, &options.pattern) else {
+            let text = if options.pattern.as_str() == DEFAULT_LAYER_HEADER {
+                "missing layer header (`# Layer: <name>`) in the leading comment block".to_string()
+            } else {
+                format!(
+                    "missing layer header: no line of the leading comment block matches `{}`",
+                    options.pattern
+                )
+            };
+            violations.push(report(1, "missing", text));
+            continue;
+        };
+        if layers.layers().is_empty() {
+            continue;
+        }
+        if layers.by_name(declared).is_none() {
+            let known = layers
+                .layers()
+                .iter()
+                .map(|layer| format!("`{}`", layer.name))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let text = format!(
+                "header declares layer `{declared}`, which no `[[layer]]` table defines (the layers are {known})"
+            );
+            violations.push(report(header.line, &format!("unknown {declared}"), text));
+            continue;
+        }
+        let Some(by_folder) = layers.of_file_by_folder(index) else {
+            continue;
+        };
+        let actual = &layers.layer(by_folder).name;
+        if actual != declared {
+            let text = format!(
+                "header declares layer `{declared}` but `{}` lies in layer `{actual}`",
+                file.path
+            );
+            violations.push(report(
+                header.line,
+                &format!("{declared} != {actual}"),
+                text,
+            ));
+        }
+    }
+    violations
 }
