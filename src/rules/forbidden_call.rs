@@ -1,23 +1,110 @@
 //! ## What it does
-//! (to be written)
+//! Reports calls whose callee, resolved through the file's imports and
+//! aliases, matches a pattern in `calls`, inside the modules in `in`.
+//!
+//! A pattern matches the callee resolved through the imports
+//! (`datetime.datetime.now` for `dt.now()` after `from datetime import
+//! datetime as dt`, also when the import is inside the calling function) or
+//! the callee as written (`registry.execute` for a `registry` object, however
+//! it was imported). A method called on an expression that is not a name
+//! chain (`select(T).with_for_update()`) matches the patterns that start with
+//! `*` or have a single segment, and is reported as `*.with_for_update`.
+//! Calls under `if TYPE_CHECKING:` never run and are not reported. Names bound
+//! by other assignments (`now = datetime.now; now()`) are not followed.
 //!
 //! ## Why is this bad
-//! (to be written)
+//! Some calls are decisions about where things may happen: pricing engines
+//! must be deterministic (no clock, no random ids), row locks belong to the
+//! transaction module, routes go through the registry. A grep for
+//! `datetime.now` misses `from datetime import datetime as dt; dt.now()` and
+//! fires on comments and strings; this rule reads the calls themselves and
+//! what their names are bound to.
 //!
 //! ## Example
-//! (to be written)
+//! ```toml
+//! [[rule]]
+//! kind = "forbidden-call"
+//! name = "deterministic-engines"
+//! in = ["app.engines"]
+//! calls = ["datetime.datetime.now", "uuid.uuid4", "*.with_for_update"]
+//! message = "take the clock and ids as arguments"
+//! ```
+//! ```python
+//! # app/engines/pricing.py
+//! from datetime import datetime as dt
+//! import uuid as u
+//!
+//! def quote(order, now):
+//!     stamp = dt.now()                      # reported: datetime.datetime.now
+//!     ref = u.uuid4()                       # reported: uuid.uuid4
+//!     q = select(Order).with_for_update()   # reported: *.with_for_update
+//!     log("uuid.uuid4() is banned here")    # fine: a string
+//!     return now.replace(hour=0)            # fine: not a forbidden call
+//! ```
 //!
 //! ## Options
-//! (to be written)
+//! - `in` (module patterns, default every file): where the calls are
+//!   forbidden.
+//! - `except` (module patterns): modules exempt from the rule.
+//! - `calls` (callee patterns, required, not empty): the forbidden calls.
+//!   A dotted pattern names the whole callee (`uuid.uuid4`); a pattern
+//!   without a dot names its last segment (`connect` matches
+//!   `sqlite3.connect`); a leading `*` is any receiver (`*.with_for_update`);
+//!   other `*` segments are one segment, and `*`/`?` glob within one.
+//! - `name`, `message`, `severity` as for every rule.
 
 use crate::config::{ForbiddenCallOptions, Rule};
-use crate::rules::Context;
+use crate::rules::{Context, violation};
+use crate::symbols::Symbols;
 use crate::violation::Violation;
 
-pub fn check(
-    _context: &Context<'_>,
-    _rule: &Rule,
-    _options: &ForbiddenCallOptions,
-) -> Vec<Violation> {
-    Vec::new()
+pub fn check(context: &Context<'_>, rule: &Rule, options: &ForbiddenCallOptions) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    for (index, file) in context.files.iter().enumerate() {
+        if !options.scope.covers(file.module.as_deref()) {
+            continue;
+        }
+        let facts = &context.facts[index];
+        let mut calls = facts
+            .calls
+            .iter()
+            .filter(|call| !call.type_checking)
+            .peekable();
+        if calls.peek().is_none() {
+            continue;
+        }
+        let symbols = Symbols::of_file(context.files, context.facts, context.graph, index);
+        let place = file.module.as_deref().unwrap_or(&file.path);
+        for call in calls {
+            let found = match (&call.callee, &call.trailing_attribute) {
+                (Some(written), _) => {
+                    let qualified = symbols.qualify(written, &call.scope);
+                    options
+                        .calls
+                        .iter()
+                        .find(|pattern| pattern.matches(&qualified) || pattern.matches(written))
+                        .map(|pattern| (qualified.into_owned(), pattern))
+                }
+                (None, Some(method)) => options
+                    .calls
+                    .iter()
+                    .find(|pattern| pattern.matches_method_of_expression(method))
+                    .map(|pattern| (format!("*.{method}"), pattern)),
+                (None, None) => None,
+            };
+            let Some((subject, pattern)) = found else {
+                continue;
+            };
+            let text = format!("`{place}` calls `{subject}`, forbidden by `{pattern}`");
+            violations.push(violation(
+                rule,
+                &file.path,
+                call.span,
+                &call.scope,
+                &subject,
+                text,
+            ));
+        }
+    }
+    violations
 }

@@ -1,19 +1,318 @@
 //! ## What it does
-//! (to be written)
+//! Reports calls that run when a module in `in` is imported. These are the
+//! module-level call statements (`init_db()`) and the assignments whose value
+//! is a call (`engine = create_engine(url)`), outside `if __name__ ==
+//! "__main__":`, unless the callee is listed in `allow`.
+//!
+//! The callee is resolved through the file's imports, so `allow` and `deny`
+//! patterns see `from sqlalchemy import create_engine as mk; mk(url)` as
+//! `sqlalchemy.create_engine`. Only the statement's own call counts: the
+//! calls in its arguments (`x = dict(a=load())`) and in the headers of
+//! `if`/`for`/`with` blocks are not looked at, and neither are other values
+//! (`x = [f(n) for n in range(3)]`), decorators, `def`, `class` and imports.
+//! Statements nested in top-level `if`/`try`/`with`/`for`/`while`/`match`
+//! blocks count; statements under `if TYPE_CHECKING:` never run and do not.
+//! Class bodies also run at import time, but their calls (`Column(...)`,
+//! `Field(...)`, `mapped_column(...)`) are declarations by convention and are
+//! not reported.
+//!
+//! A call whose callee is not a name chain is reported as `*.method` when it
+//! calls a method of an expression (`get_app().configure()` is
+//! `*.configure`, which `*.configure` or `configure` in `allow` or `deny`
+//! match), and as `<call>` otherwise (`handlers[0]()`), which nothing in
+//! `allow` matches.
 //!
 //! ## Why is this bad
-//! (to be written)
+//! Importing a module should define things, not do things. A database engine,
+//! an HTTP client or a rate limiter created at import time is created by every
+//! test, script and worker that imports the module (or anything that imports
+//! it), before configuration is loaded, and in an order nobody chose. Startup
+//! work belongs in a lifespan handler or a factory that is called on purpose.
 //!
 //! ## Example
-//! (to be written)
+//! ```toml
+//! [[rule]]
+//! kind = "import-time"
+//! name = "no-startup-at-import"
+//! in = ["app"]
+//! extend-allow = ["fastapi.FastAPI"]
+//! message = "move it into the lifespan handler"
+//! ```
+//! ```python
+//! # app/main.py
+//! import logging
+//! from fastapi import FastAPI
+//! from sqlalchemy import create_engine
+//!
+//! logger = logging.getLogger(__name__)   # fine: allowed by default
+//! engine = create_engine(DATABASE_URL)   # reported: sqlalchemy.create_engine
+//! app = FastAPI()                        # fine: listed in `extend-allow`
+//! warm_cache()                           # reported: warm_cache
+//!
+//! def handler():
+//!     return create_engine(DATABASE_URL)  # fine: runs when called
+//!
+//! if __name__ == "__main__":
+//!     serve(app)                          # fine: only when run as a script
+//! ```
 //!
 //! ## Options
-//! (to be written)
+//! - `in` (module patterns, required): the modules whose import-time calls
+//!   are reported.
+//! - `except` (module patterns): modules exempt from the rule.
+//! - `allow` (callee patterns, default `logging.getLogger`, `TypeVar`,
+//!   `NewType`, `namedtuple`, `NamedTuple`, `dataclass`, `field`,
+//!   `APIRouter`, `Blueprint`, `os.getenv`, `os.environ.get`, `Enum`,
+//!   `frozenset`, `set`, `dict`, `list`, `tuple`, `re.compile`, `object`):
+//!   calls that are fine at import time; setting it replaces the defaults. A
+//!   pattern matches the callee resolved through the imports or as written;
+//!   a pattern without a dot names the last segment (`TypeVar` matches
+//!   `typing.TypeVar`), and a leading `*` any receiver (`*.getChild`).
+//! - `extend-allow` (callee patterns): added to `allow` (or to its defaults).
+//! - `deny` (callee patterns, default `init_db`, `create_engine`,
+//!   `connect`): calls reported even when `allow` matches them.
+//! - `name`, `message`, `severity` as for every rule.
 
-use crate::config::{ImportTimeOptions, Rule};
-use crate::rules::Context;
+use std::borrow::Cow;
+
+use crate::config::{ImportTimeOptions, NamePattern, Rule};
+use crate::facts::{FileFacts, MODULE_SCOPE, ModuleStatement, StatementKind};
+use crate::rules::{Context, violation};
+use crate::symbols::Symbols;
 use crate::violation::Violation;
 
-pub fn check(_context: &Context<'_>, _rule: &Rule, _options: &ImportTimeOptions) -> Vec<Violation> {
-    Vec::new()
+/// The subject of a call whose callee is neither a name chain nor a method
+/// of an expression.
+const UNNAMED_CALL: &str = "<call>";
+
+pub fn check(context: &Context<'_>, rule: &Rule, options: &ImportTimeOptions) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    for (index, file) in context.files.iter().enumerate() {
+        if !options.scope.covers(file.module.as_deref()) {
+            continue;
+        }
+        let facts = &context.facts[index];
+        let mut statements = facts
+            .module_statements
+            .iter()
+            .filter(|statement| runs_at_import(statement))
+            .peekable();
+        if statements.peek().is_none() {
+            continue;
+        }
+        let symbols = Symbols::of_file(context.files, context.facts, context.graph, index);
+        let module = file.module.as_deref().unwrap_or(&file.path);
+        for statement in statements {
+            let callee = match &statement.callee {
+                Some(written) => Callee::Named {
+                    qualified: symbols.qualify(written, MODULE_SCOPE),
+                    written,
+                },
+                None => match method_of_expression(facts, statement) {
+                    Some(method) => Callee::Method(method),
+                    None => Callee::Unnamed,
+                },
+            };
+            if callee.is_fine(options) {
+                continue;
+            }
+            let subject = callee.subject();
+            let text = match callee {
+                Callee::Unnamed => {
+                    format!("a call of a computed callee runs when `{module}` is imported")
+                }
+                _ => format!("`{subject}()` runs when `{module}` is imported"),
+            };
+            violations.push(violation(
+                rule,
+                &file.path,
+                statement.span,
+                MODULE_SCOPE,
+                &subject,
+                text,
+            ));
+        }
+    }
+    violations
+}
+
+/// A call statement or an assignment of a call, which really runs: not under
+/// the main guard, not type-only.
+fn runs_at_import(statement: &ModuleStatement) -> bool {
+    matches!(
+        statement.kind,
+        StatementKind::Call | StatementKind::AssignCall
+    ) && !statement.main_guard
+        && !statement.type_checking
+}
+
+/// What a module-level statement calls.
+enum Callee<'a> {
+    /// A name chain: as resolved through the imports, and as written.
+    Named {
+        qualified: Cow<'a, str>,
+        written: &'a str,
+    },
+    /// A method of an expression that is not a name chain (`a().b()`).
+    Method(&'a str),
+    /// Anything else (`get()()`, `handlers[0]()`).
+    Unnamed,
+}
+
+impl Callee<'_> {
+    /// Allowed and not denied.
+    fn is_fine(&self, options: &ImportTimeOptions) -> bool {
+        let matched = |patterns: &[NamePattern]| match self {
+            Callee::Named { qualified, written } => patterns
+                .iter()
+                .any(|pattern| pattern.matches(qualified) || pattern.matches(written)),
+            Callee::Method(method) => patterns
+                .iter()
+                .any(|pattern| pattern.matches_method_of_expression(method)),
+            Callee::Unnamed => false,
+        };
+        matched(&options.allow) && !matched(&options.deny)
+    }
+
+    fn subject(&self) -> String {
+        match self {
+            Callee::Named { qualified, .. } => qualified.to_string(),
+            Callee::Method(method) => format!("*.{method}"),
+            Callee::Unnamed => UNNAMED_CALL.to_string(),
+        }
+    }
+}
+
+/// The method called by a statement whose callee is not a name chain
+/// (`configure` for `app = get_app().configure()`). The statement's own call
+/// is the one inside it that ends last (its value comes after its targets),
+/// and the first of those in source order (the outermost).
+fn method_of_expression<'a>(facts: &'a FileFacts, statement: &ModuleStatement) -> Option<&'a str> {
+    let span = statement.span;
+    facts
+        .calls
+        .iter()
+        .filter(|call| call.span.start >= span.start && call.span.end <= span.end)
+        .rev()
+        .max_by_key(|call| call.span.end)?
+        .trailing_attribute
+        .as_deref()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::config::{DEFAULT_IMPORT_TIME_ALLOW, DEFAULT_IMPORT_TIME_DENY, Scope};
+    use crate::facts::Call;
+    use crate::span::{Position, Span};
+
+    fn patterns(texts: &[&str]) -> Vec<NamePattern> {
+        texts
+            .iter()
+            .map(|t| NamePattern::parse(t).unwrap())
+            .collect()
+    }
+
+    fn defaults() -> ImportTimeOptions {
+        ImportTimeOptions {
+            scope: Scope::default(),
+            allow: patterns(DEFAULT_IMPORT_TIME_ALLOW),
+            deny: patterns(DEFAULT_IMPORT_TIME_DENY),
+        }
+    }
+
+    fn named<'a>(qualified: &'a str, written: &'a str) -> Callee<'a> {
+        Callee::Named {
+            qualified: Cow::Borrowed(qualified),
+            written,
+        }
+    }
+
+    #[test]
+    fn allow_matches_the_qualified_name_or_the_name_as_written() {
+        let options = defaults();
+        assert!(named("logging.getLogger", "log.getLogger").is_fine(&options));
+        assert!(named("typing.TypeVar", "TypeVar").is_fine(&options));
+        assert!(named("app.os.getenv", "os.getenv").is_fine(&options));
+        assert!(!named("redis.Redis", "Redis").is_fine(&options));
+        assert!(!Callee::Unnamed.is_fine(&options));
+    }
+
+    #[test]
+    fn deny_wins_over_allow() {
+        let options = ImportTimeOptions {
+            allow: patterns(&["sqlalchemy.*", "*.connect"]),
+            ..defaults()
+        };
+        assert!(named("sqlalchemy.MetaData", "MetaData").is_fine(&options));
+        assert!(!named("sqlalchemy.create_engine", "create_engine").is_fine(&options));
+        assert!(!named("sqlite3.connect", "sqlite3.connect").is_fine(&options));
+        assert!(!Callee::Method("connect").is_fine(&options));
+        let no_deny = ImportTimeOptions {
+            deny: Vec::new(),
+            ..options
+        };
+        assert!(Callee::Method("connect").is_fine(&no_deny));
+    }
+
+    fn span(line: u32, start: u32, end: u32) -> Span {
+        Span {
+            start: Position {
+                line,
+                column: start,
+            },
+            end: Position { line, column: end },
+        }
+    }
+
+    fn call(callee: Option<&str>, trailing: Option<&str>, span: Span) -> Call {
+        Call {
+            callee: callee.map(Into::into),
+            trailing_attribute: trailing.map(Into::into),
+            first_arg: None,
+            span,
+            scope: Arc::from(MODULE_SCOPE),
+            awaited: false,
+            in_function: false,
+            type_checking: false,
+        }
+    }
+
+    #[test]
+    fn the_method_of_a_statement_is_that_of_its_outermost_last_call() {
+        // child = logging.getLogger(__name__).getChild(key())
+        let facts = FileFacts {
+            calls: vec![
+                call(Some("before"), None, span(1, 1, 9)),
+                call(None, Some("getChild"), span(2, 9, 50)),
+                call(Some("logging.getLogger"), None, span(2, 9, 36)),
+                call(Some("key"), None, span(2, 46, 49)),
+                call(None, Some("after"), span(3, 1, 9)),
+            ],
+            ..FileFacts::default()
+        };
+        let statement = |line, end| ModuleStatement {
+            kind: StatementKind::AssignCall,
+            callee: None,
+            span: span(line, 1, end),
+            main_guard: false,
+            type_checking: false,
+        };
+        assert_eq!(
+            method_of_expression(&facts, &statement(2, 50)),
+            Some("getChild")
+        );
+        // `x[key()] = get()()`: the value's call ends last.
+        let facts = FileFacts {
+            calls: vec![
+                call(Some("key"), None, span(1, 3, 8)),
+                call(None, None, span(1, 12, 19)),
+                call(Some("get"), None, span(1, 12, 17)),
+            ],
+            ..FileFacts::default()
+        };
+        assert_eq!(method_of_expression(&facts, &statement(1, 19)), None);
+    }
 }

@@ -1,19 +1,192 @@
 //! ## What it does
-//! (to be written)
+//! Reports run-time edits of the import path (`sys.path.insert(...)`,
+//! `sys.path += [...]`, `site.addsitedir(...)`, ...) in the files in `in`.
+//!
+//! The edits are the calls of `sys.path.insert`, `append`, `extend`,
+//! `remove`, `pop` and `clear` and of `site.addsitedir`, and the writes
+//! `sys.path = [...]`, `sys.path += [...]` (any augmented assignment),
+//! `sys.path[0:0] = [...]` and `del sys.path[0]`, at module level or in
+//! functions. Names are resolved through the file's imports, so `import sys
+//! as _s; _s.path.insert(0, d)`, `from sys import path; path.append(d)` and
+//! `from site import addsitedir as add; add(d)` are reported too. Reading the
+//! path (`print(sys.path)`, `for p in sys.path`, `sys.path[0]`) is fine, and
+//! so is rebinding a name imported from `sys` (`from sys import path; path =
+//! []` binds a new list to the name and leaves `sys.path` alone; `del path`
+//! and `del path[0]` are not told apart, so neither is reported). Calls under
+//! `if TYPE_CHECKING:` never run and are not reported.
+//!
+//! The subject of a violation is the form of the edit: `sys.path.<method>`,
+//! `site.addsitedir`, `sys.path =`, `sys.path +=` (any augmented
+//! assignment), `sys.path[...] =` or `del sys.path[...]`.
 //!
 //! ## Why is this bad
-//! (to be written)
+//! A module that edits `sys.path` makes imports depend on who ran what first:
+//! the same `import app.models` finds a different file from a test, a script
+//! or a worker, modules get imported twice under two names, and tools that
+//! read the code (type checkers, IDEs, gate itself) resolve imports
+//! differently from the running program. Install the project as a package
+//! and run it with `python -m`, so the import path is set in one place.
 //!
 //! ## Example
-//! (to be written)
+//! ```toml
+//! [[rule]]
+//! kind = "sys-path"
+//! name = "no-sys-path-hacks"
+//! except = ["scripts"]
+//! ```
+//! ```python
+//! # app/main.py
+//! import os
+//! import sys as _s
+//!
+//! _s.path.insert(0, os.path.dirname(__file__))   # reported: sys.path.insert
+//! _s.path += ["/opt/plugins"]                    # reported: sys.path +=
+//! print(_s.path)                                 # fine: a read
+//! os.path.join("a", "b")                         # fine: os.path, not sys.path
+//! ```
 //!
 //! ## Options
-//! (to be written)
+//! - `in` (module patterns, default every file): where edits are reported.
+//! - `except` (module patterns): modules exempt from the rule.
+//! - `name`, `message`, `severity` as for every rule.
 
 use crate::config::{Rule, SysPathOptions};
-use crate::rules::Context;
+use crate::facts::{FileFacts, StoreForm};
+use crate::rules::{Context, violation};
+use crate::symbols::Symbols;
 use crate::violation::Violation;
 
-pub fn check(_context: &Context<'_>, _rule: &Rule, _options: &SysPathOptions) -> Vec<Violation> {
-    Vec::new()
+/// The methods of `sys.path` (a list) that change it.
+const MUTATING_METHODS: &[&str] = &["insert", "append", "extend", "remove", "pop", "clear"];
+
+/// The function of `site` that adds a folder to the import path.
+const ADDSITEDIR: &str = "site.addsitedir";
+
+pub fn check(context: &Context<'_>, rule: &Rule, options: &SysPathOptions) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    for (index, file) in context.files.iter().enumerate() {
+        if !options.scope.covers(file.module.as_deref()) {
+            continue;
+        }
+        let facts = &context.facts[index];
+        if !may_edit(facts) {
+            continue;
+        }
+        let symbols = Symbols::of_file(context.files, context.facts, context.graph, index);
+        let mut report = |span, scope: &str, subject: &str, text: String| {
+            violations.push(violation(rule, &file.path, span, scope, subject, text));
+        };
+        for call in facts.calls.iter().filter(|call| !call.type_checking) {
+            let Some(written) = &call.callee else {
+                continue;
+            };
+            let qualified = symbols.qualify(written, &call.scope);
+            let edits = qualified == ADDSITEDIR
+                || qualified
+                    .strip_prefix("sys.path.")
+                    .is_some_and(|method| MUTATING_METHODS.contains(&method));
+            if edits {
+                let text = format!("`{qualified}()` edits the import path at run time");
+                report(call.span, &call.scope, &qualified, text);
+            }
+        }
+        for store in &facts.stores {
+            if &*symbols.qualify(&store.target, &store.scope) != "sys.path" {
+                continue;
+            }
+            // `path = ...` or `del path` after `from sys import path` rebinds
+            // or unbinds the name and leaves `sys.path` alone; `path +=`
+            // extends the list in place before rebinding the name. The facts
+            // do not tell `del path` from `del path[0]`, so neither is
+            // reported; `del sys.path` and `del sys.path[0]` both are.
+            let bare_name = !store.target.contains('.');
+            let subject = match store.form {
+                StoreForm::Assign if !bare_name => "sys.path =",
+                StoreForm::AugAssign => "sys.path +=",
+                StoreForm::Item => "sys.path[...] =",
+                StoreForm::Delete if !bare_name => "del sys.path[...]",
+                StoreForm::Assign | StoreForm::Delete => continue,
+            };
+            let text = format!("`{subject}` edits the import path at run time");
+            report(store.span, &store.scope, subject, text);
+        }
+    }
+    violations
+}
+
+/// Whether the file has a call or store that may edit the import path, to
+/// skip building its symbol table otherwise: a name can only stand for
+/// `sys.path` or `site` when it is written so or imported from them.
+fn may_edit(facts: &FileFacts) -> bool {
+    let from_sys_or_site = |module: &str| {
+        ["sys", "site"].iter().any(|name| {
+            module
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
+    };
+    !facts.stores.is_empty()
+        || facts
+            .imports
+            .iter()
+            .any(|import| import.level == 0 && from_sys_or_site(&import.module))
+        || facts.calls.iter().any(|call| {
+            call.callee
+                .as_deref()
+                .is_some_and(|callee| callee.starts_with("sys.path.") || callee == ADDSITEDIR)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::facts::{Call, Import, ImportStatement, MODULE_SCOPE};
+
+    fn import(module: &str, level: u32) -> Import {
+        Import {
+            statement: ImportStatement::ImportFrom,
+            module: module.to_string(),
+            level,
+            name: Some("x".to_string()),
+            alias: None,
+            span: Default::default(),
+            scope: Arc::from(MODULE_SCOPE),
+            context: Default::default(),
+        }
+    }
+
+    fn call(callee: &str) -> Call {
+        Call {
+            callee: Some(callee.into()),
+            trailing_attribute: None,
+            first_arg: None,
+            span: Default::default(),
+            scope: Arc::from(MODULE_SCOPE),
+            awaited: false,
+            in_function: false,
+            type_checking: false,
+        }
+    }
+
+    #[test]
+    fn only_files_importing_sys_or_site_or_naming_them_may_edit_the_path() {
+        let with_imports = |imports| FileFacts {
+            imports,
+            ..FileFacts::default()
+        };
+        assert!(may_edit(&with_imports(vec![import("sys", 0)])));
+        assert!(may_edit(&with_imports(vec![import("site", 0)])));
+        assert!(!may_edit(&with_imports(vec![import("sys", 1)])));
+        assert!(!may_edit(&with_imports(vec![import("system", 0)])));
+        assert!(!may_edit(&with_imports(vec![import("os.path", 0)])));
+        let with_calls = |calls| FileFacts {
+            calls,
+            ..FileFacts::default()
+        };
+        assert!(may_edit(&with_calls(vec![call("sys.path.insert")])));
+        assert!(may_edit(&with_calls(vec![call("site.addsitedir")])));
+        assert!(!may_edit(&with_calls(vec![call("path.insert")])));
+    }
 }
