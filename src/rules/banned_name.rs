@@ -1,19 +1,75 @@
 //! ## What it does
-//! (to be written)
+//! Reports files in `in` whose file name matches one of the globs in
+//! `names`.
 //!
 //! ## Why is this bad
-//! (to be written)
+//! Naming conventions carry architecture: when a team moves from
+//! `orders_service.py` "god services" to use-case modules, every new
+//! `*_service.py` in the new tree is a step back into the old design, and a
+//! `helpers.py` or `utils.py` becomes the place where unrelated code piles
+//! up. Banning the name stops the pattern where it starts.
 //!
 //! ## Example
-//! (to be written)
+//! ```toml
+//! [[rule]]
+//! kind = "banned-name"
+//! name = "no-services-in-new-tree"
+//! in = ["app.usecases"]
+//! names = ["*_service.py", "utils.py"]
+//! ```
+//! ```python
+//! # app/usecases/orders_service.py    # reported: matches `*_service.py`
+//! # app/usecases/billing/utils.py     # reported: matches `utils.py`
+//! # app/usecases/service.py           # fine: `*_service.py` needs the `_`
+//! # app/legacy/orders_service.py      # fine: not in `in`
+//! ```
+//!
+//! The globs match the file name only (`orders_service.py`), not its folder
+//! or path, and case-sensitively: a package folder `orders_service/` is not
+//! a file name (its `__init__.py` is). When several globs match, the
+//! violation names the first one listed; that glob is its subject, so the
+//! baseline entry survives edits of the file. It points at line 1,
+//! column 1.
 //!
 //! ## Options
-//! (to be written)
+//! - `names` (globs, required, not empty): the banned file names, with
+//!   `*`, `?`, `[abc]` and `{a,b}`.
+//! - `in` (module patterns, default: every file, including files outside
+//!   the source roots): where the names are banned.
+//! - `except` (module patterns): files exempt from the rule.
+//! - `name`, `message`, `severity` as for every rule.
 
 use crate::config::{BannedNameOptions, Rule};
-use crate::rules::Context;
+use crate::facts::MODULE_SCOPE;
+use crate::rules::{Context, violation};
+use crate::span::Span;
 use crate::violation::Violation;
 
-pub fn check(_context: &Context<'_>, _rule: &Rule, _options: &BannedNameOptions) -> Vec<Violation> {
-    Vec::new()
+pub fn check(context: &Context<'_>, rule: &Rule, options: &BannedNameOptions) -> Vec<Violation> {
+    let BannedNameOptions {
+        scope,
+        names,
+        name_patterns,
+    } = options;
+    let mut violations = Vec::new();
+    for file in context.files {
+        if !scope.covers(file.module.as_deref()) {
+            continue;
+        }
+        let file_name = file.path.rsplit('/').next().unwrap_or(&file.path);
+        let Some(first) = names.matches(file_name).into_iter().min() else {
+            continue;
+        };
+        let pattern = &name_patterns[first];
+        let text = format!("file name `{file_name}` matches banned pattern `{pattern}`");
+        violations.push(violation(
+            rule,
+            &file.path,
+            Span::line_start(1),
+            MODULE_SCOPE,
+            pattern,
+            text,
+        ));
+    }
+    violations
 }

@@ -1,19 +1,64 @@
 //! ## What it does
-//! (to be written)
+//! Reports files in `in` that are longer than `max` lines.
 //!
 //! ## Why is this bad
-//! (to be written)
+//! A module that keeps growing is a module that does too much: a service
+//! facade of 900 lines mixes orchestration, validation and persistence, and
+//! every change to it collides with every other. A line budget keeps the
+//! split happening while it is still cheap.
 //!
 //! ## Example
-//! (to be written)
+//! ```toml
+//! [[rule]]
+//! kind = "max-lines"
+//! name = "small-facades"
+//! in = ["app.services"]
+//! max = 200
+//! ```
+//! ```python
+//! # app/services/facade.py, 312 lines     # reported: more than 200 lines
+//! # app/services/orders.py, 200 lines     # fine: exactly `max` is allowed
+//! # app/api/routes.py, 450 lines          # fine: not in `in`
+//! ```
+//!
+//! Lines are counted as an editor shows them: a final line break does not
+//! start another line; blank and comment lines count. The violation points
+//! at line 1, column 1 (the finding is about the whole file), so
+//! `# gate: ignore[small-facades]` at the end of the first line silences
+//! it. Its subject is the file's module (its path when it lies outside every
+//! source root), not the line count: a baselined file stays known while it
+//! grows or shrinks, and after `max` changes.
 //!
 //! ## Options
-//! (to be written)
+//! - `max` (integer ≥ 1, required): the most lines a file may have.
+//! - `in` (module patterns, default: every file, including files outside
+//!   the source roots): the files to measure.
+//! - `except` (module patterns): files exempt from the rule.
+//! - `name`, `message`, `severity` as for every rule.
 
 use crate::config::{MaxLinesOptions, Rule};
-use crate::rules::Context;
+use crate::facts::MODULE_SCOPE;
+use crate::rules::{Context, violation};
+use crate::span::Span;
 use crate::violation::Violation;
 
-pub fn check(_context: &Context<'_>, _rule: &Rule, _options: &MaxLinesOptions) -> Vec<Violation> {
-    Vec::new()
+pub fn check(context: &Context<'_>, rule: &Rule, options: &MaxLinesOptions) -> Vec<Violation> {
+    let MaxLinesOptions { scope, max } = options;
+    let mut violations = Vec::new();
+    for (file, facts) in context.files.iter().zip(context.facts) {
+        if facts.line_count <= *max || !scope.covers(file.module.as_deref()) {
+            continue;
+        }
+        let subject = file.module.as_deref().unwrap_or(&file.path);
+        let text = format!("`{}` has {} lines (max {max})", file.path, facts.line_count);
+        violations.push(violation(
+            rule,
+            &file.path,
+            Span::line_start(1),
+            MODULE_SCOPE,
+            subject,
+            text,
+        ));
+    }
+    violations
 }
