@@ -22,11 +22,14 @@ pub struct FileFacts {
     pub classes: Vec<ClassDef>,
     /// Names bound to the result of a call (`s = Session()`, `with
     /// get_session() as db:`), for rules that follow a value from where it
-    /// is made to where it is used in the same function.
+    /// is made to where it is used in the same function. Everywhere (module,
+    /// functions, class bodies), in source order.
     pub bindings: Vec<Binding>,
     /// Assignments, augmented assignments, item assignments and `del` whose
-    /// target starts with a name bound by an import (`sys.path += [...]`,
-    /// `path[0:0] = [...]` after `from sys import path`).
+    /// target starts with a name bound by an import statement earlier in the
+    /// file, at any depth (`sys.path += [...]`, `path[0:0] = [...]` after
+    /// `from sys import path`), in source order. Writes to other names are
+    /// left out, so `x += 1` costs nothing.
     pub stores: Vec<Store>,
     /// The leading comment block: consecutive comment lines before the first
     /// statement or docstring, shebang and encoding lines included; blank
@@ -151,13 +154,18 @@ impl Call {
 pub enum Argument {
     /// A call; its callee as dotted text (`insert`, `sa.update`). For a
     /// method chain on a call, the call it starts from: `sa.insert` for
-    /// `sa.insert(T).values(...)`.
+    /// `sa.insert(T).values(...)`. A call of a call's result (`g()()`) is
+    /// [`Argument::Other`].
     Call(String),
     /// A string literal (the first 64 characters); implicitly concatenated
     /// parts are joined. For an f-string, its literal text before the first
-    /// replacement field (`DELETE FROM ` for `f"DELETE FROM {table}"`); for
-    /// SQLAlchemy's `text("...")` (any callee ending in `text`), the literal
-    /// inside, since that is the SQL being run.
+    /// replacement field (`DELETE FROM ` for `f"DELETE FROM {table}"`; an
+    /// f-string that starts with a replacement field is [`Argument::Other`]).
+    /// For SQLAlchemy's `text("...")` (any callee whose last name is `text`:
+    /// `text`, `sa.text`, `sqlalchemy.text`; also at the start of a method
+    /// chain, `text("...").bindparams(...)`) with a string or f-string
+    /// literal, that literal, since it is the SQL being run; with anything
+    /// else it stays a [`Argument::Call`].
     Str(String),
     /// A name or attribute chain (`Incident`, `self.model`).
     Name(String),
@@ -204,7 +212,9 @@ pub struct ClassDef {
 }
 
 /// `target = call(...)`, `target: T = call(...)`, `target := call(...)` or
-/// `with call(...) as target:` (also `async with`).
+/// `with call(...) as target:` (also `async with`), where the call may be
+/// awaited (`target = await call(...)`). Each target of `a = b = call()`
+/// counts; tuple, list and subscript targets do not.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Binding {
     /// The bound name, or attribute chain (`self.session`).
@@ -213,14 +223,16 @@ pub struct Binding {
     /// on a call, the call it starts from (`insert` for
     /// `insert(T).values(...)`).
     pub callee: Box<str>,
-    /// The whole statement (or `with` item).
+    /// The whole statement (or `with` item, or `target := call(...)`
+    /// without its parentheses).
     pub span: Span,
     pub scope: Arc<str>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StoreForm {
-    /// `target = ...` (also annotated).
+    /// `target = ...` (also annotated, and each element of a tuple or list
+    /// target: `sys.argv, rest = ...`).
     Assign,
     /// `target += ...` and the other augmented operators.
     AugAssign,
@@ -233,7 +245,8 @@ pub enum StoreForm {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Store {
     /// The dotted target without the subscript (`sys.path` for
-    /// `sys.path[0:0] = ...`).
+    /// `sys.path[0:0] = ...`): a name or a chain of attributes on it, with a
+    /// subscript as the last step only (`sys.path[0].x = ...` is no store).
     pub target: Box<str>,
     pub form: StoreForm,
     /// The whole statement.

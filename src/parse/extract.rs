@@ -1,18 +1,19 @@
 //! One source-order walk over the syntax tree that fills imports, calls,
-//! module statements and classes.
+//! module statements, classes, bindings and stores.
 
 use std::sync::Arc;
 
 use ruff_python_ast::visitor::source_order::{SourceOrderVisitor, walk_expr, walk_stmt};
 use ruff_python_ast::{
-    Alias, CmpOp, Expr, ExprCall, Stmt, StmtClassDef, StmtFunctionDef, StmtIf, UnaryOp,
+    Alias, CmpOp, Expr, ExprCall, FStringPart, FStringValue, InterpolatedStringElement, Stmt,
+    StmtClassDef, StmtFunctionDef, StmtIf, UnaryOp,
 };
-use ruff_text_size::Ranged;
+use ruff_text_size::{Ranged, TextRange};
 
 use super::locate::Locator;
 use crate::facts::{
-    Argument, Call, ClassDef, FileFacts, Import, ImportContext, ImportStatement, MODULE_SCOPE,
-    ModuleStatement, StatementKind,
+    Argument, Binding, Call, ClassDef, FileFacts, Import, ImportContext, ImportStatement,
+    MODULE_SCOPE, ModuleStatement, StatementKind, Store, StoreForm,
 };
 
 /// Longest string literal kept in an [`Argument::Str`], in characters.
@@ -31,6 +32,7 @@ pub fn extract(suite: &[Stmt], text: &str, locator: &Locator, facts: &mut FileFa
             ..Context::default()
         },
         bindings: Bindings::default(),
+        imported: Vec::new(),
     };
     extractor.visit_body(suite);
 }
@@ -70,7 +72,7 @@ enum Test {
     Other,
 }
 
-struct Extractor<'a, 'src> {
+struct Extractor<'a, 'src, 'ast> {
     text: &'src str,
     locator: &'a Locator<'src>,
     facts: &'a mut FileFacts,
@@ -82,9 +84,15 @@ struct Extractor<'a, 'src> {
     shared_scope: Arc<str>,
     context: Context,
     bindings: Bindings,
+    /// The local names bound by the import statements seen so far, anywhere
+    /// in the file (`sys` for `import sys`, `_s` for `import sys as _s`, `os`
+    /// for `import os.path`, `path` for `from sys import path`): a write
+    /// through one of them is a [`Store`]. Borrowed from the tree, and few,
+    /// so a linear search beats hashing.
+    imported: Vec<&'ast str>,
 }
 
-impl<'ast> SourceOrderVisitor<'ast> for Extractor<'_, '_> {
+impl<'ast> SourceOrderVisitor<'ast> for Extractor<'_, '_, 'ast> {
     fn visit_stmt(&mut self, stmt: &'ast Stmt) {
         if self.context.module_level {
             self.record_module_statement(stmt);
@@ -110,6 +118,31 @@ impl<'ast> SourceOrderVisitor<'ast> for Extractor<'_, '_> {
                 }
             }
             Stmt::If(stmt_if) => self.visit_if(stmt_if),
+            Stmt::Assign(assign) => {
+                for target in &assign.targets {
+                    self.record_binding(target, &assign.value, assign.range);
+                    self.record_store(target, StoreForm::Assign, assign.range);
+                }
+                walk_stmt(self, stmt);
+            }
+            Stmt::AnnAssign(assign) => {
+                // A bare annotation (`x: int`) neither binds nor writes.
+                if let Some(value) = &assign.value {
+                    self.record_binding(&assign.target, value, assign.range);
+                    self.record_store(&assign.target, StoreForm::Assign, assign.range);
+                }
+                walk_stmt(self, stmt);
+            }
+            Stmt::AugAssign(assign) => {
+                self.record_store(&assign.target, StoreForm::AugAssign, assign.range);
+                walk_stmt(self, stmt);
+            }
+            Stmt::Delete(delete) => {
+                for target in &delete.targets {
+                    self.record_store(target, StoreForm::Delete, delete.range);
+                }
+                walk_stmt(self, stmt);
+            }
             Stmt::Try(_) => {
                 let saved = self.context;
                 self.context.in_try = true;
@@ -118,6 +151,9 @@ impl<'ast> SourceOrderVisitor<'ast> for Extractor<'_, '_> {
             }
             Stmt::With(with) => {
                 for item in &with.items {
+                    if let Some(target) = &item.optional_vars {
+                        self.record_binding(target, &item.context_expr, item.range);
+                    }
                     self.visit_with_item(item);
                 }
                 self.visit_conditional_body(&with.body);
@@ -153,6 +189,10 @@ impl<'ast> SourceOrderVisitor<'ast> for Extractor<'_, '_> {
                 Expr::Call(call) => self.visit_call(call, true),
                 _ => walk_expr(self, expr),
             },
+            Expr::Named(named) => {
+                self.record_binding(&named.target, &named.value, named.range);
+                walk_expr(self, expr);
+            }
             Expr::Lambda(lambda) => {
                 // Defaults are evaluated where the lambda is written.
                 if let Some(parameters) = &lambda.parameters {
@@ -168,7 +208,7 @@ impl<'ast> SourceOrderVisitor<'ast> for Extractor<'_, '_> {
     }
 }
 
-impl<'ast> Extractor<'_, '_> {
+impl<'ast> Extractor<'_, '_, 'ast> {
     fn visit_function(&mut self, def: &'ast StmtFunctionDef) {
         // Decorators, defaults and annotations run when the `def` executes,
         // in the enclosing context; only the body is the function.
@@ -351,7 +391,7 @@ impl<'ast> Extractor<'_, '_> {
         statement: ImportStatement,
         from_module: &str,
         level: u32,
-        alias: &Alias,
+        alias: &'ast Alias,
         lazy: bool,
     ) {
         let name = alias.name.as_str();
@@ -364,6 +404,7 @@ impl<'ast> Extractor<'_, '_> {
         }
         let asname = alias.asname.as_ref().map(|a| a.as_str());
         self.bind(statement, from_module, level, name, asname);
+        self.bind_imported(statement, name, asname);
         let (module, name) = match statement {
             ImportStatement::ImportFrom => (from_module, Some(name.to_string())),
             _ => (name, None),
@@ -409,6 +450,84 @@ impl<'ast> Extractor<'_, '_> {
         if !list.iter().any(|known| known == local) {
             list.push(local.to_string());
         }
+    }
+
+    /// Remembers the local name an import binds, for [`Self::record_store`].
+    fn bind_imported(
+        &mut self,
+        statement: ImportStatement,
+        name: &'ast str,
+        asname: Option<&'ast str>,
+    ) {
+        let local = match (asname, statement) {
+            (Some(asname), _) => asname,
+            // `import a.b` binds `a`.
+            (None, ImportStatement::Import) => name.split('.').next().unwrap_or(name),
+            (None, _) => name,
+        };
+        if local != "*" && !self.imported.contains(&local) {
+            self.imported.push(local);
+        }
+    }
+
+    /// A [`Binding`] for `target = value` when the target is a name chain
+    /// and the value a call (or an awaited call) with a dotted root.
+    fn record_binding(&mut self, target: &Expr, value: &Expr, range: TextRange) {
+        if !is_name_chain(target) {
+            return;
+        }
+        let Some(callee) = call_of(value).and_then(root_callee) else {
+            return;
+        };
+        let Some(target) = dotted(target) else {
+            return;
+        };
+        self.facts.bindings.push(Binding {
+            target: target.into_boxed_str(),
+            callee: callee.into_boxed_str(),
+            span: self.locator.span(range),
+            scope: self.scope_name(),
+        });
+    }
+
+    /// A [`Store`] for a write to `target` (an element of a tuple or list
+    /// target counts on its own) when the target is a name chain, possibly
+    /// subscripted, that starts with an imported name. `range` is the
+    /// statement's.
+    fn record_store(&mut self, target: &Expr, form: StoreForm, range: TextRange) {
+        let (chain, form) = match target {
+            Expr::Tuple(tuple) => {
+                for element in &tuple.elts {
+                    self.record_store(element, form, range);
+                }
+                return;
+            }
+            Expr::List(list) => {
+                for element in &list.elts {
+                    self.record_store(element, form, range);
+                }
+                return;
+            }
+            Expr::Starred(starred) => return self.record_store(&starred.value, form, range),
+            Expr::Subscript(subscript) => match form {
+                StoreForm::Delete => (&*subscript.value, StoreForm::Delete),
+                _ => (&*subscript.value, StoreForm::Item),
+            },
+            _ => (target, form),
+        };
+        // Check the root before building any text: most targets are locals.
+        if !root_name(chain).is_some_and(|root| self.imported.contains(&root)) {
+            return;
+        }
+        let Some(target) = dotted(chain) else {
+            return;
+        };
+        self.facts.stores.push(Store {
+            target: target.into_boxed_str(),
+            form,
+            span: self.locator.span(range),
+            scope: self.scope_name(),
+        });
     }
 
     fn classify(&self, test: &Expr) -> Test {
@@ -553,31 +672,117 @@ fn dotted(expr: &Expr) -> Option<String> {
     push(expr, &mut out).then_some(out)
 }
 
+/// Whether `expr` is a name or a chain of attributes on one.
+fn is_name_chain(expr: &Expr) -> bool {
+    root_name(expr).is_some()
+}
+
+/// `a` for `a`, `a.b` and `a.b.c`; `None` when the chain does not start
+/// with a name (`f().b`, `x[0].b`).
+fn root_name(expr: &Expr) -> Option<&str> {
+    let mut expr = expr;
+    loop {
+        match expr {
+            Expr::Name(name) => return Some(&name.id),
+            Expr::Attribute(attribute) => expr = &attribute.value,
+            _ => return None,
+        }
+    }
+}
+
 fn argument(expr: &Expr) -> Argument {
     match expr {
-        Expr::StringLiteral(literal) => {
-            Argument::Str(literal.value.chars().take(MAX_STR_ARGUMENT).collect())
-        }
         Expr::Name(_) | Expr::Attribute(_) => dotted(expr).map_or(Argument::Other, Argument::Name),
-        Expr::Call(call) => root_callee(call).map_or(Argument::Other, Argument::Call),
-        _ => Argument::Other,
+        Expr::Call(call) => match chain_root(call) {
+            Some(root) => sql_text(root).map_or_else(
+                || dotted(&root.func).map_or(Argument::Other, Argument::Call),
+                Argument::Str,
+            ),
+            None => Argument::Other,
+        },
+        _ => literal_prefix(expr).map_or(Argument::Other, Argument::Str),
     }
+}
+
+/// The literal text of a string (its first [`MAX_STR_ARGUMENT`]
+/// characters), or of an f-string up to its first replacement field; `None`
+/// for anything else, or for an f-string that starts with a replacement
+/// field.
+fn literal_prefix(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::StringLiteral(literal) => {
+            Some(literal.value.chars().take(MAX_STR_ARGUMENT).collect())
+        }
+        Expr::FString(f_string) => f_string_prefix(&f_string.value),
+        _ => None,
+    }
+}
+
+/// The literal text of an f-string (implicitly concatenated parts joined)
+/// before its first replacement field; `None` when that text is empty.
+fn f_string_prefix(value: &FStringValue) -> Option<String> {
+    let mut out = String::new();
+    let mut room = MAX_STR_ARGUMENT;
+    let mut push = |text: &str| {
+        for c in text.chars().take(room) {
+            out.push(c);
+            room -= 1;
+        }
+    };
+    'parts: for part in value {
+        match part {
+            FStringPart::Literal(literal) => push(&literal.value),
+            FStringPart::FString(f_string) => {
+                for element in &f_string.elements {
+                    match element {
+                        InterpolatedStringElement::Literal(literal) => push(&literal.value),
+                        InterpolatedStringElement::Interpolation(_) => break 'parts,
+                    }
+                }
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The SQL of SQLAlchemy's `text("...")` (any callee whose last name is
+/// `text`: `text`, `sa.text`, `sqlalchemy.text`) when its first argument is
+/// a string or f-string literal.
+fn sql_text(call: &ExprCall) -> Option<String> {
+    let last = match &*call.func {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attribute) => attribute.attr.as_str(),
+        _ => return None,
+    };
+    if last != "text" {
+        return None;
+    }
+    literal_prefix(call.arguments.args.first()?)
 }
 
 /// The dotted callee of a call, or for a method chain on a call
 /// (`insert(T).values(...)`) the callee of the call the chain starts from.
+/// A call of a call's result (`sessionmaker()()`) has none: its value is not
+/// what the inner callee makes.
 fn root_callee(call: &ExprCall) -> Option<String> {
+    chain_root(call).and_then(|root| dotted(&root.func))
+}
+
+/// The call a method chain starts from (`insert(T)` for
+/// `insert(T).values(...).returning(...)`), the call itself when its callee
+/// is a name chain; `None` when the chain does not start with a named call.
+fn chain_root(call: &ExprCall) -> Option<&ExprCall> {
     let mut call = call;
     loop {
-        if let Some(callee) = dotted(&call.func) {
-            return Some(callee);
-        }
         let mut receiver = &*call.func;
+        let mut method = false;
         while let Expr::Attribute(attribute) = receiver {
             receiver = &attribute.value;
+            method = true;
         }
         match receiver {
-            Expr::Call(inner) => call = inner,
+            Expr::Name(_) => return Some(call),
+            Expr::Call(inner) if method => call = inner,
             _ => return None,
         }
     }

@@ -1,7 +1,7 @@
 use super::parse_file;
 use crate::facts::{
     Argument, Call, FileFacts, Import, ImportContext, ImportStatement, ModuleStatement,
-    StatementKind,
+    StatementKind, StoreForm,
 };
 use crate::span::{Position, Span};
 
@@ -74,6 +74,51 @@ fn call(source: &str, callee: &str) -> Call {
 
 fn statements(source: &str) -> Vec<ModuleStatement> {
     facts(source).module_statements
+}
+
+/// `(target, callee, scope, line)` of each binding.
+fn bindings(source: &str) -> Vec<(String, String, String, u32)> {
+    let facts = facts(source);
+    assert!(facts.syntax_errors.is_empty(), "{:?}", facts.syntax_errors);
+    facts
+        .bindings
+        .into_iter()
+        .map(|b| {
+            let line = b.span.start.line;
+            (b.target.into(), b.callee.into(), b.scope.to_string(), line)
+        })
+        .collect()
+}
+
+fn binding(target: &str, callee: &str, scope: &str, line: u32) -> (String, String, String, u32) {
+    (target.into(), callee.into(), scope.into(), line)
+}
+
+/// `(target, form, scope, line)` of each store.
+fn stores(source: &str) -> Vec<(String, StoreForm, String, u32)> {
+    let facts = facts(source);
+    assert!(facts.syntax_errors.is_empty(), "{:?}", facts.syntax_errors);
+    facts
+        .stores
+        .into_iter()
+        .map(|s| {
+            (
+                s.target.into(),
+                s.form,
+                s.scope.to_string(),
+                s.span.start.line,
+            )
+        })
+        .collect()
+}
+
+fn store(
+    target: &str,
+    form: StoreForm,
+    scope: &str,
+    line: u32,
+) -> (String, StoreForm, String, u32) {
+    (target.into(), form, scope.into(), line)
 }
 
 fn span(line: u32, column: u32, end_line: u32, end_column: u32) -> Span {
@@ -545,6 +590,285 @@ fn calls_under_type_checking_are_marked() {
     let source = "if TYPE_CHECKING:\n    T = TypeVar('T')\nsetup()\n";
     assert!(call(source, "TypeVar").type_checking);
     assert!(!call(source, "setup").type_checking);
+}
+
+#[test]
+fn f_string_argument_is_its_text_before_the_first_replacement_field() {
+    let first = |source: &str| calls(source)[0].first_arg.clone();
+    let text = |s: &str| Some(Argument::Str(s.into()));
+    assert_eq!(first("f(f'DELETE FROM {t}')\n"), text("DELETE FROM "));
+    assert_eq!(
+        first("f('DELETE ' f'FROM {t} WHERE')\n"),
+        text("DELETE FROM ")
+    );
+    assert_eq!(first("f(f'no fields')\n"), text("no fields"));
+    assert_eq!(first("f(f'a{{b}}{x}')\n"), text("a{b}"));
+    assert_eq!(
+        first(&format!("f(f'{}{{x}}')\n", "é".repeat(70))),
+        Some(Argument::Str("é".repeat(64)))
+    );
+}
+
+#[test]
+fn f_string_starting_with_a_replacement_field_is_other() {
+    let first = |source: &str| calls(source)[0].first_arg.clone();
+    assert_eq!(first("f(f'{t} rows')\n"), Some(Argument::Other));
+    assert_eq!(first("f('' f'{t}')\n"), Some(Argument::Other));
+}
+
+#[test]
+fn text_call_argument_is_the_sql_literal_inside() {
+    let first = |source: &str| calls(source)[0].first_arg.clone();
+    let text = |s: &str| Some(Argument::Str(s.into()));
+    assert_eq!(
+        first("s.execute(text('INSERT INTO t'))\n"),
+        text("INSERT INTO t")
+    );
+    assert_eq!(first("s.execute(sa.text('UPDATE t'))\n"), text("UPDATE t"));
+    assert_eq!(
+        first("s.execute(sqlalchemy.text(f'DELETE FROM {t}'))\n"),
+        text("DELETE FROM ")
+    );
+    assert_eq!(
+        first("s.execute(text('UPDATE t SET a = :a').bindparams(a=1))\n"),
+        text("UPDATE t SET a = :a")
+    );
+    assert_eq!(
+        first(&format!("s.execute(text('{}'))\n", "x".repeat(70))),
+        Some(Argument::Str("x".repeat(64)))
+    );
+}
+
+#[test]
+fn text_call_without_a_literal_stays_a_call() {
+    let first = |source: &str| calls(source)[0].first_arg.clone();
+    let call = |s: &str| Some(Argument::Call(s.into()));
+    assert_eq!(first("s.execute(text(sql))\n"), call("text"));
+    assert_eq!(first("s.execute(sa.text())\n"), call("sa.text"));
+    assert_eq!(first("s.execute(text(f'{sql}'))\n"), call("text"));
+    assert_eq!(first("s.execute(get_text('INSERT'))\n"), call("get_text"));
+    assert_eq!(
+        first("s.execute(text.upper('INSERT'))\n"),
+        call("text.upper")
+    );
+}
+
+#[test]
+fn call_of_a_call_result_has_no_root_callee() {
+    let first = |source: &str| calls(source)[0].first_arg.clone();
+    assert_eq!(first("f(g()())\n"), Some(Argument::Other));
+    assert_eq!(first("f(g()().h())\n"), Some(Argument::Other));
+    assert_eq!(first("f(x[0].h())\n"), Some(Argument::Other));
+}
+
+// Bindings
+
+#[test]
+fn assignments_of_calls_are_bindings_with_the_root_callee() {
+    let source = "\
+s = Session()
+t: Session = factory.make()
+stmt = insert(T).values(a=1)
+a = b = make()
+self.session = db.Session()
+";
+    assert_eq!(
+        bindings(source),
+        vec![
+            binding("s", "Session", "<module>", 1),
+            binding("t", "factory.make", "<module>", 2),
+            binding("stmt", "insert", "<module>", 3),
+            binding("a", "make", "<module>", 4),
+            binding("b", "make", "<module>", 4),
+            binding("self.session", "db.Session", "<module>", 5),
+        ]
+    );
+    let facts = facts("stmt = insert(T)\n");
+    assert_eq!(facts.bindings[0].span, span(1, 1, 1, 17));
+}
+
+#[test]
+fn awaited_call_is_a_binding() {
+    assert_eq!(
+        bindings("async def f():\n    db = await connect(url).begin()\n"),
+        vec![binding("db", "connect", "f", 2)]
+    );
+}
+
+#[test]
+fn each_with_item_with_a_name_target_is_a_binding_spanning_the_item() {
+    let source = "\
+async def f():
+    async with get_session() as db, lock() as (a, b), open(p) as fh:
+        pass
+with make() as m, other():
+    pass
+";
+    assert_eq!(
+        bindings(source),
+        vec![
+            binding("db", "get_session", "f", 2),
+            binding("fh", "open", "f", 2),
+            binding("m", "make", "<module>", 4),
+        ]
+    );
+    assert_eq!(facts(source).bindings[0].span, span(2, 16, 2, 35));
+}
+
+#[test]
+fn walrus_is_a_binding_spanning_the_named_expression() {
+    let source = "if (s := Session()) is not None:\n    s.add(x)\n";
+    assert_eq!(
+        bindings(source),
+        vec![binding("s", "Session", "<module>", 1)]
+    );
+    assert_eq!(facts(source).bindings[0].span, span(1, 5, 1, 19));
+}
+
+#[test]
+fn bindings_take_the_scope_of_their_definition() {
+    let source = "\
+class Repo:
+    engine = create_engine(url)
+    def save(self, row):
+        self.s = Session()
+        def inner():
+            r = CampaignRow()
+";
+    assert_eq!(
+        bindings(source),
+        vec![
+            binding("engine", "create_engine", "Repo", 2),
+            binding("self.s", "Session", "Repo.save", 4),
+            binding("r", "CampaignRow", "Repo.save.inner", 6),
+        ]
+    );
+}
+
+#[test]
+fn other_targets_and_values_are_not_bindings() {
+    let source = "\
+a, b = f()
+[c] = f()
+x[0] = f()
+f().y = g()
+x = y
+x = f
+x = sessionmaker()()
+x += f()
+x = [f()]
+x = f() or g()
+x: T
+for x in f():
+    pass
+with f():
+    pass
+with f() as x[0]:
+    pass
+";
+    assert_eq!(bindings(source), vec![]);
+}
+
+// Stores
+
+#[test]
+fn writes_through_an_imported_name_are_stores_of_each_form() {
+    let source = "\
+import sys
+sys.path = ['a']
+sys.path: list = []
+sys.path += ['b']
+sys.path[0:0] = ['c']
+sys.path[0] = x
+sys.path[0] += 'd'
+del sys.path[0]
+del sys.path
+x = sys.path = []
+sys.modules['m'] = m
+sys.argv, rest = a
+";
+    assert_eq!(
+        stores(source),
+        vec![
+            store("sys.path", StoreForm::Assign, "<module>", 2),
+            store("sys.path", StoreForm::Assign, "<module>", 3),
+            store("sys.path", StoreForm::AugAssign, "<module>", 4),
+            store("sys.path", StoreForm::Item, "<module>", 5),
+            store("sys.path", StoreForm::Item, "<module>", 6),
+            store("sys.path", StoreForm::Item, "<module>", 7),
+            store("sys.path", StoreForm::Delete, "<module>", 8),
+            store("sys.path", StoreForm::Delete, "<module>", 9),
+            store("sys.path", StoreForm::Assign, "<module>", 10),
+            store("sys.modules", StoreForm::Item, "<module>", 11),
+            store("sys.argv", StoreForm::Assign, "<module>", 12),
+        ]
+    );
+    assert_eq!(facts(source).stores[3].span, span(5, 1, 5, 22));
+}
+
+#[test]
+fn stores_follow_every_local_name_an_import_binds() {
+    let source = "\
+import sys as _s
+_s.path[:] = []
+from sys import path
+path[0:0] = ['x']
+from sys import path as p
+p += ['y']
+import os.path
+os.sep = '/'
+import a.b as ab
+ab.c = 1
+";
+    assert_eq!(
+        stores(source),
+        vec![
+            store("_s.path", StoreForm::Item, "<module>", 2),
+            store("path", StoreForm::Item, "<module>", 4),
+            store("p", StoreForm::AugAssign, "<module>", 6),
+            store("os.sep", StoreForm::Assign, "<module>", 8),
+            store("ab.c", StoreForm::Assign, "<module>", 10),
+        ]
+    );
+}
+
+#[test]
+fn stores_in_a_function_have_its_scope_and_calls_are_not_stores() {
+    let source = "\
+def setup():
+    import sys
+    sys.path.insert(0, here)
+    sys.path.append(here)
+    sys.path[0] = here
+";
+    assert_eq!(
+        stores(source),
+        vec![store("sys.path", StoreForm::Item, "setup", 5)]
+    );
+    assert_eq!(
+        stores("import sys\nsys.path.append(x)\nsys.path.extend(y)\n"),
+        vec![]
+    );
+}
+
+#[test]
+fn writes_not_through_an_import_seen_so_far_are_not_stores() {
+    let source = "\
+sys.path = []
+x += 1
+obj.attr = 1
+obj[0] = 1
+del obj
+import sys
+from m import *
+from . import pkg
+x = 1
+f().path = 1
+sys.path[0].x = 1
+sys.path.x[0].y = 1
+sys.path: list
+";
+    assert_eq!(stores(source), vec![]);
 }
 
 // Module statements
