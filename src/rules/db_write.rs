@@ -1,19 +1,499 @@
 //! ## What it does
-//! (to be written)
+//! Reports calls that write to the database (`session.add`, `session.commit`,
+//! `session.execute(insert(...))`, ...) inside the modules listed in `in`.
+//!
+//! A call counts when it is `<receiver>.<method>(...)` (also under `await`)
+//! with `method` in `methods` and a receiver that is a session:
+//! - its dotted text (`self.session`) or its last name (`db_session`)
+//!   matches a glob of `receivers`; or
+//! - it is bound in the same function, before the call, to a call of a
+//!   session factory: `s = Session()`, `with get_session() as db:`,
+//!   `async with AsyncSession(engine) as s:`. A factory is a callee whose
+//!   last name matches `*Session*`, `*session*` or `*_db` (`Session`,
+//!   `AsyncSession`, `SessionLocal`, `get_session`, `session_scope`,
+//!   `get_db`). A name bound at module level counts in every function, as a
+//!   global does; `self.x` bound in another method of the same class counts
+//!   too.
+//!
+//! A receiver bound to an HTTP or cloud client (a callee that resolves into
+//! `requests`, `aiohttp`, `httpx`, `urllib3`, `boto3` or `botocore`, such as
+//! `aiohttp.ClientSession()`) is never a session, whatever its name:
+//! `await http_session.delete(url)` is an HTTP request.
+//!
+//! `execute` (and `exec`, `executemany`, `scalar`, `scalars` when listed in
+//! `methods`) counts only when it runs a write statement: its first argument
+//! is a call of `insert`, `update` or `delete` (`sa.insert(T)`,
+//! `pg_insert(T).on_conflict_do_nothing()` through its import,
+//! `T.__table__.delete()`), SQL text starting with `INSERT`, `UPDATE`,
+//! `DELETE`, `MERGE`, `REPLACE`, `UPSERT` or `TRUNCATE` (any case, after
+//! whitespace; also inside `text("...")` and the literal start of an
+//! f-string), or a name bound in the same function to such a call
+//! (`stmt = update(T).values(...)`). SQL that opens with a `WITH` clause, or
+//! a statement built elsewhere, is not followed.
+//!
+//! The legacy bulk writes `<session>.query(T)....delete()` and
+//! `....update({...})` count whenever the `query` receiver is a session.
+//!
+//! Calls under `if TYPE_CHECKING:` never run and are skipped. A call on an
+//! expression that is not a name (`get_session().add(x)`) is not followed.
 //!
 //! ## Why is this bad
-//! (to be written)
+//! Route handlers that write rows themselves bypass the service layer that
+//! owns transactions, validation and auditing; two writers of one table drift
+//! apart. A grep for `session.add` also fires on comments, strings and
+//! `seen.add(x)`; this rule reads the calls and their receivers.
 //!
 //! ## Example
-//! (to be written)
+//! ```toml
+//! [[rule]]
+//! kind = "db-write"
+//! name = "api-no-db-writes"
+//! in = ["app.api"]
+//! message = "database writes belong to the services layer"
+//! ```
+//! ```python
+//! # app/api/incidents.py
+//! async def create(payload, session):
+//!     session.add(Incident(**payload))          # reported: `session.add`
+//!     await session.commit()                     # reported: `session.commit`
+//!     await session.execute(select(Incident))    # fine: a read
+//!     seen.add(payload["id"])                    # fine: not a session
+//!
+//! def purge(engine):
+//!     with Session(engine) as s:
+//!         s.execute(delete(Incident))            # reported: `s.execute`
+//! ```
 //!
 //! ## Options
-//! (to be written)
+//! - `in` (module patterns, required): where writes are forbidden.
+//! - `except` (module patterns): modules exempt from the rule.
+//! - `methods` (list of names, default `add`, `add_all`, `commit`, `delete`,
+//!   `merge`, `flush`, `bulk_save_objects`, `bulk_insert_mappings`,
+//!   `bulk_update_mappings`, `execute`): the methods that write.
+//! - `receivers` (list of globs, default `session`, `*session`, `db`, `*_db`,
+//!   `self.session`, `self.db`): matched against the receiver's dotted text
+//!   and against its last name; `*` matches any run of characters.
+//! - `name`, `message`, `severity` as for every rule.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
+
+use crate::config::pattern::glob_matches;
 use crate::config::{DbWriteOptions, Rule};
-use crate::rules::Context;
+use crate::facts::{Argument, Binding, Call, FileFacts, MODULE_SCOPE};
+use crate::rules::{Context, violation};
+use crate::span::{Position, Span};
+use crate::symbols::Symbols;
 use crate::violation::Violation;
 
-pub fn check(_context: &Context<'_>, _rule: &Rule, _options: &DbWriteOptions) -> Vec<Violation> {
-    Vec::new()
+/// Globs on the last name of a callee whose result is a session.
+const SESSION_FACTORIES: &[&str] = &["*Session*", "*session*", "*_db"];
+
+/// Packages whose "sessions" are HTTP or cloud clients, not databases.
+const FOREIGN_PACKAGES: &[&str] = &[
+    "requests", "aiohttp", "httpx", "urllib3", "boto3", "botocore",
+];
+
+/// Methods that write only when their statement does.
+const STATEMENT_METHODS: &[&str] = &["execute", "exec", "executemany", "scalar", "scalars"];
+
+/// Last names of the callees that build a write statement.
+const STATEMENT_BUILDERS: &[&str] = &["insert", "update", "delete"];
+
+/// The legacy `Query` methods that write every row the query selects.
+const QUERY_WRITES: &[&str] = &["delete", "update"];
+
+/// First words of SQL text that writes.
+const WRITE_SQL: &[&str] = &[
+    "INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT", "TRUNCATE",
+];
+
+pub fn check(context: &Context<'_>, rule: &Rule, options: &DbWriteOptions) -> Vec<Violation> {
+    let writes = Writes::new(
+        options.methods.iter().map(String::as_str),
+        options.receivers.iter().map(String::as_str),
+    );
+    let mut violations = Vec::new();
+    for (index, file) in context.files.iter().enumerate() {
+        if !options.scope.covers(file.module.as_deref()) {
+            continue;
+        }
+        let facts = &context.facts[index];
+        let symbols = FileSymbols::new(context, index);
+        let place = file.module.as_deref().unwrap_or(&file.path);
+        for position in 0..facts.calls.len() {
+            let Some(write) = writes.write_at(facts, position, &symbols) else {
+                continue;
+            };
+            let call = &facts.calls[position];
+            let text = format!("`{}()` writes to the database in `{place}`", write.subject);
+            violations.push(violation(
+                rule,
+                &file.path,
+                call.span,
+                &call.scope,
+                &write.subject,
+                text,
+            ));
+        }
+    }
+    violations
+}
+
+/// The symbols of one file, built on first use: most files never need them.
+pub(super) struct FileSymbols<'a> {
+    context: &'a Context<'a>,
+    file: usize,
+    symbols: OnceCell<Symbols<'a>>,
+}
+
+impl<'a> FileSymbols<'a> {
+    pub(super) fn new(context: &'a Context<'a>, file: usize) -> Self {
+        FileSymbols {
+            context,
+            file,
+            symbols: OnceCell::new(),
+        }
+    }
+
+    /// The qualified form of the dotted `name` as used in `scope`.
+    pub(super) fn qualify<'n>(&self, name: &'n str, scope: &str) -> Cow<'n, str> {
+        self.symbols
+            .get_or_init(|| {
+                Symbols::of_file(
+                    self.context.files,
+                    self.context.facts,
+                    self.context.graph,
+                    self.file,
+                )
+            })
+            .qualify(name, scope)
+    }
+}
+
+/// A call that writes to the database.
+pub(super) struct Write<'f> {
+    /// The callee as written (`session.add`), or `session.query(...).delete`
+    /// for a bulk write on a query.
+    pub subject: String,
+    pub target: Target<'f>,
+}
+
+/// Where a write names what it writes.
+pub(super) enum Target<'f> {
+    /// The first argument of the write call itself (`session.add(row)`,
+    /// `session.bulk_insert_mappings(T, rows)`).
+    Argument(Option<&'f Argument>),
+    /// The statement the write runs (`insert(T)`, `T.__table__.delete()`);
+    /// `None` when only its callee is known.
+    Statement(Option<&'f Call>),
+    /// The `<session>.query(T)` call a bulk write starts from.
+    Query(&'f Call),
+    /// SQL text, whose table is not read.
+    Sql,
+}
+
+/// Which calls write: the methods and receivers of a `db-write` rule.
+pub(super) struct Writes<'o> {
+    methods: Vec<&'o str>,
+    receivers: Vec<&'o str>,
+}
+
+impl<'o> Writes<'o> {
+    pub(super) fn new(
+        methods: impl IntoIterator<Item = &'o str>,
+        receivers: impl IntoIterator<Item = &'o str>,
+    ) -> Self {
+        Writes {
+            methods: methods.into_iter().collect(),
+            receivers: receivers.into_iter().collect(),
+        }
+    }
+
+    /// The write made by `facts.calls[index]`, if it is one.
+    pub(super) fn write_at<'f>(
+        &self,
+        facts: &'f FileFacts,
+        index: usize,
+        symbols: &FileSymbols<'_>,
+    ) -> Option<Write<'f>> {
+        let call = &facts.calls[index];
+        if call.type_checking {
+            return None;
+        }
+        let Some(callee) = call.callee.as_deref() else {
+            return self.query_write(facts, index, symbols);
+        };
+        let (receiver, method) = callee.rsplit_once('.')?;
+        if !self.methods.contains(&method) || !self.is_session(facts, receiver, call, symbols) {
+            return None;
+        }
+        let target = if STATEMENT_METHODS.contains(&method) {
+            write_statement(facts, index, symbols)?
+        } else {
+            Target::Argument(call.first_arg.as_ref())
+        };
+        Some(Write {
+            subject: callee.to_string(),
+            target,
+        })
+    }
+
+    /// `<session>.query(T)....delete()` or `.update(...)`.
+    fn query_write<'f>(
+        &self,
+        facts: &'f FileFacts,
+        index: usize,
+        symbols: &FileSymbols<'_>,
+    ) -> Option<Write<'f>> {
+        let call = &facts.calls[index];
+        let method = call.trailing_attribute.as_deref()?;
+        if !QUERY_WRITES.contains(&method) {
+            return None;
+        }
+        let root = chain_root(&facts.calls, index)?;
+        let (receiver, "query") = root.callee.as_deref()?.rsplit_once('.')? else {
+            return None;
+        };
+        if !self.is_session(facts, receiver, root, symbols) {
+            return None;
+        }
+        Some(Write {
+            subject: format!("{receiver}.query(...).{method}"),
+            target: Target::Query(root),
+        })
+    }
+
+    /// Whether `receiver`, as used by `call`, is a database session.
+    fn is_session(
+        &self,
+        facts: &FileFacts,
+        receiver: &str,
+        call: &Call,
+        symbols: &FileSymbols<'_>,
+    ) -> bool {
+        if let Some(binding) = receiver_binding(facts, receiver, call) {
+            let qualified = symbols.qualify(&binding.callee, &binding.scope);
+            let package = qualified.split('.').next().unwrap_or_default();
+            if FOREIGN_PACKAGES.contains(&package) {
+                return false;
+            }
+            if is_session_factory(&binding.callee) {
+                return true;
+            }
+        }
+        self.receivers
+            .iter()
+            .any(|pattern| receiver_matches(pattern, receiver))
+    }
+}
+
+/// Whether a `receivers` glob matches the receiver's dotted text or its last
+/// name.
+fn receiver_matches(pattern: &str, receiver: &str) -> bool {
+    glob_matches(pattern, receiver) || glob_matches(pattern, last_name(receiver))
+}
+
+fn is_session_factory(callee: &str) -> bool {
+    let name = last_name(callee);
+    SESSION_FACTORIES
+        .iter()
+        .any(|pattern| glob_matches(pattern, name))
+}
+
+fn last_name(dotted: &str) -> &str {
+    dotted.rsplit('.').next().unwrap_or(dotted)
+}
+
+/// What `receiver` was bound to for `call`: the last binding before the
+/// call in its own function; for `self.x`, else the first in another method
+/// of the same class; else the last at module level.
+fn receiver_binding<'f>(facts: &'f FileFacts, receiver: &str, call: &Call) -> Option<&'f Binding> {
+    let named = || {
+        facts
+            .bindings
+            .iter()
+            .filter(move |binding| &*binding.target == receiver)
+    };
+    if let Some(binding) = binding_before(facts, receiver, &call.scope, call.span.start) {
+        return Some(binding);
+    }
+    if receiver.starts_with("self.")
+        && let Some((class, _)) = call.scope.rsplit_once('.')
+        && let Some(binding) = named().find(|binding| {
+            binding
+                .scope
+                .rsplit_once('.')
+                .is_some_and(|(owner, _)| owner == class)
+        })
+    {
+        return Some(binding);
+    }
+    if &*call.scope == MODULE_SCOPE {
+        return None;
+    }
+    named()
+        .rev()
+        .find(|binding| &*binding.scope == MODULE_SCOPE)
+}
+
+/// The last binding of `target` in `scope` that starts before `before`.
+pub(super) fn binding_before<'f>(
+    facts: &'f FileFacts,
+    target: &str,
+    scope: &str,
+    before: Position,
+) -> Option<&'f Binding> {
+    facts.bindings.iter().rev().find(|binding| {
+        &*binding.target == target && &*binding.scope == scope && binding.span.start < before
+    })
+}
+
+/// The write statement that the `execute`-like call `facts.calls[index]`
+/// runs, or `None` when it runs none that is known to write.
+fn write_statement<'f>(
+    facts: &'f FileFacts,
+    index: usize,
+    symbols: &FileSymbols<'_>,
+) -> Option<Target<'f>> {
+    let call = &facts.calls[index];
+    match call.first_arg.as_ref()? {
+        Argument::Call(callee) => is_statement_builder(callee, &call.scope, symbols)
+            .then(|| Target::Statement(call_within(&facts.calls, call.span, callee))),
+        Argument::Str(sql) => is_write_sql(sql).then_some(Target::Sql),
+        Argument::Name(name) => {
+            let binding = binding_before(facts, name, &call.scope, call.span.start)?;
+            is_statement_builder(&binding.callee, &binding.scope, symbols)
+                .then(|| Target::Statement(bound_call(facts, binding)))
+        }
+        Argument::Other => None,
+    }
+}
+
+/// The call whose result `binding` binds (the root of a method chain).
+pub(super) fn bound_call<'f>(facts: &'f FileFacts, binding: &Binding) -> Option<&'f Call> {
+    call_within(&facts.calls, binding.span, &binding.callee)
+}
+
+/// The first call of `callee` inside `span`. `calls` is in source order, so
+/// sorted by where each call starts.
+pub(super) fn call_within<'f>(calls: &'f [Call], span: Span, callee: &str) -> Option<&'f Call> {
+    let first = calls.partition_point(|call| call.span.start < span.start);
+    calls[first..]
+        .iter()
+        .take_while(|call| call.span.start < span.end)
+        .find(|call| call.callee.as_deref() == Some(callee) && within(span, call.span))
+}
+
+/// Whether `callee`, as written or through the file's imports, is an
+/// `insert`, `update` or `delete`.
+fn is_statement_builder(callee: &str, scope: &str, symbols: &FileSymbols<'_>) -> bool {
+    STATEMENT_BUILDERS.contains(&last_name(callee))
+        || STATEMENT_BUILDERS.contains(&last_name(&symbols.qualify(callee, scope)))
+}
+
+/// Whether SQL text starts with a keyword that writes.
+fn is_write_sql(sql: &str) -> bool {
+    let sql = sql.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
+    let end = sql
+        .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .unwrap_or(sql.len());
+    let word = &sql[..end];
+    WRITE_SQL
+        .iter()
+        .any(|keyword| keyword.eq_ignore_ascii_case(word))
+}
+
+/// The call a method chain on a call starts from: `session.query(T)` for
+/// `session.query(T).filter(...).delete()` (`calls[index]`). The calls of a
+/// chain start where it starts and follow it in pre-order.
+pub(super) fn chain_root(calls: &[Call], index: usize) -> Option<&Call> {
+    let start = calls[index].span.start;
+    calls[index + 1..]
+        .iter()
+        .take_while(|inner| inner.span.start == start)
+        .find(|inner| inner.callee.is_some())
+}
+
+/// Whether `inner` lies inside `outer`.
+pub(super) fn within(outer: Span, inner: Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn receivers_match_the_whole_text_or_the_last_name() {
+        assert!(receiver_matches("session", "session"));
+        assert!(receiver_matches("session", "self.session"));
+        assert!(receiver_matches("*session", "self.db_session"));
+        assert!(receiver_matches("self.db", "self.db"));
+        assert!(receiver_matches("*_db", "app.state.main_db"));
+        assert!(!receiver_matches("session", "sessions"));
+        assert!(!receiver_matches("*session", "seen_sessions"));
+        assert!(!receiver_matches("db", "dbx"));
+        assert!(!receiver_matches("*_db", "items"));
+    }
+
+    #[test]
+    fn session_factories_are_recognised_by_their_last_name() {
+        for factory in [
+            "Session",
+            "AsyncSession",
+            "orm.Session",
+            "SessionLocal",
+            "get_session",
+            "deps.get_async_session",
+            "session_scope",
+            "get_db",
+        ] {
+            assert!(is_session_factory(factory), "{factory}");
+        }
+        for other in ["set", "list", "defaultdict", "Redis", "connect", "dbm.open"] {
+            assert!(!is_session_factory(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn sql_writes_are_read_from_the_first_word() {
+        for sql in [
+            "INSERT INTO t VALUES (1)",
+            "  \n update t set x = 1",
+            "DELETE FROM ",
+            "(INSERT INTO t SELECT 1)",
+            "Merge into t using s",
+            "TRUNCATE",
+        ] {
+            assert!(is_write_sql(sql), "{sql:?}");
+        }
+        for sql in [
+            "SELECT * FROM t",
+            "select insert_count from t",
+            "WITH x AS (DELETE FROM t) SELECT 1",
+            "INSERTED",
+            "UPDATE_AT",
+            "",
+            "-- DELETE",
+        ] {
+            assert!(!is_write_sql(sql), "{sql:?}");
+        }
+    }
+
+    #[test]
+    fn within_compares_both_ends() {
+        let at = |line, column| Position { line, column };
+        let outer = Span {
+            start: at(1, 1),
+            end: at(1, 20),
+        };
+        let inner = Span {
+            start: at(1, 5),
+            end: at(1, 10),
+        };
+        assert!(within(outer, inner));
+        assert!(within(outer, outer));
+        assert!(!within(inner, outer));
+    }
 }
