@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod discover;
 pub mod facts;
+pub mod github;
 pub mod graph;
 pub mod layers;
 pub mod parse;

@@ -1,6 +1,9 @@
 //! Stage 8: renders a baseline diff and decides the exit code.
 
+mod github;
 mod json;
+mod markdown;
+mod sarif;
 mod text;
 
 use serde::Serialize;
@@ -8,7 +11,10 @@ use serde::Serialize;
 use crate::baseline::{Diff, Status};
 use crate::violation::Severity;
 
+pub use github::render_annotations;
 pub use json::render_json;
+pub use markdown::{BlobLinks, MarkdownOptions, comment_marker, render_markdown};
+pub use sarif::{KnownInSarif, SarifOptions, render_sarif};
 pub use text::{TextOptions, render_text};
 
 /// The counts every format reports.
