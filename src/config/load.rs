@@ -258,14 +258,38 @@ fn globs(table: &Table<'_>, key: &str) -> Result<(GlobSet, Vec<String>), Diagnos
 }
 
 fn module_patterns(table: &Table<'_>, key: &str) -> Result<Vec<ModulePattern>, Diagnostic> {
+    parse_module_patterns(table, key, false)
+}
+
+/// Module patterns that may hold `{name}` captures (forbidden-import's
+/// `from` and `to`); everywhere else a capture is refused at its string.
+fn parse_module_patterns(
+    table: &Table<'_>,
+    key: &str,
+    captures_allowed: bool,
+) -> Result<Vec<ModulePattern>, Diagnostic> {
     let Some(list) = table.strings(key)? else {
         return Ok(Vec::new());
     };
     list.get_ref()
         .iter()
         .map(|item| {
-            ModulePattern::parse(item.get_ref())
-                .map_err(|error| table.source.error(item.span(), error.to_string()))
+            let pattern = ModulePattern::parse(item.get_ref())
+                .map_err(|error| table.source.error(item.span(), error.to_string()))?;
+            if pattern.has_captures() && !captures_allowed {
+                return Err(table
+                    .source
+                    .error(
+                        item.span(),
+                        format!(
+                            "`{key}` {} cannot use captures: `{pattern}`; only `from` binds \
+                             and only `to` tests them, in rules of kind `forbidden-import`",
+                            table.place
+                        ),
+                    )
+                    .with_help("write `*` for any one segment".to_string()));
+            }
+            Ok(pattern)
         })
         .collect()
 }
@@ -275,10 +299,18 @@ fn required_module_patterns(
     table: &Table<'_>,
     key: &str,
 ) -> Result<Vec<ModulePattern>, Diagnostic> {
+    required_patterns(table, key, false)
+}
+
+fn required_patterns(
+    table: &Table<'_>,
+    key: &str,
+    captures_allowed: bool,
+) -> Result<Vec<ModulePattern>, Diagnostic> {
     let list = table.required(key, table.strings(key)?)?;
     // An empty list would make the rule match nothing, silently.
     refuse_empty(table, key, list.span(), list.get_ref().is_empty())?;
-    module_patterns(table, key)
+    parse_module_patterns(table, key, captures_allowed)
 }
 
 fn name_patterns(table: &Table<'_>, key: &str) -> Result<Option<Vec<NamePattern>>, Diagnostic> {
@@ -558,15 +590,7 @@ const KINDS: &[Kind] = &[
     Kind {
         name: "forbidden-import",
         keys: &["from", "except", "to", "imports", "transitive"],
-        read: |table| {
-            Ok(RuleOptions::ForbiddenImport(ForbiddenImportOptions {
-                from: required_module_patterns(table, "from")?,
-                except: module_patterns(table, "except")?,
-                to: required_module_patterns(table, "to")?,
-                imports: imports(table)?,
-                transitive: table.boolean("transitive")?.unwrap_or(false),
-            }))
-        },
+        read: forbidden_import,
     },
     Kind {
         name: "private-module",
@@ -741,6 +765,87 @@ const KINDS: &[Kind] = &[
         },
     },
 ];
+
+/// forbidden-import's options; `from` and `to` may use captures.
+fn forbidden_import(table: &Table<'_>) -> Result<RuleOptions, Diagnostic> {
+    /// Each pattern of `key` with the span of its string.
+    fn spanned<'p>(
+        table: &Table<'_>,
+        key: &str,
+        patterns: &'p [ModulePattern],
+    ) -> Result<Vec<(&'p ModulePattern, Range<usize>)>, Diagnostic> {
+        let spans = table.strings(key)?.map(|list| list.into_inner());
+        Ok(patterns
+            .iter()
+            .zip(spans.into_iter().flatten().map(|item| item.span()))
+            .collect())
+    }
+    let from = required_patterns(table, "from", true)?;
+    let except = module_patterns(table, "except")?;
+    let to = required_patterns(table, "to", true)?;
+    // Captures: `from` binds `{name}`, `to` tests `{name}` / `{!name}`.
+    for (pattern, span) in spanned(table, "from", &from)? {
+        if let Some((name, _)) = pattern.captures_used().find(|(_, negated)| *negated) {
+            return Err(table
+                .source
+                .error(
+                    span,
+                    format!(
+                        "`{{!{name}}}` in `from` {}: a negated capture tests a \
+                         segment that `from` bound, so it belongs in `to`",
+                        table.place
+                    ),
+                )
+                .with_help(format!(
+                    "bind the segment with `{{{name}}}` here, and write `{{!{name}}}` in `to`"
+                )));
+        }
+    }
+    let mut bound: Vec<&str> = Vec::new();
+    for (name, _) in from.iter().flat_map(ModulePattern::captures_used) {
+        if !bound.contains(&name) {
+            bound.push(name);
+        }
+    }
+    for (pattern, span) in spanned(table, "to", &to)? {
+        let unbound = pattern
+            .captures_used()
+            .find(|(name, _)| !bound.contains(name));
+        if let Some((name, negated)) = unbound {
+            let written = if negated {
+                format!("{{!{name}}}")
+            } else {
+                format!("{{{name}}}")
+            };
+            let help = if bound.is_empty() {
+                format!(
+                    "bind it with a `{{{name}}}` segment in a `from` pattern, such as \
+                     `app.domains.{{{name}}}.drivers`"
+                )
+            } else {
+                let names: Vec<String> = bound.iter().map(|name| format!("`{{{name}}}`")).collect();
+                format!("the `from` patterns bind {}", names.join(", "))
+            };
+            return Err(table
+                .source
+                .error(
+                    span,
+                    format!(
+                        "capture `{written}` in `to` {} is not bound by any `from` pattern",
+                        table.place
+                    ),
+                )
+                .with_help(help));
+        }
+    }
+    Ok(RuleOptions::ForbiddenImport(ForbiddenImportOptions {
+        from,
+        except,
+        to,
+        imports: imports(table)?,
+        transitive: table.boolean("transitive")?.unwrap_or(false),
+    }))
+}
 
 /// Keys every rule takes.
 const RULE_KEYS: &[&str] = &["kind", "name", "message", "severity"];
@@ -1676,5 +1781,88 @@ imports = "all"
             seen += 1;
         }
         assert!(seen >= 6, "only {seen} fixtures");
+    }
+
+    const CAPTURES: &str = "[[rule]]\nkind = \"forbidden-import\"\nname = \"f\"\n";
+
+    #[test]
+    fn captures_bound_in_from_may_be_used_in_to() {
+        let config = load_gate(&format!(
+            "{CAPTURES}from = [\"app.domains.{{d}}.drivers\", \"app.{{d}}\"]\n\
+             to = [\"app.domains.{{!d}}\", \"app.{{d}}.internal\"]\ntransitive = true\n"
+        ))
+        .unwrap();
+        let RuleOptions::ForbiddenImport(options) = &config.rules[0].options else {
+            panic!("{:?}", config.rules);
+        };
+        assert_eq!(
+            patterns(&options.to),
+            ["app.domains.{!d}", "app.{d}.internal"]
+        );
+        assert!(options.from.iter().all(ModulePattern::has_captures));
+        assert!(options.transitive);
+    }
+
+    #[test]
+    fn a_capture_in_to_that_from_does_not_bind_is_refused() {
+        error_of(
+            &format!("{CAPTURES}from = [\"app.{{d}}\"]\nto = [\"app.x\", \"app.{{!e}}\"]\n"),
+            &[
+                "capture `{!e}` in `to` in [[rule]] \"f\" is not bound by any `from` pattern",
+                "gate.toml:5:16",
+                "help: the `from` patterns bind `{d}`",
+            ],
+        );
+        error_of(
+            &format!("{CAPTURES}from = [\"app\"]\nto = [\"app.{{d}}\"]\n"),
+            &[
+                "capture `{d}` in `to`",
+                "gate.toml:5:7",
+                "bind it with a `{d}` segment in a `from` pattern",
+            ],
+        );
+    }
+
+    #[test]
+    fn captures_in_except_are_refused() {
+        error_of(
+            &format!(
+                "{CAPTURES}from = [\"app.{{d}}\"]\nexcept = [\"app.x\", \"app.{{d}}.tests\"]\n\
+                 to = [\"app.{{!d}}\"]\n"
+            ),
+            &[
+                "`except` in [[rule]] \"f\" cannot use captures: `app.{d}.tests`",
+                "gate.toml:5:20",
+                "write `*` for any one segment",
+            ],
+        );
+    }
+
+    #[test]
+    fn captures_outside_forbidden_import_are_refused() {
+        error_of(
+            "[[layer]]\nname = \"api\"\nmodules = [\"app.{d}.api\"]\n",
+            &[
+                "`modules` in [[layer]] \"api\" cannot use captures: `app.{d}.api`",
+                "gate.toml:3:12",
+                "write `*` for any one segment",
+            ],
+        );
+        error_of(
+            "[[rule]]\nkind = \"max-lines\"\nname = \"m\"\nmax = 9\nin = [\"app.{x}\"]\n",
+            &["`in` in [[rule]] \"m\" cannot use captures: `app.{x}`"],
+        );
+    }
+
+    #[test]
+    fn a_negated_capture_in_from_is_refused() {
+        error_of(
+            &format!("{CAPTURES}from = [\"app.{{!d}}\"]\nto = [\"app.{{d}}\"]\n"),
+            &[
+                "`{!d}` in `from` in [[rule]] \"f\"",
+                "gate.toml:4:9",
+                "bind the segment with `{d}` here, and write `{!d}` in `to`",
+            ],
+        );
     }
 }

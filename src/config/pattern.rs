@@ -1,6 +1,12 @@
 //! Dotted module patterns: `app.api` matches `app.api` and every module below
 //! it; `*` matches one segment; `**` matches any number of segments (zero
 //! included); a segment with `*` inside (`acl_*`) is a glob on that segment.
+//!
+//! Captures: a whole segment `{name}` matches one segment and binds it to
+//! `name`; matched under bindings (see [`ModulePattern::matches_with`]),
+//! `{name}` must equal the bound segment and `{!name}` must differ from it.
+//! Only the import rules' `from` / `to` accept them; whoever parses other
+//! keys refuses patterns with [`ModulePattern::has_captures`].
 
 use std::fmt;
 
@@ -11,7 +17,15 @@ enum Segment {
     Glob(String),
     /// `**`
     AnyDepth,
+    /// `{name}`, or `{!name}` when `negated`.
+    Capture {
+        name: String,
+        negated: bool,
+    },
 }
+
+/// The segments that captures bound: `(name, segment)`, in pattern order.
+pub type Bindings<'a> = Vec<(&'a str, &'a str)>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModulePattern {
@@ -59,6 +73,12 @@ impl ModulePattern {
                     ));
                 }
                 "**" => Segment::AnyDepth,
+                _ if part.contains(['{', '}']) => parse_capture(part).ok_or_else(|| {
+                    error(&format!(
+                        "segment `{part}` is not a capture: write `{{name}}` or `{{!name}}` \
+                         as a whole segment, with a Python identifier as the name"
+                    ))
+                })?,
                 _ if part.contains("**") => {
                     return Err(error("`**` must be a whole segment (`app.**.drivers`)"));
                 }
@@ -85,7 +105,9 @@ impl ModulePattern {
         &self.text
     }
 
-    /// Whether `module` is matched by the pattern or lies below a match.
+    /// Whether `module` is matched by the pattern or lies below a match. A
+    /// capture matches any one segment here (a repeated `{name}` the segment
+    /// its first use bound).
     pub fn matches(&self, module: &str) -> bool {
         let parts: Vec<&str> = module.split('.').collect();
         self.matched_depth(&parts).is_some()
@@ -95,7 +117,60 @@ impl ModulePattern {
     /// (the shortest match), or `None`. Used to rank overlapping patterns: a
     /// longer match is more specific.
     pub fn matched_depth(&self, parts: &[&str]) -> Option<usize> {
-        match_prefix(&self.segments, parts, 0)
+        match_prefix(&self.segments, parts, 0, &mut Vec::new())
+    }
+
+    /// What the captures of the pattern bind when it matches `module` (the
+    /// shortest match, as [`Self::matched_depth`] finds it), or `None` when
+    /// it does not match. Empty for a pattern without captures.
+    pub fn captures<'a>(&'a self, module: &'a str) -> Option<Bindings<'a>> {
+        let parts: Vec<&str> = module.split('.').collect();
+        let mut bindings = Vec::new();
+        match_prefix(&self.segments, &parts, 0, &mut bindings)?;
+        Some(bindings)
+    }
+
+    /// Whether `module` is matched under `bindings` (from another pattern's
+    /// [`Self::captures`]): `{name}` must equal the segment bound to `name`
+    /// and `{!name}` must differ from it; a name `bindings` lacks binds here
+    /// like in [`Self::matches`].
+    pub fn matches_with(&self, module: &str, bindings: &[(&str, &str)]) -> bool {
+        self.matched_prefix_with(module, bindings).is_some()
+    }
+
+    /// The leading segments of `module` that the pattern matches under
+    /// `bindings` (the shortest match, as in [`Self::matches_with`]): the
+    /// package the pattern names, `app.legacy` for `app.legacy.db` and the
+    /// pattern `app.legacy`.
+    pub fn matched_prefix_with<'m>(
+        &self,
+        module: &'m str,
+        bindings: &[(&str, &str)],
+    ) -> Option<&'m str> {
+        let parts: Vec<&str> = module.split('.').collect();
+        let mut bound: Bindings<'_> = bindings.to_vec();
+        let depth = match_prefix(&self.segments, &parts, 0, &mut bound)?;
+        // A pattern of `**` alone matches no segment: the prefix is empty.
+        let Some(last) = depth.checked_sub(1) else {
+            return Some(&module[..0]);
+        };
+        Some(match module.match_indices('.').nth(last) {
+            Some((end, _)) => &module[..end],
+            None => module,
+        })
+    }
+
+    /// Whether the pattern has a `{name}` or `{!name}` segment.
+    pub fn has_captures(&self) -> bool {
+        self.captures_used().next().is_some()
+    }
+
+    /// The `(name, negated)` of each capture segment, in order.
+    pub fn captures_used(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.segments.iter().filter_map(|segment| match segment {
+            Segment::Capture { name, negated } => Some((name.as_str(), *negated)),
+            _ => None,
+        })
     }
 
     /// How specific the pattern is: literal segments weigh most, globs less,
@@ -105,32 +180,78 @@ impl ModulePattern {
             .iter()
             .map(|s| match s {
                 Segment::Literal(_) => 2,
-                Segment::Glob(_) => 1,
+                Segment::Glob(_) | Segment::Capture { .. } => 1,
                 Segment::AnyDepth => 0,
             })
             .sum()
     }
 }
 
-fn match_prefix(segments: &[Segment], parts: &[&str], consumed: usize) -> Option<usize> {
+/// `{name}` or `{!name}`, the name a Python identifier.
+fn parse_capture(part: &str) -> Option<Segment> {
+    let inner = part.strip_prefix('{')?.strip_suffix('}')?;
+    let (name, negated) = match inner.strip_prefix('!') {
+        Some(name) => (name, true),
+        None => (inner, false),
+    };
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    let identifier =
+        (first == '_' || first.is_alphabetic()) && chars.all(|c| c == '_' || c.is_alphanumeric());
+    identifier.then(|| Segment::Capture {
+        name: name.to_string(),
+        negated,
+    })
+}
+
+/// The length of the shortest match of `segments` at the start of `parts`.
+/// `bindings` holds the captures bound so far; a successful match leaves its
+/// own bindings pushed, a failed one leaves `bindings` as it found it.
+fn match_prefix<'a>(
+    segments: &'a [Segment],
+    parts: &[&'a str],
+    consumed: usize,
+    bindings: &mut Bindings<'a>,
+) -> Option<usize> {
     let Some((first, rest)) = segments.split_first() else {
         return Some(consumed);
     };
     match first {
-        Segment::AnyDepth => {
-            (0..=parts.len()).find_map(|skip| match_prefix(rest, &parts[skip..], consumed + skip))
-        }
+        Segment::AnyDepth => (0..=parts.len())
+            .find_map(|skip| match_prefix(rest, &parts[skip..], consumed + skip, bindings)),
         Segment::Literal(literal) => {
             let (part, remaining) = parts.split_first()?;
             (part == literal)
-                .then(|| match_prefix(rest, remaining, consumed + 1))
+                .then(|| match_prefix(rest, remaining, consumed + 1, bindings))
                 .flatten()
         }
         Segment::Glob(glob) => {
             let (part, remaining) = parts.split_first()?;
             glob_matches(glob, part)
-                .then(|| match_prefix(rest, remaining, consumed + 1))
+                .then(|| match_prefix(rest, remaining, consumed + 1, bindings))
                 .flatten()
+        }
+        Segment::Capture { name, negated } => {
+            let (part, remaining) = parts.split_first()?;
+            let bound = bindings
+                .iter()
+                .find(|(bound, _)| *bound == name.as_str())
+                .map(|(_, value)| *value);
+            match bound {
+                Some(value) => ((value == *part) != *negated)
+                    .then(|| match_prefix(rest, remaining, consumed + 1, bindings))
+                    .flatten(),
+                // `{!name}` with nothing bound constrains nothing.
+                None if *negated => match_prefix(rest, remaining, consumed + 1, bindings),
+                None => {
+                    bindings.push((name, *part));
+                    let matched = match_prefix(rest, remaining, consumed + 1, bindings);
+                    if matched.is_none() {
+                        bindings.pop();
+                    }
+                    matched
+                }
+            }
         }
     }
 }
@@ -191,6 +312,127 @@ mod tests {
     fn glob_inside_a_segment() {
         assert!(matches("legacy.acl_*", "legacy.acl_billing"));
         assert!(!matches("legacy.acl_*", "legacy.billing"));
+    }
+
+    fn captures(pattern: &ModulePattern, module: &str) -> Option<Vec<(String, String)>> {
+        pattern.captures(module).map(|bindings| {
+            bindings
+                .into_iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect()
+        })
+    }
+
+    fn bound(pairs: &[(&str, &str)]) -> Option<Vec<(String, String)>> {
+        Some(
+            pairs
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_capture_matches_one_segment_anywhere_matches_is_used() {
+        assert!(matches(
+            "app.domains.{d}.drivers",
+            "app.domains.crm.drivers.pg"
+        ));
+        assert!(matches("app.domains.{!d}", "app.domains.crm"));
+        assert!(!matches("app.domains.{d}.drivers", "app.domains.drivers"));
+        assert!(!matches(
+            "app.domains.{d}.drivers",
+            "app.domains.a.b.drivers"
+        ));
+    }
+
+    #[test]
+    fn captures_bind_the_segments_of_the_shortest_match() {
+        let pattern = ModulePattern::parse("app.domains.{d}.drivers").unwrap();
+        assert_eq!(
+            captures(&pattern, "app.domains.billing.drivers.pg"),
+            bound(&[("d", "billing")])
+        );
+        assert_eq!(captures(&pattern, "app.domains.billing.models"), None);
+        let deep = ModulePattern::parse("app.**.{pkg}.api").unwrap();
+        // `app.x.api.y.api`: the shortest match ends at the first `api`.
+        assert_eq!(captures(&deep, "app.x.api.y.api"), bound(&[("pkg", "x")]));
+        let two = ModulePattern::parse("{top}.*.{leaf}").unwrap();
+        assert_eq!(
+            captures(&two, "acme.crm.repo.sql"),
+            bound(&[("top", "acme"), ("leaf", "repo")])
+        );
+        let plain = ModulePattern::parse("app.api").unwrap();
+        assert_eq!(captures(&plain, "app.api.routes"), bound(&[]));
+    }
+
+    #[test]
+    fn a_repeated_capture_must_repeat_its_segment() {
+        let pattern = ModulePattern::parse("{a}.x.{a}").unwrap();
+        assert!(pattern.matches("p.x.p.q"));
+        assert!(!pattern.matches("p.x.q"));
+    }
+
+    #[test]
+    fn under_bindings_a_capture_must_equal_and_a_negated_one_differ() {
+        let same = ModulePattern::parse("app.domains.{d}").unwrap();
+        let other = ModulePattern::parse("app.domains.{!d}").unwrap();
+        let billing = [("d", "billing")];
+        assert!(same.matches_with("app.domains.billing.models", &billing));
+        assert!(!same.matches_with("app.domains.crm.models", &billing));
+        assert!(other.matches_with("app.domains.crm.anything", &billing));
+        assert!(!other.matches_with("app.domains.billing.models", &billing));
+        assert!(!other.matches_with("app.domains", &billing));
+        // A `**` before the capture tries each depth until the bindings hold.
+        let deep = ModulePattern::parse("app.**.{!d}.api").unwrap();
+        assert!(deep.matches_with("app.billing.crm.api", &billing));
+        assert!(!deep.matches_with("app.billing.api", &billing));
+        assert_eq!(
+            other.matched_prefix_with("app.domains.crm.models.user", &billing),
+            Some("app.domains.crm")
+        );
+        assert_eq!(
+            same.matched_prefix_with("app.domains.billing", &billing),
+            Some("app.domains.billing")
+        );
+        assert_eq!(
+            other.matched_prefix_with("app.domains.billing.x", &billing),
+            None
+        );
+        // A name the bindings lack binds like in `matches`.
+        assert!(same.matches_with("app.domains.crm", &[("x", "y")]));
+        let anything = ModulePattern::parse("**").unwrap();
+        assert_eq!(anything.matched_prefix_with("app.x", &[]), Some(""));
+    }
+
+    #[test]
+    fn captures_are_listed_and_weigh_like_globs() {
+        let pattern = ModulePattern::parse("app.{d}.x.{!e}").unwrap();
+        assert!(pattern.has_captures());
+        assert_eq!(
+            pattern.captures_used().collect::<Vec<_>>(),
+            [("d", false), ("e", true)]
+        );
+        assert_eq!(pattern.specificity(), 2 + 1 + 2 + 1);
+        assert!(!ModulePattern::parse("app.*.x").unwrap().has_captures());
+    }
+
+    #[test]
+    fn malformed_captures_are_refused_with_a_reason() {
+        for bad in [
+            "app.{}",
+            "app.{!}",
+            "app.{d",
+            "app.d}",
+            "app.x{d}",
+            "app.{1d}",
+            "app.{d-e}",
+            "app.{!!d}",
+        ] {
+            let error = ModulePattern::parse(bad).expect_err(bad);
+            assert!(error.reason.contains("is not a capture"), "{bad}: {error}");
+        }
+        assert!(ModulePattern::parse("app.{_d2}.{!_d2}").is_ok());
     }
 
     #[test]

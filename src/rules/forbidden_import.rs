@@ -27,18 +27,63 @@
 //! from app.legacy.pricing import quote   # fine: listed in `except`
 //! ```
 //!
+//! Captures keep each domain's drivers to their own domain:
+//! ```toml
+//! [[rule]]
+//! kind = "forbidden-import"
+//! name = "drivers-stay-home"
+//! from = ["app.domains.{d}.drivers"]
+//! to = ["app.domains.{!d}"]
+//! ```
+//! ```python
+//! # app/domains/billing/drivers/pg.py
+//! from app.domains.crm.models import Customer     # reported: another domain
+//! from app.domains.billing.models import Invoice  # fine: its own domain
+//! ```
+//!
 //! ## Options
-//! - `from` (module patterns, required): the importing modules.
-//! - `except` (module patterns): importers exempt from the rule.
+//! - `from` (module patterns, required): the importing modules. A `{name}`
+//!   segment matches one segment and binds it: `app.domains.{d}.drivers`
+//!   binds `d` to `billing` in `app.domains.billing.drivers.pg`. When
+//!   several `from` patterns match an importer, the first one binds.
+//! - `except` (module patterns): importers exempt from the rule. They bind
+//!   nothing (`{name}` is refused here).
 //! - `to` (module patterns, required): what they may not import. A module
 //!   inside a `to` pattern may import the rest of that pattern: `app.legacy`
-//!   may import itself.
+//!   may import itself. `{name}` matches only the segment that `from` bound
+//!   to `name`, and `{!name}` any other: in the example above,
+//!   `app.domains.billing.drivers.pg` may not import `app.domains.crm.models`
+//!   but may import `app.domains.billing.models`. A name that no `from`
+//!   pattern binds is refused; one that the matching `from` pattern does not
+//!   bind matches any segment.
 //! - `imports` (`all`, `runtime` or `module-level`, default `all`): which
 //!   import statements count.
+//! - `transitive` (boolean, default `false`): also report indirect imports:
+//!   chains `A -> B -> ... -> C` of two imports or more, each allowed on its
+//!   own, from a module `A` of `from` to a module `C` that `A` may not import
+//!   (under `A`'s captures). A chain ends at the first such module. `A` is
+//!   reported once per package it reaches this way (the part of `C` that
+//!   the `to` pattern matches: `app.legacy` for `app.legacy.db` and
+//!   `to = ["app.legacy"]`, `app.domains.crm` for `app.domains.{!d}`), and
+//!   not at all for a package it imports directly. The violation is at
+//!   `A`'s first import of the shortest chain, which the message prints hop
+//!   by hop (`file:line`); its subject is `indirect: <package>`, so the
+//!   baseline keeps it known when the chain changes. A chain never takes an
+//!   import that the rule reports directly, and stops at a module of
+//!   `except` (the sanctioned way through). An external package ends a
+//!   chain: `to = ["sqlalchemy"]` also finds `sqlalchemy.orm` imported by a
+//!   helper module.
 //! - `name`, `message`, `severity` as for every rule.
 
-use crate::config::{ForbiddenImportOptions, Rule};
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::config::pattern::Bindings;
+use crate::config::{ForbiddenImportOptions, ModulePattern, Rule};
 use crate::rules::Context;
+use crate::rules::chains::{Hop, HopGraph, Reach};
 use crate::violation::Violation;
 
 pub fn check(
@@ -46,31 +91,246 @@ pub fn check(
     rule: &Rule,
     options: &ForbiddenImportOptions,
 ) -> Vec<Violation> {
-    let ForbiddenImportOptions {
-        from,
-        except,
-        to,
-        imports,
-        transitive: _,
-    } = options;
     let mut violations = Vec::new();
-    for edge in context.selected_edges(*imports) {
-        let Some(importer) = context.files[edge.file].module.as_deref() else {
+    // Edges come grouped by file: judge each importer once.
+    let mut current: Option<(usize, Importer<'_>)> = None;
+    for edge in context.selected_edges(options.imports) {
+        let Some(module) = context.files[edge.file].module.as_deref() else {
             continue;
         };
-        if !from.iter().any(|p| p.matches(importer)) || except.iter().any(|p| p.matches(importer)) {
+        let importer = match &current {
+            Some((file, importer)) if *file == edge.file => importer,
+            _ => &current.insert((edge.file, importer(options, module))).1,
+        };
+        let Importer::Bound(bindings) = importer else {
             continue;
-        }
+        };
         let forbidden = edge.candidate_targets().find_map(|target| {
-            to.iter()
-                .find(|pattern| pattern.matches(target) && !pattern.matches(importer))
-                .map(|pattern| (target, pattern))
+            forbidding(&options.to, module, bindings, target).map(|pattern| (target, pattern))
         });
         let Some((target, pattern)) = forbidden else {
             continue;
         };
-        let text = format!("`{importer}` imports `{target}`, forbidden by `{pattern}`");
+        let text = format!("`{module}` imports `{target}`, forbidden by `{pattern}`");
         violations.push(context.import_violation(rule, edge, target, text));
     }
+    if options.transitive {
+        violations.extend(transitive(context, rule, options));
+    }
     violations
+}
+
+/// How the rule sees an importing module.
+enum Importer<'a> {
+    /// It matches no `from` pattern.
+    Outside,
+    /// It matches `except` (whether it matches `from` or not).
+    Exempt,
+    /// It is checked, with what the first matching `from` pattern bound.
+    Bound(Bindings<'a>),
+}
+
+fn importer<'a>(options: &'a ForbiddenImportOptions, module: &'a str) -> Importer<'a> {
+    if options.except.iter().any(|p| p.matches(module)) {
+        return Importer::Exempt;
+    }
+    match options.from.iter().find_map(|p| p.captures(module)) {
+        Some(bindings) => Importer::Bound(bindings),
+        None => Importer::Outside,
+    }
+}
+
+/// The first `to` pattern that forbids `importer`, with its `bindings`, to
+/// import `target`. A module inside a pattern may import the rest of it.
+fn forbidding<'p>(
+    to: &'p [ModulePattern],
+    importer: &str,
+    bindings: &[(&str, &str)],
+    target: &str,
+) -> Option<&'p ModulePattern> {
+    to.iter().find(|pattern| {
+        pattern.matches_with(target, bindings) && !pattern.matches_with(importer, bindings)
+    })
+}
+
+/// The package of a transitive violation: a pattern's match in the module
+/// reached (`app.legacy` for `app.legacy.db`), or the pattern itself when it
+/// matches no segment (`**`).
+fn package_named<'p>(pattern: &'p ModulePattern, matched: &'p str) -> &'p str {
+    if matched.is_empty() {
+        pattern.as_str()
+    } else {
+        matched
+    }
+}
+
+/// A package that a search reached: numbered once for all when its pattern
+/// has no captures, else named under the importer's bindings.
+#[derive(Clone, Copy)]
+enum Package<'p> {
+    Static(u32),
+    Bound(&'p str),
+}
+
+/// Chains of allowed imports from a checked module to a module it may not
+/// import.
+fn transitive<'p>(
+    context: &Context<'p>,
+    rule: &Rule,
+    options: &'p ForbiddenImportOptions,
+) -> Vec<Violation> {
+    let files = context.files;
+    let to = &options.to;
+    let importers: Vec<Importer<'_>> = files
+        .iter()
+        .map(|file| match &file.module {
+            Some(module) => importer(options, module),
+            None => Importer::Outside,
+        })
+        .collect();
+    let graph = HopGraph::build(context, options.imports, |edge| {
+        let Some(module) = files[edge.file].module.as_deref() else {
+            return Hop::Skip;
+        };
+        if let Importer::Bound(bindings) = &importers[edge.file]
+            && let Some(target) = edge
+                .candidate_targets()
+                .find(|target| forbidding(to, module, bindings, target).is_some())
+        {
+            return Hop::Forbidden(target);
+        }
+        if context.graph.index.file_of(&edge.target).is_some() {
+            return Hop::Allowed(&edge.target);
+        }
+        // A module without a file imports nothing: it only matters as the
+        // end of a chain.
+        match edge
+            .candidate_targets()
+            .find(|target| to.iter().any(|pattern| pattern.matches(target)))
+        {
+            Some(target) => Hop::Allowed(target),
+            None => Hop::Skip,
+        }
+    });
+    // The `to` patterns each module matches, captures matching any segment,
+    // with the package each pattern without captures names (interned as a
+    // number); whether a pattern with captures forbids the module to an
+    // importer, and which package it names, depends on the importer's
+    // bindings and is decided in its search.
+    let mut packages: HashMap<&'p str, u32> = HashMap::new();
+    let candidates: Vec<Vec<(usize, Option<u32>)>> = (0..graph.len() as u32)
+        .map(|node| {
+            let name = graph.name(node);
+            (0..to.len())
+                .filter_map(|i| {
+                    let pattern = &to[i];
+                    if pattern.has_captures() {
+                        return pattern.matches(name).then_some((i, None));
+                    }
+                    let package = package_named(pattern, pattern.matched_prefix_with(name, &[])?);
+                    let next = packages.len() as u32;
+                    Some((i, Some(*packages.entry(package).or_insert(next))))
+                })
+                .collect()
+        })
+        .collect();
+    let any_captures = to.iter().any(ModulePattern::has_captures);
+    let within = graph.leading_to(|node| !candidates[node as usize].is_empty());
+    let starts: Vec<u32> = (0..files.len())
+        .filter(|&file| within[file] && matches!(importers[file], Importer::Bound(_)))
+        .map(|file| file as u32)
+        .collect();
+    starts
+        .par_iter()
+        .map_init(
+            || (graph.search(), vec![0u32; packages.len()], 0u32),
+            |(search, package_seen, generation), &start| {
+                let Importer::Bound(bindings) = &importers[start as usize] else {
+                    unreachable!("the starts are checked modules");
+                };
+                let module = graph.name(start);
+                let inside: Vec<bool> = to
+                    .iter()
+                    .map(|pattern| pattern.matches_with(module, bindings))
+                    .collect();
+                // The first `to` pattern forbidding a module to `start`,
+                // and the package it names.
+                let forbidding = |node: u32| {
+                    let name = graph.name(node);
+                    candidates[node as usize]
+                        .iter()
+                        .filter(|&&(i, _)| !inside[i])
+                        .find_map(|&(i, package)| {
+                            let pattern = &to[i];
+                            let package = match package {
+                                Some(number) => Package::Static(number),
+                                None => Package::Bound(package_named(
+                                    pattern,
+                                    pattern.matched_prefix_with(name, bindings)?,
+                                )),
+                            };
+                            Some((pattern, package))
+                        })
+                };
+                // One chain per package: the direct imports have theirs.
+                *generation += 1;
+                let mut bound_seen: HashSet<&str> = HashSet::new();
+                let static_seen = Cell::new(0);
+                // Whether `package` is new, and then whether it is the last
+                // one: without captures, the search may end once every
+                // package is found.
+                let mut first = |package: Package<'p>| match package {
+                    Package::Static(number) => {
+                        let seen = &mut package_seen[number as usize];
+                        if std::mem::replace(seen, *generation) == *generation {
+                            return None;
+                        }
+                        static_seen.set(static_seen.get() + 1);
+                        Some(!any_captures && static_seen.get() == packages.len())
+                    }
+                    Package::Bound(name) => bound_seen.insert(name).then_some(false),
+                };
+                for node in graph.forbidden_targets(start) {
+                    if let Some((_, package)) = forbidding(node) {
+                        first(package);
+                    }
+                }
+                if !any_captures && static_seen.get() == packages.len() {
+                    return Vec::new();
+                }
+                let chains = graph.first_reached(start, search, &within, |node| {
+                    match forbidding(node).map(|(_, package)| first(package)) {
+                        Some(Some(false)) => Reach::Report,
+                        Some(Some(true)) => Reach::Last,
+                        Some(_) => Reach::Stop,
+                        // An exempt module is the sanctioned way through.
+                        None if matches!(importers.get(node as usize), Some(Importer::Exempt)) => {
+                            Reach::Stop
+                        }
+                        None => Reach::Through,
+                    }
+                });
+                chains
+                    .iter()
+                    .map(|chain| {
+                        let target = graph.name(chain.target);
+                        let (pattern, _) = forbidding(chain.target).expect("reported as forbidden");
+                        let package = package_named(
+                            pattern,
+                            pattern
+                                .matched_prefix_with(target, bindings)
+                                .expect("reported as forbidden"),
+                        );
+                        let text = format!(
+                            "`{module}` reaches `{target}` indirectly, forbidden by `{pattern}`: {}",
+                            graph.describe(context, chain)
+                        );
+                        let subject = format!("indirect: {package}");
+                        graph.violation(context, rule, chain, &subject, text)
+                    })
+                    .collect::<Vec<_>>()
+            },
+        )
+        .flatten()
+        .collect()
 }

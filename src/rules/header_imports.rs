@@ -254,9 +254,13 @@ fn parse_item(item: &str, layers: &LayerMap<'_>) -> Result<Item, String> {
     if let Some(position) = layers.by_name(item) {
         return Ok(Item::Layer(position));
     }
-    ModulePattern::parse(item)
-        .map(Item::Pattern)
-        .map_err(|error| error.reason)
+    match ModulePattern::parse(item) {
+        Ok(pattern) if pattern.has_captures() => {
+            Err("captures (`{name}`) have nothing to bind in a header".to_string())
+        }
+        Ok(pattern) => Ok(Item::Pattern(pattern)),
+        Err(error) => Err(error.reason),
+    }
 }
 
 #[cfg(test)]
@@ -297,5 +301,6 @@ mod tests {
             ))
         );
         assert!(parse_item("L4 L6", &map).is_err());
+        assert!(parse_item("app.{d}.api", &map).is_err());
     }
 }

@@ -42,12 +42,26 @@
 //!
 //! Imports within one layer, and imports of modules no layer claims, are
 //! never reported. A `[[rule]] kind = "layers"` table is optional; it sets
-//! the rule's `name` (default `layers`), `message`, `severity`, and
-//! `imports` (`all`, `runtime` or `module-level`: which import statements
-//! count).
+//! the rule's `name` (default `layers`), `message`, `severity`, and:
+//! - `imports` (`all`, `runtime` or `module-level`, default `all`): which
+//!   import statements count.
+//! - `transitive` (boolean, default `false`): also report indirect imports:
+//!   chains `A -> B -> ... -> C` of two imports or more, each allowed on its
+//!   own (through modules of any layer, or of none), from a module `A` to a
+//!   module `C` of a layer that `A`'s layer may not import. A chain ends at
+//!   the first such module. `A` is reported once per layer it reaches this
+//!   way, and not at all for a layer it imports directly. The violation is
+//!   at `A`'s first import of the shortest chain, which the message prints
+//!   hop by hop (`file:line`); its subject is `indirect: layer <name>`, so
+//!   the baseline keeps it known when the chain changes. With `may-import`
+//!   this closes the layers: an `api` that may import only `services` may
+//!   not reach `models` through them either.
 
-use crate::config::{LayersOptions, Rule};
+use rayon::prelude::*;
+
+use crate::config::{Layer, LayersOptions, Rule};
 use crate::rules::Context;
+use crate::rules::chains::{Hop, HopGraph, Reach};
 use crate::violation::Violation;
 
 pub fn check(context: &Context<'_>, rule: &Rule, options: &LayersOptions) -> Vec<Violation> {
@@ -60,35 +74,141 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &LayersOptions) -> Vec
         let Some(to) = layers.of_module(&edge.target, &context.graph.index) else {
             continue;
         };
-        if from == to {
-            continue;
-        }
         let importer = layers.layer(from);
         let imported = layers.layer(to);
-        let reason = match &importer.may_import {
-            Some(allowed) if !allowed.contains(&imported.name) => {
-                let list = if allowed.is_empty() {
-                    "no other layer".to_string()
-                } else {
-                    allowed
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                format!("`{}` may import only {list}", importer.name)
-            }
-            None if to < from => format!(
-                "`{}` lies above `{}`; imports must point down the layers",
-                imported.name, importer.name
-            ),
-            _ => continue,
+        let Some(reason) = forbidden(from, to, importer, imported) else {
+            continue;
         };
         let text = format!(
             "import of `{}` (layer `{}`) in layer `{}`: {reason}",
             edge.target, imported.name, importer.name
         );
         violations.push(context.import_violation(rule, edge, &edge.target, text));
+    }
+    if options.transitive {
+        violations.extend(transitive(context, rule, options));
+    }
+    violations
+}
+
+/// Why layer `importer` (at position `from`, 0 = top) may not import layer
+/// `imported` (at `to`), or `None` when it may.
+fn forbidden(from: usize, to: usize, importer: &Layer, imported: &Layer) -> Option<String> {
+    if from == to {
+        return None;
+    }
+    match &importer.may_import {
+        Some(allowed) if !allowed.contains(&imported.name) => {
+            let list = if allowed.is_empty() {
+                "no other layer".to_string()
+            } else {
+                allowed
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            Some(format!("`{}` may import only {list}", importer.name))
+        }
+        None if to < from => Some(format!(
+            "`{}` lies above `{}`; imports must point down the layers",
+            imported.name, importer.name
+        )),
+        _ => None,
+    }
+}
+
+/// Chains of allowed imports from a module to a layer its own may not import.
+fn transitive(context: &Context<'_>, rule: &Rule, options: &LayersOptions) -> Vec<Violation> {
+    let layers = context.layers;
+    let index = &context.graph.index;
+    let may_import = |from: usize, to: usize| {
+        forbidden(from, to, layers.layer(from), layers.layer(to)).is_none()
+    };
+    let graph = HopGraph::build(context, options.imports, |edge| {
+        let from = layers.of_file(edge.file);
+        let to = layers.of_module(&edge.target, index);
+        match (from, to) {
+            (Some(from), Some(to)) if !may_import(from, to) => Hop::Forbidden(&edge.target),
+            // A module without a file imports nothing: it only matters as
+            // the end of a chain.
+            (_, None) if index.file_of(&edge.target).is_none() => Hop::Skip,
+            _ => Hop::Allowed(&edge.target),
+        }
+    });
+    let node_layers: Vec<Option<usize>> = (0..graph.len())
+        .map(|node| match context.files.get(node) {
+            Some(_) => layers.of_file(node),
+            None => layers.of_module(graph.name(node as u32), index),
+        })
+        .collect();
+    let mut violations = Vec::new();
+    for from in 0..layers.layers().len() {
+        let reported =
+            |node: u32| node_layers[node as usize].is_some_and(|to| !may_import(from, to));
+        let within = graph.leading_to(reported);
+        let starts: Vec<u32> = (0..context.files.len())
+            .filter(|&file| within[file] && node_layers[file] == Some(from))
+            .map(|file| file as u32)
+            .collect();
+        if starts.is_empty() {
+            continue;
+        }
+        let importer = layers.layer(from);
+        let forbidden_layers = (0..layers.layers().len())
+            .filter(|&to| !may_import(from, to))
+            .count();
+        violations.par_extend(starts.par_iter().map_init(
+            || graph.search(),
+            |search, &start| {
+                // One chain per layer: the direct imports have theirs. The
+                // search ends once every layer `from` may not import is found.
+                let mut reached = vec![false; layers.layers().len()];
+                let mut left = forbidden_layers;
+                for node in graph.forbidden_targets(start) {
+                    if let Some(to) = node_layers[node as usize]
+                        && !std::mem::replace(&mut reached[to], true)
+                    {
+                        left -= 1;
+                    }
+                }
+                if left == 0 {
+                    return Vec::new();
+                }
+                let chains = graph.first_reached(start, search, &within, |node| {
+                    match node_layers[node as usize] {
+                        Some(to) if !may_import(from, to) => {
+                            if std::mem::replace(&mut reached[to], true) {
+                                Reach::Stop
+                            } else {
+                                left -= 1;
+                                if left == 0 { Reach::Last } else { Reach::Report }
+                            }
+                        }
+                        _ => Reach::Through,
+                    }
+                });
+                chains
+                    .iter()
+                    .map(|chain| {
+                        let to = node_layers[chain.target as usize].expect("a reported module has a layer");
+                        let imported = layers.layer(to);
+                        let reason = forbidden(from, to, importer, imported)
+                            .expect("a reported module is forbidden");
+                        let text = format!(
+                            "`{}` (layer `{}`) reaches `{}` (layer `{}`) indirectly: {}; {reason}",
+                            graph.name(start),
+                            importer.name,
+                            graph.name(chain.target),
+                            imported.name,
+                            graph.describe(context, chain)
+                        );
+                        let subject = format!("indirect: layer {}", imported.name);
+                        graph.violation(context, rule, chain, &subject, text)
+                    })
+                    .collect::<Vec<_>>()
+            },
+        ).flatten());
     }
     violations
 }

@@ -5,6 +5,7 @@
 //! explain KIND` prints: the source is the single place it is written.
 
 mod banned_name;
+mod chains;
 mod db_write;
 mod fan_in;
 mod forbidden_call;
