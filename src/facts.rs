@@ -238,8 +238,10 @@ pub enum StoreForm {
     AugAssign,
     /// `target[...] = ...` (also slices and augmented item assignment).
     Item,
-    /// `del target` or `del target[...]`.
+    /// `del target`.
     Delete,
+    /// `del target[...]`.
+    DeleteItem,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -252,6 +254,8 @@ pub struct Store {
     /// The whole statement.
     pub span: Span,
     pub scope: Arc<str>,
+    /// Inside `if TYPE_CHECKING:`: never executed.
+    pub type_checking: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -115,7 +115,14 @@ fn sys_path_reports_assignments_to_the_path_but_not_rebinding_a_name() {
             ("app/stores.py", 8, "no-sys-path-hacks", "del sys.path[...]"),
             ("app/stores.py", 9, "no-sys-path-hacks", "sys.path[...] ="),
             ("app/stores.py", 10, "no-sys-path-hacks", "sys.path +="),
-            ("app/stores.py", 15, "no-sys-path-hacks", "sys.path ="),
+            (
+                "app/stores.py",
+                11,
+                "no-sys-path-hacks",
+                "del sys.path[...]"
+            ),
+            ("app/stores.py", 12, "no-sys-path-hacks", "del sys.path"),
+            ("app/stores.py", 17, "no-sys-path-hacks", "sys.path ="),
         ])
     );
 }
@@ -130,7 +137,7 @@ fn sys_path_edits_keep_the_scope_they_are_made_in() {
         in_functions,
         [
             ("app/boot.py".to_string(), 23, "setup".to_string()),
-            ("app/stores.py".to_string(), 15, "reset".to_string()),
+            ("app/stores.py".to_string(), 17, "reset".to_string()),
         ]
     );
 }

@@ -510,7 +510,7 @@ impl<'ast> Extractor<'_, '_, 'ast> {
             }
             Expr::Starred(starred) => return self.record_store(&starred.value, form, range),
             Expr::Subscript(subscript) => match form {
-                StoreForm::Delete => (&*subscript.value, StoreForm::Delete),
+                StoreForm::Delete => (&*subscript.value, StoreForm::DeleteItem),
                 _ => (&*subscript.value, StoreForm::Item),
             },
             _ => (target, form),
@@ -527,6 +527,7 @@ impl<'ast> Extractor<'_, '_, 'ast> {
             form,
             span: self.locator.span(range),
             scope: self.scope_name(),
+            type_checking: self.context.type_checking,
         });
     }
 

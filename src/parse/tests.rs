@@ -796,7 +796,7 @@ sys.argv, rest = a
             store("sys.path", StoreForm::Item, "<module>", 5),
             store("sys.path", StoreForm::Item, "<module>", 6),
             store("sys.path", StoreForm::Item, "<module>", 7),
-            store("sys.path", StoreForm::Delete, "<module>", 8),
+            store("sys.path", StoreForm::DeleteItem, "<module>", 8),
             store("sys.path", StoreForm::Delete, "<module>", 9),
             store("sys.path", StoreForm::Assign, "<module>", 10),
             store("sys.modules", StoreForm::Item, "<module>", 11),

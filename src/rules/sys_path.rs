@@ -11,13 +11,13 @@
 //! `from site import addsitedir as add; add(d)` are reported too. Reading the
 //! path (`print(sys.path)`, `for p in sys.path`, `sys.path[0]`) is fine, and
 //! so is rebinding a name imported from `sys` (`from sys import path; path =
-//! []` binds a new list to the name and leaves `sys.path` alone; `del path`
-//! and `del path[0]` are not told apart, so neither is reported). Calls under
-//! `if TYPE_CHECKING:` never run and are not reported.
+//! []` binds a new list to the name and leaves `sys.path` alone, and `del
+//! path` unbinds the name; `del path[0]` edits the list and is reported).
+//! Code under `if TYPE_CHECKING:` never runs and is not reported.
 //!
 //! The subject of a violation is the form of the edit: `sys.path.<method>`,
 //! `site.addsitedir`, `sys.path =`, `sys.path +=` (any augmented
-//! assignment), `sys.path[...] =` or `del sys.path[...]`.
+//! assignment), `sys.path[...] =`, `del sys.path[...]` or `del sys.path`.
 //!
 //! ## Why is this bad
 //! A module that edits `sys.path` makes imports depend on who ran what first:
@@ -90,21 +90,20 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &SysPathOptions) -> Ve
                 report(call.span, &call.scope, &qualified, text);
             }
         }
-        for store in &facts.stores {
+        for store in facts.stores.iter().filter(|store| !store.type_checking) {
             if &*symbols.qualify(&store.target, &store.scope) != "sys.path" {
                 continue;
             }
             // `path = ...` or `del path` after `from sys import path` rebinds
             // or unbinds the name and leaves `sys.path` alone; `path +=`
-            // extends the list in place before rebinding the name. The facts
-            // do not tell `del path` from `del path[0]`, so neither is
-            // reported; `del sys.path` and `del sys.path[0]` both are.
+            // extends the list in place before rebinding the name.
             let bare_name = !store.target.contains('.');
             let subject = match store.form {
                 StoreForm::Assign if !bare_name => "sys.path =",
                 StoreForm::AugAssign => "sys.path +=",
                 StoreForm::Item => "sys.path[...] =",
-                StoreForm::Delete if !bare_name => "del sys.path[...]",
+                StoreForm::DeleteItem => "del sys.path[...]",
+                StoreForm::Delete if !bare_name => "del sys.path",
                 StoreForm::Assign | StoreForm::Delete => continue,
             };
             let text = format!("`{subject}` edits the import path at run time");
