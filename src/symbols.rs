@@ -16,15 +16,26 @@ use crate::facts::{FileFacts, ImportStatement, MODULE_SCOPE};
 use crate::graph::Graph;
 
 pub struct Symbols<'a> {
-    /// (scope of the binding statement, local name, qualified name), in
-    /// source order.
-    bindings: Vec<(&'a str, &'a str, Cow<'a, str>)>,
+    /// In source order. Built for every file some rules look at, so it
+    /// borrows everything and allocates nothing but this list.
+    bindings: Vec<Binding<'a>>,
+}
+
+/// `local` stands for `module` (`import a.b as local`) or for `module.name`
+/// (`from module import name as local`, or a class `name` defined in
+/// `module`).
+struct Binding<'a> {
+    /// The scope of the binding statement.
+    scope: &'a str,
+    local: &'a str,
+    module: &'a str,
+    name: Option<&'a str>,
 }
 
 impl<'a> Symbols<'a> {
     /// The names bound in file `file`.
     pub fn of_file(
-        files: &[SourceFile],
+        files: &'a [SourceFile],
         facts: &'a [FileFacts],
         graph: &'a Graph,
         file: usize,
@@ -34,15 +45,21 @@ impl<'a> Symbols<'a> {
         for edge in graph.edges_of(file) {
             let import = &file_facts.imports[edge.import];
             let scope: &str = &import.scope;
+            let binding = |local, module, name| Binding {
+                scope,
+                local,
+                module,
+                name,
+            };
             match import.statement {
                 ImportStatement::Import => {
                     // `import a.b` binds `a` to itself; `import a.b as c`
                     // binds `c` to `a.b`.
                     if let Some(alias) = &import.alias {
-                        bindings.push((scope, alias.as_str(), Cow::Borrowed(&*edge.target)));
+                        bindings.push(binding(alias.as_str(), &*edge.target, None));
                     } else {
                         let top = import.module.split('.').next().unwrap_or_default();
-                        bindings.push((scope, top, Cow::Borrowed(top)));
+                        bindings.push(binding(top, top, None));
                     }
                 }
                 ImportStatement::ImportFrom => {
@@ -50,14 +67,13 @@ impl<'a> Symbols<'a> {
                         continue;
                     };
                     let local = import.alias.as_deref().unwrap_or(name);
-                    let qualified = if edge.to_submodule {
-                        Cow::Borrowed(&*edge.target)
+                    bindings.push(if edge.to_submodule {
+                        binding(local, &*edge.target, None)
                     } else if let Some(submodule) = &edge.external_submodule {
-                        Cow::Borrowed(&**submodule)
+                        binding(local, &**submodule, None)
                     } else {
-                        Cow::Owned(format!("{}.{name}", edge.target))
-                    };
-                    bindings.push((scope, local, qualified));
+                        binding(local, &*edge.target, Some(name))
+                    });
                 }
                 ImportStatement::Dynamic => {}
             }
@@ -65,8 +81,12 @@ impl<'a> Symbols<'a> {
         if let Some(module) = &files[file].module {
             for class in &file_facts.classes {
                 if !class.name.contains('.') {
-                    let qualified = Cow::Owned(format!("{module}.{}", class.name));
-                    bindings.push((MODULE_SCOPE, class.name.as_str(), qualified));
+                    bindings.push(Binding {
+                        scope: MODULE_SCOPE,
+                        local: &class.name,
+                        module,
+                        name: Some(&class.name),
+                    });
                 }
             }
         }
@@ -81,30 +101,34 @@ impl<'a> Symbols<'a> {
             Some((first, rest)) => (first, Some(rest)),
             None => (name, None),
         };
-        let Some(qualified) = self.binding(first, scope) else {
+        let Some(binding) = self.binding(first, scope) else {
             return Cow::Borrowed(name);
         };
-        match rest {
-            Some(rest) => Cow::Owned(format!("{qualified}.{rest}")),
-            None if qualified == first => Cow::Borrowed(name),
-            None => Cow::Owned(qualified.to_string()),
+        if binding.name.is_none() && binding.module == first {
+            return Cow::Borrowed(name);
         }
+        let mut qualified = String::with_capacity(name.len() + binding.module.len() + 16);
+        qualified.push_str(binding.module);
+        for part in binding.name.into_iter().chain(rest) {
+            qualified.push('.');
+            qualified.push_str(part);
+        }
+        Cow::Owned(qualified)
     }
 
     /// What `local` is bound to in `scope`: the binding of the innermost
     /// enclosing scope wins, and within it the last one in source order.
-    fn binding(&self, local: &str, scope: &str) -> Option<&str> {
+    fn binding(&self, local: &str, scope: &str) -> Option<&Binding<'a>> {
         self.bindings
             .iter()
-            .filter(|(bound_in, name, _)| *name == local && encloses(bound_in, scope))
-            .max_by_key(|(bound_in, _, _)| {
-                if *bound_in == MODULE_SCOPE {
+            .filter(|binding| binding.local == local && encloses(binding.scope, scope))
+            .max_by_key(|binding| {
+                if binding.scope == MODULE_SCOPE {
                     0
                 } else {
-                    bound_in.len() + 1
+                    binding.scope.len() + 1
                 }
             })
-            .map(|(_, _, qualified)| &**qualified)
     }
 }
 

@@ -59,16 +59,29 @@ impl NamePattern {
     }
 
     /// Whether the dotted `name` (`sqlalchemy.create_engine`) matches.
+    /// Called for every call of a project: it allocates nothing.
     pub fn matches(&self, name: &str) -> bool {
-        let parts: Vec<&str> = name.split('.').collect();
-        let unanchored = self.any_receiver || self.segments.len() == 1;
-        if unanchored {
+        let parts = name.split('.').count();
+        let tail = self.segments.len();
+        let count_fits = if self.any_receiver || tail == 1 {
             // The pattern names the tail; a leading `*` needs a receiver.
-            let needed = self.segments.len() + usize::from(self.any_receiver);
-            parts.len() >= needed && self.matches_parts(&parts[parts.len() - self.segments.len()..])
+            parts >= tail + usize::from(self.any_receiver)
         } else {
-            parts.len() == self.segments.len() && self.matches_parts(&parts)
-        }
+            parts == tail
+        };
+        count_fits
+            && name
+                .rsplit('.')
+                .zip(self.segments.iter().rev())
+                .all(|(part, segment)| glob_matches(segment, part))
+    }
+
+    /// Whether a name ending in `last` may match: a cheap test before
+    /// resolving a callee through the imports, which keep its last segment.
+    pub fn may_match_last_segment(&self, last: &str) -> bool {
+        self.segments
+            .last()
+            .is_some_and(|segment| glob_matches(segment, last))
     }
 
     /// Whether a call of method `method` on a receiver that is not a name

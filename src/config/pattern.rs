@@ -258,6 +258,9 @@ fn match_prefix<'a>(
 
 /// `*` any run of characters, `?` one character.
 pub(crate) fn glob_matches(glob: &str, text: &str) -> bool {
+    if !glob.contains(['*', '?']) {
+        return glob == text;
+    }
     fn go(glob: &[char], text: &[char]) -> bool {
         match glob.split_first() {
             None => text.is_empty(),

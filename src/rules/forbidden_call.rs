@@ -73,11 +73,24 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &ForbiddenCallOptions)
         if calls.peek().is_none() {
             continue;
         }
-        let symbols = Symbols::of_file(context.files, context.facts, context.graph, index);
+        // Built at the first call that may match: most files have none.
+        let mut symbols = None;
         let place = file.module.as_deref().unwrap_or(&file.path);
         for call in calls {
             let found = match (&call.callee, &call.trailing_attribute) {
                 (Some(written), _) => {
+                    // Resolving keeps the last segment of a dotted callee.
+                    if let Some((_, last)) = written.rsplit_once('.')
+                        && !options
+                            .calls
+                            .iter()
+                            .any(|pattern| pattern.may_match_last_segment(last))
+                    {
+                        continue;
+                    }
+                    let symbols = symbols.get_or_insert_with(|| {
+                        Symbols::of_file(context.files, context.facts, context.graph, index)
+                    });
                     let qualified = symbols.qualify(written, &call.scope);
                     options
                         .calls

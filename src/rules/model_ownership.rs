@@ -104,6 +104,10 @@ pub fn check(
         .map(|pattern| format!("`{}`", pattern.as_str()))
         .collect::<Vec<_>>()
         .join(", ");
+    let class_names: HashSet<&str> = models
+        .iter()
+        .filter_map(|model| model.rsplit('.').next())
+        .collect();
     let mut violations = Vec::new();
     for (index, file) in context.files.iter().enumerate() {
         let Some(module) = file.module.as_deref() else {
@@ -117,6 +121,7 @@ pub fn check(
             facts,
             symbols: &symbols[index],
             models: &models,
+            class_names: &class_names,
         };
         for (position, call) in facts.calls.iter().enumerate() {
             if call.type_checking {
@@ -211,11 +216,19 @@ struct FileModels<'a, 's> {
     facts: &'a FileFacts,
     symbols: &'a FileSymbols<'s>,
     models: &'a HashSet<String>,
+    /// The models' class names, to skip resolving most callees: resolving
+    /// a dotted name keeps its last segment.
+    class_names: &'a HashSet<&'a str>,
 }
 
 impl FileModels<'_, '_> {
     /// The model that the dotted `name`, used in `scope`, stands for.
     fn model(&self, name: &str, scope: &str) -> Option<String> {
+        if let Some((_, last)) = name.rsplit_once('.')
+            && !self.class_names.contains(last)
+        {
+            return None;
+        }
         let qualified = self.symbols.qualify(name, scope);
         self.models
             .contains(&*qualified)
