@@ -88,7 +88,9 @@ fn a_new_violation_in_the_demo_fails_the_gate() {
         assert!(output.stdout.contains(rule), "{}", output.stdout);
     }
     assert!(
-        output.stdout.contains("57 files: 3 new, 32 known (baseline), 1 fixed"),
+        output
+            .stdout
+            .contains("57 files: 3 new, 32 known (baseline), 1 fixed"),
         "{}",
         output.stdout
     );
