@@ -56,7 +56,8 @@ sys-path: every call whose callee qualifies to ``sys.path.insert``,
 and annotated ``=``, each element of tuple/list targets (``sys.path =``), and
 of augmented assignments (``sys.path +=``); a plain name bound to
 ``sys.path`` (``from sys import path``) as an augmented target (``sys.path
-+=``); a subscript of ``sys.path`` (attribute or name) as an assignment or
++=``; the name stays bound to ``sys.path``, as ``list.__iadd__`` returns
+the list); a subscript of ``sys.path`` (attribute or name) as an assignment or
 augmented target (``sys.path[...] =``); ``del sys.path[...]`` and ``del
 sys.path`` through the attribute (subjects the same). A name bound to
 anything but an import (a parameter, a local ``sys``) is not ``sys``. Line:
@@ -453,6 +454,13 @@ class FileModel:
 
     # -- the walk --
 
+    def _is_list_alias(self, name: ast.Name, scope: "Scope") -> bool:
+        """`path += [...]` on a name bound to `sys.path` (a list) extends it
+        in place: `list.__iadd__` returns the list, so the name still
+        refers to `sys.path`."""
+        value = scope.lookup(name.id, start(name))
+        return value is not None and value.qualified == "sys.path"
+
     def _bind(self, scope: Scope, name: str, at: tuple[int, int], value: Value) -> None:
         if value.qualified is None and name in self.imported_elsewhere.get(id(scope), ()):
             value = Value(call=value.call, fallback=True)
@@ -571,7 +579,7 @@ class FileModel:
         if isinstance(node, ast.AugAssign):
             self._walk_expr(node.value, scope, tc)
             self._walk_target(node.target, scope, tc)
-            if isinstance(node.target, ast.Name):
+            if isinstance(node.target, ast.Name) and not self._is_list_alias(node.target, scope):
                 self._bind(scope, node.target.id, end(node), OTHER)
             self.stores.append((node, scope, tc))
             return
@@ -779,7 +787,7 @@ def sys_path_findings(model: FileModel) -> list[tuple[int, str]]:
                 subjects.append("sys.path +=")
         elif isinstance(stmt, ast.Delete):
             for target in _flatten(stmt.targets):
-                if isinstance(target, ast.Subscript) and is_sys_path(target.value, True):
+                if isinstance(target, ast.Subscript) and is_sys_path(target.value, False):
                     subjects.append("del sys.path[...]")
                 elif is_sys_path(target, True):
                     subjects.append("del sys.path")

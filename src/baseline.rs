@@ -144,6 +144,11 @@ pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
             error,
         },
     })?;
+    parse(path, &bytes)
+}
+
+/// Checks the baseline text `bytes`, read from `path` (named in errors).
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Baseline, BaselineError> {
     let shape_error = |error: serde_json::Error| {
         let path = path.to_path_buf();
         if error.is_data() {
@@ -152,7 +157,7 @@ pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
             BaselineError::InvalidJson { path, error }
         }
     };
-    let probe: VersionProbe = serde_json::from_slice(&bytes).map_err(shape_error)?;
+    let probe: VersionProbe = serde_json::from_slice(bytes).map_err(shape_error)?;
     if probe.version != VERSION {
         return Err(BaselineError::UnsupportedVersion {
             path: path.to_path_buf(),
@@ -160,10 +165,27 @@ pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
         });
     }
     let file: BaselineFile<Vec<BaselineEntry>> =
-        serde_json::from_slice(&bytes).map_err(shape_error)?;
+        serde_json::from_slice(bytes).map_err(shape_error)?;
     Ok(Baseline {
         entries: file.entries,
     })
+}
+
+/// What `head` allows beyond `base`: entries that are new, and for entries
+/// whose count grew, the growth, in baseline order. A pull request that
+/// returns this non-empty accepts violations instead of fixing them.
+pub fn growth(base: &Baseline, head: &Baseline) -> Vec<BaselineEntry> {
+    let base = base.allowances();
+    head.allowances()
+        .into_iter()
+        .filter_map(|(identity, entry)| {
+            let before = base.get(&identity).map_or(0, |old| old.count);
+            (entry.count > before).then(|| BaselineEntry {
+                count: entry.count - before,
+                ..entry
+            })
+        })
+        .collect()
 }
 
 /// Writes `baseline` to `path` atomically: a failure leaves the old file as
@@ -427,6 +449,33 @@ mod tests {
             .iter()
             .map(|f| (f.violation.span.start.line, f.status, f.note.as_deref()))
             .collect()
+    }
+
+    #[test]
+    fn growth_lists_new_entries_and_grown_counts_only() {
+        let base = from_violations(&[guard(10), violation("app/a.py", 1, "<module>", "x")]);
+        let head = from_violations(&[
+            guard(10),
+            guard(20),
+            guard(30),
+            violation("app/b.py", 1, "<module>", "y"),
+        ]);
+        let grown: Vec<(String, u32)> = growth(&base, &head)
+            .into_iter()
+            .map(|entry| (entry.path, entry.count))
+            .collect();
+        assert_eq!(
+            grown,
+            [
+                ("app/api/guard.py".to_string(), 2),
+                ("app/b.py".to_string(), 1)
+            ]
+        );
+        assert!(
+            growth(&head, &base)
+                .iter()
+                .all(|entry| entry.path == "app/a.py")
+        );
     }
 
     #[test]

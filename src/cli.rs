@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::commands;
 use crate::config::ConfigError;
+use crate::report::KnownInSarif;
 
 /// Exit code for usage, config, baseline and I/O errors.
 pub const EXIT_ERROR: i32 = 2;
@@ -40,6 +41,8 @@ enum Command {
     Rules,
     /// Print every file's resolved imports (to see what gate sees).
     Graph(GraphArgs),
+    /// In GitHub Actions: check, write SARIF, annotate, summarise, comment on the pull request, set step outputs.
+    Ci(CiArgs),
 }
 
 #[derive(Args)]
@@ -52,8 +55,9 @@ pub struct ProjectArgs {
     pub threads: Option<u16>,
 }
 
+/// What to check, and against which baseline: shared by `check` and `ci`.
 #[derive(Args)]
-pub struct CheckArgs {
+pub struct RunArgs {
     /// Files or folders to check (default: the config's `include`).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -65,6 +69,26 @@ pub struct CheckArgs {
     /// Report every violation as new.
     #[arg(long)]
     pub no_baseline: bool,
+    /// Fail (exit 1) when baseline entries no longer occur.
+    #[arg(long)]
+    pub fail_on_stale: bool,
+}
+
+/// How the GitHub formats (SARIF, Markdown) are written.
+#[derive(Args)]
+pub struct GithubReportArgs {
+    /// Known (baselined) violations in the SARIF: left out, marked suppressed (GitHub still opens alerts for those), or open.
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = KnownInSarif::Omit)]
+    pub sarif_known: KnownInSarif,
+    /// Code-scanning category and comment marker; distinct per gate config in one repository.
+    #[arg(long, value_name = "NAME", default_value = "gate", value_parser = parse_category)]
+    pub category: String,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -74,9 +98,14 @@ pub struct CheckArgs {
     /// Also write the JSON report to FILE, in the same run.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
-    /// Fail (exit 1) when baseline entries no longer occur.
-    #[arg(long)]
-    pub fail_on_stale: bool,
+    /// Also write the SARIF report to FILE, in the same run.
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Also write the Markdown report to FILE, in the same run.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    #[command(flatten)]
+    pub github: GithubReportArgs,
     /// List known (baselined) violations too.
     #[arg(long)]
     pub show_known: bool,
@@ -86,6 +115,33 @@ pub struct CheckArgs {
     /// When to colour the text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+#[derive(Args)]
+pub struct CiArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Where to write the SARIF report (for github/codeql-action/upload-sarif).
+    #[arg(long, value_name = "FILE", default_value = "gate.sarif")]
+    pub sarif: PathBuf,
+    #[command(flatten)]
+    pub github: GithubReportArgs,
+    /// Do not post or update the pull-request comment.
+    #[arg(long)]
+    pub no_comment: bool,
+    /// The environment variable holding the GitHub token.
+    #[arg(long, value_name = "NAME", default_value = "GITHUB_TOKEN")]
+    pub github_token_env: String,
+}
+
+/// A category names a code-scanning analysis and the comment marker: it
+/// must fit in both (`gate/backend` is fine; `-->` would end the marker).
+fn parse_category(value: &str) -> Result<String, String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/');
+    if value.is_empty() || !value.chars().all(allowed) {
+        return Err("use letters, digits, `-`, `_`, `.` and `/` only".to_string());
+    }
+    Ok(value.trim_end_matches('/').to_string())
 }
 
 #[derive(Subcommand)]
@@ -126,6 +182,12 @@ pub struct GraphArgs {
 pub enum Format {
     Text,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
+    /// The pull-request comment / job summary.
+    Markdown,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -156,6 +218,7 @@ pub fn main() -> i32 {
         Command::Explain { kind } => commands::explain::explain(&kind),
         Command::Rules => commands::explain::list(),
         Command::Graph(args) => commands::graph::run(&args),
+        Command::Ci(args) => commands::ci::run(&args),
     };
     match result {
         Ok(code) => code,

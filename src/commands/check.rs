@@ -6,19 +6,31 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::baseline::{self, Baseline};
-use crate::cli::{CheckArgs, ColorChoice, Format};
+use crate::baseline::{self, Baseline, Diff};
+use crate::cli::{CheckArgs, ColorChoice, Format, GithubReportArgs, RunArgs};
 use crate::commands;
-use crate::report::{self, TextOptions};
+use crate::config::Config;
+use crate::report::{self, MarkdownOptions, RepoPaths, SarifOptions, SizeLimit, TextOptions};
 
-pub fn run(args: &CheckArgs) -> Result<i32> {
+/// A finished run: the config, and every violation against the baseline.
+pub struct Checked {
+    pub config: Config,
+    pub diff: Diff,
+    /// Python files analysed.
+    pub files: usize,
+    /// The baseline compared with; `None` under `--no-baseline`.
+    pub baseline_path: Option<PathBuf>,
+}
+
+/// Loads the config and the baseline, analyses, and compares.
+pub fn evaluate(args: &RunArgs) -> Result<Checked> {
     let config = commands::load_config(&args.project)?;
     // Read the baseline first: a broken one should fail before a long run.
-    let baseline = if args.no_baseline {
-        None
+    let (baseline, baseline_path) = if args.no_baseline {
+        (None, None)
     } else {
         let path = commands::baseline_path(&config, args.baseline.as_deref());
-        Some(baseline::load(&path)?)
+        (Some(baseline::load(&path)?), Some(path))
     };
     let analysis = commands::analyze(&config, &args.project, &args.paths)?;
     let baseline =
@@ -29,6 +41,58 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     // allocations; the process is about to exit, so let the OS reclaim them
     // at once instead of freeing them one by one.
     std::mem::forget((analysis.facts, analysis.graph));
+    Ok(Checked {
+        config,
+        diff,
+        files,
+        baseline_path,
+    })
+}
+
+impl Checked {
+    /// The baseline file as messages name it.
+    pub fn baseline_name(&self) -> String {
+        match &self.baseline_path {
+            Some(path) => path.display().to_string(),
+            None => self.config.project.baseline.display().to_string(),
+        }
+    }
+
+    pub fn sarif(&self, args: &GithubReportArgs, paths: &RepoPaths) -> String {
+        report::render_sarif(
+            &self.diff,
+            &SarifOptions {
+                rules: &self.config.rules,
+                known: args.sarif_known,
+                category: &args.category,
+                baseline_file: &self.baseline_name(),
+                paths,
+            },
+        )
+    }
+
+    /// The Markdown report without GitHub's context (links, base branch).
+    pub fn markdown(&self, args: &GithubReportArgs, paths: &RepoPaths) -> String {
+        report::render_markdown(
+            &self.diff,
+            &MarkdownOptions {
+                files: self.files,
+                category: &args.category,
+                paths,
+                links: None,
+                baseline_file: &self.baseline_name(),
+                baseline_added: None,
+                run_url: None,
+                limit: SizeLimit::SUMMARY,
+            },
+        )
+    }
+}
+
+pub fn run(args: &CheckArgs) -> Result<i32> {
+    let checked = evaluate(&args.run)?;
+    let paths = commands::repo_paths(&checked.config, None);
+    let (diff, files) = (&checked.diff, checked.files);
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
@@ -38,7 +102,7 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     };
     let rendered = match args.format {
         Format::Text => report::render_text(
-            &diff,
+            diff,
             files,
             &TextOptions {
                 color: color && args.output.is_none(),
@@ -46,16 +110,25 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
                 show_known: args.show_known,
             },
         ),
-        Format::Json => report::render_json(&diff, files),
+        Format::Json => report::render_json(diff, files),
+        Format::Sarif => checked.sarif(&args.github, &paths),
+        Format::Github => report::render_annotations(diff, &paths),
+        Format::Markdown => checked.markdown(&args.github, &paths),
     };
     match &args.output {
         Some(path) => commands::write_output(path, &rendered)?,
-        None => print!("{rendered}"),
+        None => commands::print_stdout(&rendered)?,
     }
     if let Some(path) = &args.json {
-        commands::write_output(path, &report::render_json(&diff, files))?;
+        commands::write_output(path, &report::render_json(diff, files))?;
     }
-    Ok(report::exit_code(&diff, args.fail_on_stale))
+    if let Some(path) = &args.sarif {
+        commands::write_output(path, &checked.sarif(&args.github, &paths))?;
+    }
+    if let Some(path) = &args.markdown {
+        commands::write_output(path, &checked.markdown(&args.github, &paths))?;
+    }
+    Ok(report::exit_code(diff, args.run.fail_on_stale))
 }
 
 /// When only some paths are checked, baseline entries of the other files

@@ -13,16 +13,20 @@ pub fn explain(kind: &str) -> Result<i32> {
             .unwrap_or_default();
         bail!("unknown rule kind `{kind}`; `gate rules` lists them{closest}");
     };
-    println!("# {}\n\n{}", doc.kind, doc.documentation());
+    crate::commands::print_stdout(&format!("# {}\n\n{}\n", doc.kind, doc.documentation()))?;
     Ok(0)
 }
 
 pub fn list() -> Result<i32> {
     let width = KINDS.iter().map(|doc| doc.kind.len()).max().unwrap_or(0);
+    let mut out = String::new();
     for doc in KINDS {
         let always = if doc.always_on { " (always on)" } else { "" };
-        println!("{:width$}  {}{always}", doc.kind, doc.summary());
+        out.push_str(&format!("{:width$}  {}{always}\n", doc.kind, doc.summary()));
     }
-    println!("\n`gate explain KIND` shows what a kind checks, why, an example and its options.");
+    out.push_str(
+        "\n`gate explain KIND` shows what a kind checks, why, an example and its options.\n",
+    );
+    crate::commands::print_stdout(&out)?;
     Ok(0)
 }

@@ -61,7 +61,7 @@ pub fn run(args: &GraphArgs) -> Result<i32> {
         GraphFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
         GraphFormat::Text => render_text(&report),
     };
-    print!("{output}");
+    commands::print_stdout(&output)?;
     Ok(0)
 }
 

@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod check;
+pub mod ci;
 pub mod explain;
 pub mod graph;
 
@@ -14,6 +15,7 @@ use anyhow::{Context, Result, anyhow};
 use crate::analyze::{self, Analysis};
 use crate::cli::ProjectArgs;
 use crate::config::{self, Config};
+use crate::report::RepoPaths;
 
 /// Loads the config named by `--config`, or finds one from the current
 /// folder upwards.
@@ -72,8 +74,43 @@ pub fn baseline_path(config: &Config, explicit: Option<&Path>) -> PathBuf {
     }
 }
 
+/// Prints `text` to standard output. A reader that went away (`gate check
+/// | head`) is not an error: the output was not wanted any more.
+pub fn print_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(error).context("cannot write to standard output")
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Writes `contents` to `path` atomically, naming the file on failure.
 pub fn write_output(path: &Path, contents: &str) -> Result<()> {
     crate::write::write_atomic(path, contents.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Where the project sits in its repository: in the checkout GitHub names
+/// (`GITHUB_WORKSPACE`) when it lies there, else in the nearest folder
+/// above it holding `.git`, else it is its own root. Symbolic links are
+/// resolved, as code scanning does not follow them.
+pub fn repo_paths(config: &Config, workspace: Option<&Path>) -> RepoPaths {
+    let real = |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let root = real(&config.root);
+    let repository = workspace
+        .map(real)
+        .filter(|workspace| root.starts_with(workspace))
+        .or_else(|| {
+            root.ancestors()
+                .find(|folder| folder.join(".git").exists())
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| root.clone());
+    RepoPaths::new(&root, &repository)
 }

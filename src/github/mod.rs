@@ -2,5 +2,6 @@
 //! reviewers read it. `env` reads what the Actions runner provides;
 //! `comment` keeps one sticky pull-request comment up to date.
 
+pub mod base;
 pub mod comment;
 pub mod env;

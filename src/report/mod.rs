@@ -6,15 +6,17 @@ mod markdown;
 mod sarif;
 mod text;
 
+use std::path::{Path, PathBuf};
+
 use serde::Serialize;
 
 use crate::baseline::{Diff, Status};
 use crate::violation::Severity;
 
-pub use github::render_annotations;
+pub use github::{MAX_ANNOTATIONS_PER_LEVEL, render_annotations, workflow_command};
 pub use json::render_json;
-pub use markdown::{BlobLinks, MarkdownOptions, comment_marker, render_markdown};
-pub use sarif::{KnownInSarif, SarifOptions, render_sarif};
+pub use markdown::{BlobLinks, MarkdownOptions, SizeLimit, comment_marker, render_markdown};
+pub use sarif::{FINGERPRINT_KEY, KnownInSarif, SarifOptions, render_sarif};
 pub use text::{TextOptions, render_text};
 
 /// The counts every format reports.
@@ -44,6 +46,73 @@ impl Summary {
             known: diff.findings.len() - new,
             fixed: diff.fixed.iter().map(|entry| entry.count as usize).sum(),
         }
+    }
+}
+
+/// Where the project sits in its repository. gate's paths are relative to
+/// the project root (the config's folder); GitHub's (code scanning,
+/// annotations, blob links) are relative to the repository root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RepoPaths {
+    /// The repository root, absolute.
+    root: PathBuf,
+    /// The project root relative to it, `/`-separated, with a trailing `/`
+    /// unless empty.
+    prefix: String,
+}
+
+impl RepoPaths {
+    /// A project at the root of its repository.
+    pub fn at_root(root: &Path) -> Self {
+        RepoPaths {
+            root: root.to_path_buf(),
+            prefix: String::new(),
+        }
+    }
+
+    /// A project at `project_root` inside the repository at `repository`;
+    /// a project outside it is treated as its own root.
+    pub fn new(project_root: &Path, repository: &Path) -> Self {
+        match project_root.strip_prefix(repository) {
+            Ok(relative) => {
+                let mut prefix: String = relative
+                    .components()
+                    .map(|part| part.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                if !prefix.is_empty() {
+                    prefix.push('/');
+                }
+                RepoPaths {
+                    root: repository.to_path_buf(),
+                    prefix,
+                }
+            }
+            Err(_) => RepoPaths::at_root(project_root),
+        }
+    }
+
+    /// `path`, relative to the project root, made relative to the repository.
+    pub fn repo_path(&self, path: &str) -> String {
+        format!("{}{path}", self.prefix)
+    }
+
+    /// The repository root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The project root relative to the repository (`""` or `backend/`).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// `file:///…/` for the repository root, as SARIF's `%SRCROOT%`.
+    pub fn root_uri(&self) -> String {
+        let path = self.root.to_string_lossy().replace('\\', "/");
+        let path = path.trim_end_matches('/');
+        let slash = if path.starts_with('/') { "" } else { "/" };
+        format!("file://{slash}{}/", sarif::percent_encode_path(path))
     }
 }
 
@@ -166,6 +235,17 @@ mod tests {
             findings: diff.findings.iter().filter(|f| keep(f)).cloned().collect(),
             fixed: Vec::new(),
         }
+    }
+
+    #[test]
+    fn repo_paths_prefix_the_project_folder() {
+        let paths = RepoPaths::new(Path::new("/work/repo/backend"), Path::new("/work/repo"));
+        assert_eq!(paths.repo_path("app/x.py"), "backend/app/x.py");
+        assert_eq!(paths.root_uri(), "file:///work/repo/");
+        let outside = RepoPaths::new(Path::new("/elsewhere"), Path::new("/work/repo"));
+        assert_eq!(outside.repo_path("app/x.py"), "app/x.py");
+        let spaced = RepoPaths::at_root(Path::new("/my repo"));
+        assert_eq!(spaced.root_uri(), "file:///my%20repo/");
     }
 
     #[test]

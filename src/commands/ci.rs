@@ -1,0 +1,247 @@
+//! `gate ci`: one run in GitHub Actions that checks, writes the SARIF for
+//! code scanning, annotates the new violations, appends the job summary,
+//! keeps the pull-request comment up to date and sets the step outputs.
+//!
+//! Only the violations decide the exit code: a comment GitHub refuses, a
+//! summary that cannot be written or a base branch that cannot be read is a
+//! warning.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::baseline::BaselineEntry;
+use crate::cli::CiArgs;
+use crate::commands::{self, check};
+use crate::github::base;
+use crate::github::comment::{self, CommentOutcome, CommentTarget, RetryPolicy};
+use crate::github::env::{self, GithubEnv, PullRequest};
+use crate::report::{self, BlobLinks, MarkdownOptions, RepoPaths, SizeLimit, Summary, TextOptions};
+
+pub fn run(args: &CiArgs) -> Result<i32> {
+    let github = GithubEnv::from_process();
+    let checked = check::evaluate(&args.run)?;
+    let paths = commands::repo_paths(&checked.config, github.workspace.as_deref());
+    let log = Log { github: &github };
+
+    let sarif_path = absolute(&args.sarif);
+    commands::write_output(&sarif_path, &checked.sarif(&args.github, &paths))?;
+    let text = report::render_text(&checked.diff, checked.files, &TextOptions::default());
+    commands::print_stdout(&format!(
+        "{text}SARIF written to {}\n",
+        args.sarif.display()
+    ))?;
+
+    let code = report::exit_code(&checked.diff, args.run.fail_on_stale);
+    if !github.in_actions {
+        eprintln!(
+            "note: not in GitHub Actions (GITHUB_ACTIONS is not `true`): skipped the \
+             annotations, the job summary, the pull-request comment and the step outputs"
+        );
+        return Ok(code);
+    }
+
+    commands::print_stdout(&report::render_annotations(&checked.diff, &paths))?;
+    let pull_request = pull_request(&github, &log);
+    let baseline_added = pull_request
+        .as_ref()
+        .and_then(|pull| added_to_baseline(&checked, &paths, pull, &log));
+    let links = blob_links(&github, pull_request.as_ref());
+    let run_url = github.run_url();
+    let markdown = |limit| {
+        report::render_markdown(
+            &checked.diff,
+            &MarkdownOptions {
+                files: checked.files,
+                category: &args.github.category,
+                paths: &paths,
+                links: links.as_ref(),
+                baseline_file: &checked.baseline_name(),
+                baseline_added: baseline_added.as_deref(),
+                run_url: run_url.as_deref(),
+                limit,
+            },
+        )
+    };
+
+    match &github.summary_file {
+        Some(path) => {
+            if let Err(error) = env::append(path, &markdown(SizeLimit::SUMMARY)) {
+                log.warning(&format!(
+                    "cannot append the job summary to {}: {error}",
+                    path.display()
+                ));
+            }
+        }
+        None => log.notice("GITHUB_STEP_SUMMARY is not set: no job summary"),
+    }
+
+    match (&pull_request, args.no_comment) {
+        (_, true) => {}
+        (None, false) => {}
+        (Some(pull), false) => {
+            post_comment(args, &github, pull, &markdown(SizeLimit::COMMENT), &log)
+        }
+    }
+
+    let summary = Summary::new(&checked.diff, checked.files);
+    match &github.output_file {
+        Some(path) => {
+            let outputs = [
+                ("new", summary.new.to_string()),
+                ("known", summary.known.to_string()),
+                ("fixed", summary.fixed.to_string()),
+                ("sarif", sarif_path.display().to_string()),
+            ];
+            if let Err(error) = env::append_outputs(path, &outputs) {
+                log.warning(&format!(
+                    "cannot write the step outputs to {}: {error}",
+                    path.display()
+                ));
+            }
+        }
+        None => log.notice("GITHUB_OUTPUT is not set: no step outputs"),
+    }
+    Ok(code)
+}
+
+/// The pull request of a `pull_request` event, read from the payload.
+fn pull_request(github: &GithubEnv, log: &Log<'_>) -> Option<PullRequest> {
+    if !github.is_pull_request_event() {
+        return None;
+    }
+    let Some(path) = &github.event_path else {
+        log.warning("GITHUB_EVENT_PATH is not set: no pull-request comment");
+        return None;
+    };
+    match env::read_pull_request(path) {
+        Ok(pull) => pull,
+        Err(error) => {
+            log.warning(&format!("{error}; no pull-request comment"));
+            None
+        }
+    }
+}
+
+/// The entries the pull request adds to the baseline, compared with the
+/// base commit's; `None` when that cannot be told.
+fn added_to_baseline(
+    checked: &check::Checked,
+    paths: &RepoPaths,
+    pull: &PullRequest,
+    log: &Log<'_>,
+) -> Option<Vec<BaselineEntry>> {
+    let baseline_path = checked.baseline_path.as_ref()?;
+    let head = crate::baseline::load(baseline_path).ok()?;
+    let repository = paths.root();
+    let relative = std::fs::canonicalize(baseline_path)
+        .ok()?
+        .strip_prefix(repository)
+        .ok()?
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    match base::read_base_baseline(repository, &pull.base_sha, &relative) {
+        Ok(base) => Some(crate::baseline::growth(&base, &head)),
+        Err(error) => {
+            log.warning(&format!(
+                "cannot tell what this pull request adds to the baseline: {error}"
+            ));
+            None
+        }
+    }
+}
+
+fn blob_links(github: &GithubEnv, pull: Option<&PullRequest>) -> Option<BlobLinks> {
+    let sha = match pull {
+        Some(pull) => pull.head_sha.clone(),
+        None => github.sha.clone()?,
+    };
+    Some(BlobLinks {
+        server_url: github.server_url.clone(),
+        repository: github.repository.clone()?,
+        sha,
+    })
+}
+
+fn post_comment(args: &CiArgs, github: &GithubEnv, pull: &PullRequest, body: &str, log: &Log<'_>) {
+    if pull.from_fork {
+        log.notice(
+            "a pull request from a fork gets a read-only token: no pull-request comment \
+             (the annotations and the job summary have the report)",
+        );
+        return;
+    }
+    let Some(repository) = github.repository.clone() else {
+        log.warning("GITHUB_REPOSITORY is not set: no pull-request comment");
+        return;
+    };
+    let token = std::env::var(&args.github_token_env).unwrap_or_default();
+    if token.is_empty() {
+        log.warning(&format!(
+            "{} is not set: no pull-request comment; pass the token with \
+             `env: {}: ${{{{ github.token }}}}`",
+            args.github_token_env, args.github_token_env
+        ));
+        return;
+    }
+    let target = CommentTarget {
+        api_url: github.api_url.clone(),
+        repository,
+        pull_request: pull.number,
+        token,
+    };
+    let marker = report::comment_marker(&args.github.category);
+    match comment::upsert(&target, &marker, body, RetryPolicy::default()) {
+        Ok(CommentOutcome::Created { id }) => {
+            eprintln!(
+                "gate: commented on pull request #{} (comment {id})",
+                pull.number
+            );
+        }
+        Ok(CommentOutcome::Updated { id }) => {
+            eprintln!(
+                "gate: updated its comment on pull request #{} (comment {id})",
+                pull.number
+            );
+        }
+        Ok(CommentOutcome::Unchanged { id }) => {
+            eprintln!(
+                "gate: its comment on pull request #{} is up to date (comment {id})",
+                pull.number
+            );
+        }
+        Err(error) => log.warning(&format!("no pull-request comment: {error}")),
+    }
+}
+
+/// Messages about what `gate ci` could not do, as workflow commands so
+/// they show on the run's page.
+struct Log<'a> {
+    github: &'a GithubEnv,
+}
+
+impl Log<'_> {
+    fn warning(&self, message: &str) {
+        self.emit("warning", message);
+    }
+
+    fn notice(&self, message: &str) {
+        self.emit("notice", message);
+    }
+
+    fn emit(&self, level: &str, message: &str) {
+        if self.github.in_actions {
+            let _ = commands::print_stdout(&report::workflow_command(level, message));
+        } else {
+            eprintln!("{level}: {message}");
+        }
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .map(|cwd| crate::discover::normalize(&cwd.join(path)))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
