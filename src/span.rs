@@ -24,4 +24,15 @@ impl Span {
         let at = Position { line, column: 1 };
         Span { start: at, end: at }
     }
+
+    /// The end column (exclusive) for a viewer that highlights the range:
+    /// an empty span, a finding about a whole file or line, covers its
+    /// first character instead of nothing.
+    pub fn visible_end_column(&self) -> u32 {
+        if self.end.line == self.start.line && self.end.column <= self.start.column {
+            self.start.column + 1
+        } else {
+            self.end.column
+        }
+    }
 }

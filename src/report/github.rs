@@ -74,7 +74,7 @@ fn write_annotation(out: &mut String, finding: &Finding, paths: &RepoPaths) {
         span.start.line,
         span.start.column,
         span.end.line,
-        span.end.column.max(span.start.column),
+        span.visible_end_column(),
         escape_property(&title),
         escape_data(&message),
     );

@@ -130,7 +130,7 @@ fn result(
         .start_line(i64::from(span.start.line))
         .start_column(i64::from(span.start.column))
         .end_line(i64::from(span.end.line))
-        .end_column(i64::from(end_column(span)))
+        .end_column(i64::from(span.visible_end_column()))
         .build();
     let location = Location::builder()
         .physical_location(
@@ -179,16 +179,6 @@ fn result(
             .map(|index| index as i64),
         suppressions,
         ..result
-    }
-}
-
-/// SARIF's end column is one past the last character; a finding about a
-/// whole file or line has an empty span, which becomes its first character.
-fn end_column(span: crate::span::Span) -> u32 {
-    if span.end.line == span.start.line && span.end.column <= span.start.column {
-        span.start.column + 1
-    } else {
-        span.end.column
     }
 }
 

@@ -88,3 +88,38 @@ pub fn owned(list: &[(&str, u64, &str, &str)]) -> Vec<(String, u64, String, Stri
         .map(|(a, b, c, d)| (a.to_string(), *b, c.to_string(), d.to_string()))
         .collect()
 }
+
+/// The official SARIF 2.1.0 schema, beside the project (`../shared/schemas`).
+const SARIF_SCHEMA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/schemas/sarif-2.1.0-rtm.5.json"
+);
+
+/// Parses `text` as SARIF, checks it against the official SARIF 2.1.0
+/// schema (formats included) and round-trips it through serde-sarif's
+/// types; returns the parsed JSON. Every SARIF the tests produce goes
+/// through here.
+pub fn valid_sarif(text: &str) -> serde_json::Value {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(SARIF_SCHEMA).expect("the SARIF schema is in ../shared/schemas"),
+    )
+    .expect("the schema is JSON");
+    let validator = jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the schema compiles");
+    let sarif: serde_json::Value = serde_json::from_str(text).expect("SARIF is JSON");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|error| format!("{error} at {}", error.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
+    let typed: serde_sarif::sarif::Sarif =
+        serde_json::from_str(text).expect("serde-sarif reads the SARIF");
+    assert_eq!(
+        serde_json::to_value(&typed).unwrap(),
+        sarif,
+        "the SARIF changes in a round trip through serde-sarif"
+    );
+    sarif
+}
