@@ -90,8 +90,16 @@ pub fn print_stdout(text: &str) -> Result<()> {
     }
 }
 
-/// Writes `contents` to `path` atomically, naming the file on failure.
+/// Writes `contents` to `path` atomically, creating its folder, naming the
+/// file on failure.
 pub fn write_output(path: &Path, contents: &str) -> Result<()> {
+    if let Some(folder) = path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create the folder {}", folder.display()))?;
+    }
     crate::write::write_atomic(path, contents.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))
 }
