@@ -35,12 +35,15 @@ struct Recorded {
     body: Option<Value>,
 }
 
+/// A forced answer: method, status, message, headers.
+type Failure = (String, u16, String, Vec<(String, String)>);
+
 #[derive(Default)]
 struct State {
     comments: Vec<StoredComment>,
     next_id: u64,
     /// Forced answers for the next requests of a method, in order.
-    failures: VecDeque<(String, u16, String)>,
+    failures: VecDeque<Failure>,
     requests: Vec<Recorded>,
 }
 
@@ -63,9 +66,14 @@ impl Respond for FakeGithub {
                 .map(|value| value.to_str().unwrap().to_string()),
             body: request.body_json().ok(),
         });
-        if let Some(position) = state.failures.iter().position(|(m, _, _)| *m == method) {
-            let (_, status, message) = state.failures.remove(position).unwrap();
-            return ResponseTemplate::new(status).set_body_json(json!({ "message": message }));
+        if let Some(position) = state.failures.iter().position(|f| f.0 == method) {
+            let (_, status, message, headers) = state.failures.remove(position).unwrap();
+            let mut response =
+                ResponseTemplate::new(status).set_body_json(json!({ "message": message }));
+            for (name, value) in headers {
+                response = response.insert_header(name.as_str(), value.as_str());
+            }
+            return response;
         }
         let list = format!("/repos/{REPO}/issues/{PR}/comments");
         let path = request.url.path();
@@ -186,9 +194,17 @@ impl Fake {
     }
 
     fn fail_next(&self, method: &str, status: u16, message: &str) {
+        self.fail_next_with(method, status, message, &[]);
+    }
+
+    fn fail_next_with(&self, method: &str, status: u16, message: &str, headers: &[(&str, &str)]) {
+        let headers = headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect();
         self.state()
             .failures
-            .push_back((method.into(), status, message.into()));
+            .push_back((method.into(), status, message.into(), headers));
     }
 
     fn writes(&self) -> Vec<Recorded> {
@@ -469,6 +485,59 @@ fn a_server_error_is_retried_without_posting_twice() {
     let methods: Vec<&str> = state.requests.iter().map(|r| r.method.as_str()).collect();
     // GET 502 → GET → POST 500 → (look again) GET → POST.
     assert_eq!(methods, ["GET", "GET", "POST", "GET", "POST"]);
+}
+
+#[test]
+fn rate_limits_are_waited_out_and_retried() {
+    let fake = Fake::start();
+    let project = project();
+    fake.fail_next_with(
+        "GET",
+        429,
+        "API rate limit exceeded",
+        &[("retry-after", "1")],
+    );
+    fake.fail_next("PATCH", 403, "You have exceeded a secondary rate limit");
+    let first = project.ci(&fake.server.uri(), &project.event(REPO), &[]);
+    assert!(
+        !first.stdout.contains("::warning title=gate::"),
+        "{}",
+        first.stdout
+    );
+    common::write(
+        project.path(),
+        "app/api/more.py",
+        "def f(session):\n    session.flush()\n",
+    );
+    let second = project.ci(&fake.server.uri(), &project.event(REPO), &[]);
+    assert!(
+        !second.stdout.contains("::warning title=gate::"),
+        "{}",
+        second.stdout
+    );
+    let state = fake.state();
+    assert_eq!(state.comments.len(), 1);
+    assert!(state.comments[0].body.contains("session.flush"));
+    let methods: Vec<&str> = state.requests.iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(methods, ["GET", "GET", "POST", "GET", "PATCH", "PATCH"]);
+}
+
+#[test]
+fn retries_are_bounded() {
+    let fake = Fake::start();
+    let project = project();
+    for _ in 0..4 {
+        fake.fail_next("GET", 503, "Service unavailable");
+    }
+    let run = project.ci(&fake.server.uri(), &project.event(REPO), &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("cannot list the pull request's comments: GitHub answered 503"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(fake.state().requests.len(), 4, "four tries, then give up");
 }
 
 #[test]
