@@ -44,3 +44,31 @@ fn one_and_two_threads_give_identical_text_json_and_baseline() {
     assert_eq!(outputs[0].1, outputs[1].1, "JSON differs");
     assert_eq!(outputs[0].2, outputs[1].2, "baseline differs");
 }
+
+#[test]
+fn one_and_two_threads_give_identical_sarif_annotations_and_markdown() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let render = |threads: &str| -> Vec<String> {
+        ["sarif", "github", "markdown"]
+            .iter()
+            .map(|format| {
+                let output = run(
+                    root,
+                    &[
+                        "check",
+                        "--no-baseline",
+                        "--format",
+                        format,
+                        "--threads",
+                        threads,
+                    ],
+                );
+                assert_eq!(output.code, 1, "{}", output.stderr);
+                output.stdout
+            })
+            .collect()
+    };
+    let (one, two) = (render("1"), render("2"));
+    common::valid_sarif(&one[0]);
+    assert_eq!(one, two);
+}
