@@ -45,6 +45,8 @@ struct State {
     /// Forced answers for the next requests of a method, in order.
     failures: VecDeque<Failure>,
     requests: Vec<Recorded>,
+    /// Files served by the contents API: (path, ref) → text.
+    files: Vec<(String, String, String)>,
 }
 
 #[derive(Clone)]
@@ -131,6 +133,33 @@ impl Respond for FakeGithub {
                     Some(comment) => {
                         comment.body = body;
                         ResponseTemplate::new(200).set_body_json(as_json(comment))
+                    }
+                    None => {
+                        ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"}))
+                    }
+                }
+            }
+            ("GET", p) if p.starts_with(&format!("/repos/{REPO}/contents/")) => {
+                let file = p.trim_start_matches(&format!("/repos/{REPO}/contents/"));
+                let reference = request
+                    .url
+                    .query_pairs()
+                    .find(|(key, _)| key == "ref")
+                    .map(|(_, value)| value.to_string())
+                    .unwrap_or_default();
+                match state.files.iter().find(|f| f.0 == file && f.1 == reference) {
+                    Some((_, _, text)) => {
+                        use base64::Engine;
+                        let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+                        // GitHub wraps the base64 at 60 columns.
+                        let wrapped: Vec<String> = encoded
+                            .as_bytes()
+                            .chunks(60)
+                            .map(|chunk| String::from_utf8(chunk.to_vec()).unwrap())
+                            .collect();
+                        ResponseTemplate::new(200).set_body_json(json!({
+                            "type": "file", "encoding": "base64", "content": wrapped.join("\n"),
+                        }))
                     }
                     None => {
                         ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"}))
@@ -538,6 +567,55 @@ fn retries_are_bounded() {
         run.stdout
     );
     assert_eq!(fake.state().requests.len(), 4, "four tries, then give up");
+}
+
+#[test]
+fn a_shallow_checkout_reads_the_base_baseline_through_the_api() {
+    let fake = Fake::start();
+    let project = project();
+    // The base commit of another clone: not in this checkout, no origin.
+    let elsewhere = "1234567890abcdef1234567890abcdef12345678";
+    let base_baseline = git(
+        project.path(),
+        &["show", &format!("{}:baseline.json", project.base_sha)],
+    );
+    fake.state()
+        .files
+        .push(("baseline.json".into(), elsewhere.into(), base_baseline));
+    let mut shallow = Project {
+        dir: project.dir,
+        runner: project.runner,
+        base_sha: elsewhere.into(),
+        head_sha: project.head_sha,
+    };
+    let run = shallow.ci(&fake.server.uri(), &shallow.event(REPO), &[]);
+    assert!(
+        !run.stdout.contains("::warning title=gate::"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.summary
+            .contains("This pull request adds 1 violation to `baseline.json`"),
+        "{}",
+        run.summary
+    );
+    let read = fake
+        .state()
+        .requests
+        .iter()
+        .any(|r| r.path == format!("/repos/{REPO}/contents/baseline.json"));
+    assert!(read, "the contents API was not asked");
+
+    // No baseline at the base commit: every entry is new to the baseline.
+    shallow.base_sha = "abcdefabcdefabcdefabcdefabcdefabcdefabcd".into();
+    let run = shallow.ci(&fake.server.uri(), &shallow.event(REPO), &[]);
+    assert!(
+        run.summary
+            .contains("This pull request adds 2 violations to `baseline.json`"),
+        "{}",
+        run.summary
+    );
 }
 
 #[test]

@@ -13,8 +13,9 @@ use anyhow::Result;
 use crate::baseline::BaselineEntry;
 use crate::cli::CiArgs;
 use crate::commands::{self, check};
+use crate::github::api::{Repository, RetryPolicy};
 use crate::github::base;
-use crate::github::comment::{self, CommentOutcome, CommentTarget, RetryPolicy};
+use crate::github::comment::{self, CommentOutcome};
 use crate::github::env::{self, GithubEnv, PullRequest};
 use crate::report::{self, BlobLinks, MarkdownOptions, RepoPaths, SizeLimit, Summary, TextOptions};
 
@@ -43,9 +44,10 @@ pub fn run(args: &CiArgs) -> Result<i32> {
 
     commands::print_stdout(&report::render_annotations(&checked.diff, &paths))?;
     let pull_request = pull_request(&github, &log);
+    let api = api_repository(args, &github);
     let baseline_added = pull_request
         .as_ref()
-        .and_then(|pull| added_to_baseline(&checked, &paths, pull, &log));
+        .and_then(|pull| added_to_baseline(&checked, &paths, pull, api.as_ref().ok(), &log));
     let links = blob_links(&github, pull_request.as_ref());
     let run_url = github.run_url();
     let markdown = |limit| {
@@ -79,9 +81,13 @@ pub fn run(args: &CiArgs) -> Result<i32> {
     match (&pull_request, args.no_comment) {
         (_, true) => {}
         (None, false) => {}
-        (Some(pull), false) => {
-            post_comment(args, &github, pull, &markdown(SizeLimit::COMMENT), &log)
-        }
+        (Some(pull), false) => post_comment(
+            &args.github.category,
+            pull,
+            api.as_ref(),
+            &markdown(SizeLimit::COMMENT),
+            &log,
+        ),
     }
 
     let summary = Summary::new(&checked.diff, checked.files);
@@ -129,6 +135,7 @@ fn added_to_baseline(
     checked: &check::Checked,
     paths: &RepoPaths,
     pull: &PullRequest,
+    api: Option<&Repository>,
     log: &Log<'_>,
 ) -> Option<Vec<BaselineEntry>> {
     let baseline_path = checked.baseline_path.as_ref()?;
@@ -142,7 +149,7 @@ fn added_to_baseline(
         .map(|part| part.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/");
-    match base::read_base_baseline(repository, &pull.base_sha, &relative) {
+    match base::read_base_baseline(repository, &pull.base_sha, &relative, api) {
         Ok(base) => Some(crate::baseline::growth(&base, &head)),
         Err(error) => {
             log.warning(&format!(
@@ -165,7 +172,33 @@ fn blob_links(github: &GithubEnv, pull: Option<&PullRequest>) -> Option<BlobLink
     })
 }
 
-fn post_comment(args: &CiArgs, github: &GithubEnv, pull: &PullRequest, body: &str, log: &Log<'_>) {
+/// The repository's API with the token, or why there is none.
+fn api_repository(args: &CiArgs, github: &GithubEnv) -> Result<Repository, String> {
+    let name = github
+        .repository
+        .clone()
+        .ok_or("GITHUB_REPOSITORY is not set")?;
+    let token = std::env::var(&args.github_token_env).unwrap_or_default();
+    if token.is_empty() {
+        return Err(format!(
+            "{} is not set; pass the token with `env: {}: ${{{{ github.token }}}}`",
+            args.github_token_env, args.github_token_env
+        ));
+    }
+    Ok(Repository {
+        api_url: github.api_url.clone(),
+        name,
+        token,
+    })
+}
+
+fn post_comment(
+    category: &str,
+    pull: &PullRequest,
+    api: Result<&Repository, &String>,
+    body: &str,
+    log: &Log<'_>,
+) {
     if pull.from_fork {
         log.notice(
             "a pull request from a fork gets a read-only token: no pull-request comment \
@@ -173,44 +206,24 @@ fn post_comment(args: &CiArgs, github: &GithubEnv, pull: &PullRequest, body: &st
         );
         return;
     }
-    let Some(repository) = github.repository.clone() else {
-        log.warning("GITHUB_REPOSITORY is not set: no pull-request comment");
-        return;
+    let repository = match api {
+        Ok(repository) => repository,
+        Err(why) => {
+            log.warning(&format!("no pull-request comment: {why}"));
+            return;
+        }
     };
-    let token = std::env::var(&args.github_token_env).unwrap_or_default();
-    if token.is_empty() {
-        log.warning(&format!(
-            "{} is not set: no pull-request comment; pass the token with \
-             `env: {}: ${{{{ github.token }}}}`",
-            args.github_token_env, args.github_token_env
-        ));
-        return;
-    }
-    let target = CommentTarget {
-        api_url: github.api_url.clone(),
-        repository,
-        pull_request: pull.number,
-        token,
-    };
-    let marker = report::comment_marker(&args.github.category);
-    match comment::upsert(&target, &marker, body, RetryPolicy::default()) {
+    let marker = report::comment_marker(category);
+    let number = pull.number;
+    match comment::upsert(repository, number, &marker, body, RetryPolicy::default()) {
         Ok(CommentOutcome::Created { id }) => {
-            eprintln!(
-                "gate: commented on pull request #{} (comment {id})",
-                pull.number
-            );
+            eprintln!("gate: commented on pull request #{number} (comment {id})");
         }
         Ok(CommentOutcome::Updated { id }) => {
-            eprintln!(
-                "gate: updated its comment on pull request #{} (comment {id})",
-                pull.number
-            );
+            eprintln!("gate: updated its comment on pull request #{number} (comment {id})");
         }
         Ok(CommentOutcome::Unchanged { id }) => {
-            eprintln!(
-                "gate: its comment on pull request #{} is up to date (comment {id})",
-                pull.number
-            );
+            eprintln!("gate: its comment on pull request #{number} is up to date (comment {id})");
         }
         Err(error) => log.warning(&format!("no pull-request comment: {error}")),
     }
