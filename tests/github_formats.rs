@@ -277,3 +277,30 @@ fn a_project_in_a_subfolder_gets_repository_relative_paths() {
         annotations.stdout
     );
 }
+
+#[test]
+fn sarif_stops_at_the_results_code_scanning_keeps_and_says_so() {
+    let dir = copy_fixture("github/project");
+    let writes: String = (0..5_001)
+        .map(|i| format!("    session.add({i})\n"))
+        .collect();
+    common::write(
+        dir.path(),
+        "app/api/bulk.py",
+        &format!("def load(session):\n{writes}"),
+    );
+    let output = run(
+        dir.path(),
+        &["check", "--format", "sarif", "app/api/bulk.py"],
+    );
+    let sarif = valid_sarif(&output.stdout);
+    assert_eq!(results(&sarif).len(), 5_000);
+    assert!(
+        // 5,001 writes and the long-module warning.
+        output
+            .stderr
+            .contains("the SARIF holds the first 5000 of 5002 results"),
+        "{}",
+        output.stderr
+    );
+}

@@ -58,6 +58,18 @@ impl Checked {
         }
     }
 
+    /// Why the SARIF does not hold every result, if it does not.
+    pub fn sarif_truncation(&self, args: &GithubReportArgs) -> Option<String> {
+        let count = report::sarif_result_count(&self.diff, args.sarif_known);
+        (count > report::MAX_RESULTS).then(|| {
+            format!(
+                "the SARIF holds the first {} of {count} results, as many as code scanning keeps \
+                 (new errors first); the text, JSON and Markdown reports list them all",
+                report::MAX_RESULTS
+            )
+        })
+    }
+
     pub fn sarif(&self, args: &GithubReportArgs, paths: &RepoPaths) -> String {
         report::render_sarif(
             &self.diff,
@@ -124,6 +136,11 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     }
     if let Some(path) = &args.sarif {
         commands::write_output(path, &checked.sarif(&args.github, &paths))?;
+    }
+    if (args.format == Format::Sarif || args.sarif.is_some())
+        && let Some(warning) = checked.sarif_truncation(&args.github)
+    {
+        eprintln!("warning: {warning}");
     }
     if let Some(path) = &args.markdown {
         commands::write_output(path, &checked.markdown(&args.github, &paths))?;

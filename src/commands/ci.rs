@@ -33,6 +33,9 @@ pub fn run(args: &CiArgs) -> Result<i32> {
         args.sarif.display()
     ))?;
 
+    if let Some(warning) = checked.sarif_truncation(&args.github) {
+        log.warning(&warning);
+    }
     let code = report::exit_code(&checked.diff, args.run.fail_on_stale);
     if !github.in_actions {
         eprintln!(

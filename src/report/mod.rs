@@ -16,7 +16,10 @@ use crate::violation::Severity;
 pub use github::{MAX_ANNOTATIONS_PER_LEVEL, render_annotations, workflow_command};
 pub use json::render_json;
 pub use markdown::{BlobLinks, MarkdownOptions, SizeLimit, comment_marker, render_markdown};
-pub use sarif::{FINGERPRINT_KEY, KnownInSarif, SarifOptions, percent_encode_path, render_sarif};
+pub use sarif::{
+    FINGERPRINT_KEY, KnownInSarif, MAX_RESULTS, SarifOptions, percent_encode_path, render_sarif,
+    sarif_result_count,
+};
 pub use text::{TextOptions, render_text};
 
 /// The counts every format reports.

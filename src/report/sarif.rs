@@ -97,6 +97,15 @@ pub fn render_sarif(diff: &Diff, options: &SarifOptions<'_>) -> String {
     json
 }
 
+/// How many results `diff` would give under `known`, before the cap of
+/// `MAX_RESULTS`: more than that, and the SARIF holds only the first.
+pub fn sarif_result_count(diff: &Diff, known: KnownInSarif) -> usize {
+    diff.findings
+        .iter()
+        .filter(|finding| finding.status == Status::New || known != KnownInSarif::Omit)
+        .count()
+}
+
 /// The findings the SARIF holds, each with its index among the findings of
 /// the same identity (which tells identical violations in one scope apart
 /// for the fingerprint). New errors first, then new warnings, then known
