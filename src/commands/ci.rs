@@ -69,49 +69,47 @@ pub fn run(args: &CiArgs) -> Result<i32> {
         )
     };
 
-    match &github.summary_file {
-        Some(path) => {
-            if let Err(error) = env::append(path, &markdown(SizeLimit::SUMMARY)) {
-                log.warning(&format!(
-                    "cannot append the job summary to {}: {error}",
-                    path.display()
-                ));
-            }
-        }
-        None => log.notice("GITHUB_STEP_SUMMARY is not set: no job summary"),
+    append_summary(&github, &markdown(SizeLimit::SUMMARY), &log);
+    if let Some(pull) = pull_request.as_ref().filter(|_| !args.no_comment) {
+        let body = markdown(SizeLimit::COMMENT);
+        post_comment(&args.github.category, pull, api.as_ref(), &body, &log);
     }
-
-    match (&pull_request, args.no_comment) {
-        (_, true) => {}
-        (None, false) => {}
-        (Some(pull), false) => post_comment(
-            &args.github.category,
-            pull,
-            api.as_ref(),
-            &markdown(SizeLimit::COMMENT),
-            &log,
-        ),
-    }
-
     let summary = Summary::new(&checked.diff, checked.files);
-    match &github.output_file {
-        Some(path) => {
-            let outputs = [
-                ("new", summary.new.to_string()),
-                ("known", summary.known.to_string()),
-                ("fixed", summary.fixed.to_string()),
-                ("sarif", sarif_path.display().to_string()),
-            ];
-            if let Err(error) = env::append_outputs(path, &outputs) {
-                log.warning(&format!(
-                    "cannot write the step outputs to {}: {error}",
-                    path.display()
-                ));
-            }
-        }
-        None => log.notice("GITHUB_OUTPUT is not set: no step outputs"),
-    }
+    write_outputs(&github, &summary, &sarif_path, &log);
     Ok(code)
+}
+
+fn append_summary(github: &GithubEnv, markdown: &str, log: &Log<'_>) {
+    let Some(path) = &github.summary_file else {
+        log.notice("GITHUB_STEP_SUMMARY is not set: no job summary");
+        return;
+    };
+    if let Err(error) = env::append(path, markdown) {
+        log.warning(&format!(
+            "cannot append the job summary to {}: {error}",
+            path.display()
+        ));
+    }
+}
+
+/// `new`, `known`, `fixed` and `sarif` (absolute) for the steps after this one.
+fn write_outputs(github: &GithubEnv, summary: &Summary, sarif_path: &Path, log: &Log<'_>) {
+    let Some(path) = &github.output_file else {
+        log.notice("GITHUB_OUTPUT is not set: no step outputs");
+        return;
+    };
+    let outputs = [
+        ("new", summary.new.to_string()),
+        ("known", summary.known.to_string()),
+        ("fixed", summary.fixed.to_string()),
+        ("sarif", sarif_path.display().to_string()),
+    ];
+    if let Err(error) = env::append_outputs(path, &outputs) {
+        log.warning(&format!(
+            "cannot write the step outputs to {}: {error}",
+            path.display()
+        ));
+    }
 }
 
 /// The pull request of a `pull_request` event, read from the payload.
