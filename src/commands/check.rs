@@ -20,6 +20,9 @@ pub struct Checked {
     pub files: usize,
     /// The baseline compared with; `None` under `--no-baseline`.
     pub baseline_path: Option<PathBuf>,
+    /// That baseline as read, before `check PATH...` narrowed it to the
+    /// files checked.
+    pub baseline: Option<Baseline>,
 }
 
 /// Loads the config and the baseline, analyses, and compares.
@@ -33,10 +36,11 @@ pub fn evaluate(args: &RunArgs) -> Result<Checked> {
         (Some(baseline::load(&path)?), Some(path))
     };
     let analysis = commands::analyze(&config, &args.project, &args.paths)?;
-    let baseline =
-        baseline.map(|baseline| restrict_to_checked_files(baseline, &analysis.files, &args.paths));
+    let checked_baseline = baseline
+        .clone()
+        .map(|baseline| restrict_to_checked_files(baseline, &analysis.files, &args.paths));
     let files = analysis.files.len();
-    let diff = baseline::diff(analysis.violations, baseline.as_ref());
+    let diff = baseline::diff(analysis.violations, checked_baseline.as_ref());
     // The facts of every file are hundreds of thousands of small
     // allocations; the process is about to exit, so let the OS reclaim them
     // at once instead of freeing them one by one.
@@ -46,6 +50,7 @@ pub fn evaluate(args: &RunArgs) -> Result<Checked> {
         diff,
         files,
         baseline_path,
+        baseline,
     })
 }
 

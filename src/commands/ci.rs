@@ -140,7 +140,7 @@ fn added_to_baseline(
     log: &Log<'_>,
 ) -> Option<Vec<BaselineEntry>> {
     let baseline_path = checked.baseline_path.as_ref()?;
-    let head = crate::baseline::load(baseline_path).ok()?;
+    let head = checked.baseline.as_ref()?;
     let repository = paths.root();
     let relative = std::fs::canonicalize(baseline_path)
         .ok()?
@@ -151,7 +151,7 @@ fn added_to_baseline(
         .collect::<Vec<_>>()
         .join("/");
     match base::read_base_baseline(repository, &pull.base_sha, &relative, api) {
-        Ok(base) => Some(crate::baseline::growth(&base, &head)),
+        Ok(base) => Some(crate::baseline::growth(&base, head)),
         Err(error) => {
             log.warning(&format!(
                 "cannot tell what this pull request adds to the baseline: {error}"

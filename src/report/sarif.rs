@@ -102,8 +102,12 @@ pub fn render_sarif(diff: &Diff, options: &SarifOptions<'_>) -> String {
 pub fn sarif_result_count(diff: &Diff, known: KnownInSarif) -> usize {
     diff.findings
         .iter()
-        .filter(|finding| finding.status == Status::New || known != KnownInSarif::Omit)
+        .filter(|finding| in_sarif(finding, known))
         .count()
+}
+
+fn in_sarif(finding: &Finding, known: KnownInSarif) -> bool {
+    finding.status == Status::New || known != KnownInSarif::Omit
 }
 
 /// The findings the SARIF holds, each with its index among the findings of
@@ -120,7 +124,7 @@ fn emitted(diff: &Diff, known: KnownInSarif) -> Vec<(&Finding, usize)> {
             *occurrence += 1;
             (finding, *occurrence - 1)
         })
-        .filter(|(finding, _)| finding.status == Status::New || known != KnownInSarif::Omit)
+        .filter(|(finding, _)| in_sarif(finding, known))
         .collect();
     findings
         .sort_by_key(|(finding, _)| (finding.status == Status::Known, finding.violation.severity));
