@@ -69,13 +69,7 @@ pub fn analyze(config: &Config, targets: &[PathBuf], threads: Option<usize>) -> 
         &facts,
         config.project.layer_header.as_ref(),
     );
-    let context = rules::Context {
-        config,
-        files: &files,
-        facts: &facts,
-        graph: &graph,
-        layers: &layers,
-    };
+    let context = rules::Context::new(config, &files, &facts, &graph, &layers);
     let found = rules::run(&context);
     let rule_names: Vec<&str> = config
         .rules

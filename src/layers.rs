@@ -125,14 +125,13 @@ fn position(layers: &[Layer], name: &str) -> Option<usize> {
 }
 
 fn classify(layers: &[Layer], module: Option<&str>, path: Option<&str>) -> Option<usize> {
-    let parts: Option<Vec<&str>> = module.map(|m| m.split('.').collect());
     let mut best: Option<(usize, usize)> = None;
     for (position, layer) in layers.iter().enumerate() {
-        let by_module = parts.as_ref().and_then(|parts| {
+        let by_module = module.and_then(|module| {
             layer
                 .modules
                 .iter()
-                .filter(|pattern| pattern.matched_depth(parts).is_some())
+                .filter(|pattern| pattern.matches(module))
                 .map(|pattern| pattern.specificity())
                 .max()
         });

@@ -109,24 +109,15 @@ impl ModulePattern {
     /// capture matches any one segment here (a repeated `{name}` the segment
     /// its first use bound).
     pub fn matches(&self, module: &str) -> bool {
-        let parts: Vec<&str> = module.split('.').collect();
-        self.matched_depth(&parts).is_some()
-    }
-
-    /// The number of leading segments of `parts` that the pattern matched
-    /// (the shortest match), or `None`. Used to rank overlapping patterns: a
-    /// longer match is more specific.
-    pub fn matched_depth(&self, parts: &[&str]) -> Option<usize> {
-        match_prefix(&self.segments, parts, 0, &mut Vec::new())
+        match_prefix(&self.segments, Some(module), 0, &[], &mut Vec::new()).is_some()
     }
 
     /// What the captures of the pattern bind when it matches `module` (the
-    /// shortest match, as [`Self::matched_depth`] finds it), or `None` when
+    /// shortest match), or `None` when
     /// it does not match. Empty for a pattern without captures.
     pub fn captures<'a>(&'a self, module: &'a str) -> Option<Bindings<'a>> {
-        let parts: Vec<&str> = module.split('.').collect();
         let mut bindings = Vec::new();
-        match_prefix(&self.segments, &parts, 0, &mut bindings)?;
+        match_prefix(&self.segments, Some(module), 0, &[], &mut bindings)?;
         Some(bindings)
     }
 
@@ -147,9 +138,7 @@ impl ModulePattern {
         module: &'m str,
         bindings: &[(&str, &str)],
     ) -> Option<&'m str> {
-        let parts: Vec<&str> = module.split('.').collect();
-        let mut bound: Bindings<'_> = bindings.to_vec();
-        let depth = match_prefix(&self.segments, &parts, 0, &mut bound)?;
+        let depth = match_prefix(&self.segments, Some(module), 0, bindings, &mut Vec::new())?;
         // A pattern of `**` alone matches no segment: the prefix is empty.
         let Some(last) = depth.checked_sub(1) else {
             return Some(&module[..0]);
@@ -204,74 +193,108 @@ fn parse_capture(part: &str) -> Option<Segment> {
     })
 }
 
-/// The length of the shortest match of `segments` at the start of `parts`.
-/// `bindings` holds the captures bound so far; a successful match leaves its
-/// own bindings pushed, a failed one leaves `bindings` as it found it.
+/// The length of the shortest match of `segments` at the start of `rest`,
+/// the segments of a module not matched yet (`None` once all are). A capture
+/// reads what `outer` (the caller's bindings) or `bound` (this match's own)
+/// bound; a successful match leaves its own bindings pushed on `bound`, a
+/// failed one leaves `bound` as it found it. Matching runs for every import
+/// and every rule, so it walks the module's text rather than splitting it.
 fn match_prefix<'a>(
     segments: &'a [Segment],
-    parts: &[&'a str],
+    rest: Option<&'a str>,
     consumed: usize,
-    bindings: &mut Bindings<'a>,
+    outer: &[(&str, &str)],
+    bound: &mut Bindings<'a>,
 ) -> Option<usize> {
-    let Some((first, rest)) = segments.split_first() else {
+    let Some((first, segments)) = segments.split_first() else {
         return Some(consumed);
     };
     match first {
-        Segment::AnyDepth => (0..=parts.len())
-            .find_map(|skip| match_prefix(rest, &parts[skip..], consumed + skip, bindings)),
-        Segment::Literal(literal) => {
-            let (part, remaining) = parts.split_first()?;
-            (part == literal)
-                .then(|| match_prefix(rest, remaining, consumed + 1, bindings))
-                .flatten()
+        Segment::AnyDepth => {
+            let mut rest = rest;
+            let mut skipped = 0;
+            loop {
+                let matched = match_prefix(segments, rest, consumed + skipped, outer, bound);
+                if matched.is_some() {
+                    return matched;
+                }
+                (_, rest) = split_part(rest?);
+                skipped += 1;
+            }
         }
-        Segment::Glob(glob) => {
-            let (part, remaining) = parts.split_first()?;
-            glob_matches(glob, part)
-                .then(|| match_prefix(rest, remaining, consumed + 1, bindings))
-                .flatten()
+        segment => {
+            let (part, remaining) = split_part(rest?);
+            let mark = bound.len();
+            let matched = accepts(segment, part, outer, bound)
+                .then(|| match_prefix(segments, remaining, consumed + 1, outer, bound))
+                .flatten();
+            if matched.is_none() {
+                bound.truncate(mark);
+            }
+            matched
         }
+    }
+}
+
+/// Whether `segment` matches the module segment `part`; an unbound capture
+/// binds it on `bound`.
+fn accepts<'a>(
+    segment: &'a Segment,
+    part: &'a str,
+    outer: &[(&str, &str)],
+    bound: &mut Bindings<'a>,
+) -> bool {
+    match segment {
+        Segment::AnyDepth => true,
+        Segment::Literal(literal) => part == literal,
+        Segment::Glob(glob) => glob_matches(glob, part),
         Segment::Capture { name, negated } => {
-            let (part, remaining) = parts.split_first()?;
-            let bound = bindings
+            let value = bound
                 .iter()
+                .chain(outer)
                 .find(|(bound, _)| *bound == name.as_str())
                 .map(|(_, value)| *value);
-            match bound {
-                Some(value) => ((value == *part) != *negated)
-                    .then(|| match_prefix(rest, remaining, consumed + 1, bindings))
-                    .flatten(),
+            match value {
+                Some(value) => (value == part) != *negated,
                 // `{!name}` with nothing bound constrains nothing.
-                None if *negated => match_prefix(rest, remaining, consumed + 1, bindings),
+                None if *negated => true,
                 None => {
-                    bindings.push((name, *part));
-                    let matched = match_prefix(rest, remaining, consumed + 1, bindings);
-                    if matched.is_none() {
-                        bindings.pop();
-                    }
-                    matched
+                    bound.push((name, part));
+                    true
                 }
             }
         }
     }
 }
 
+/// The first segment of `rest` and the segments after it.
+fn split_part(rest: &str) -> (&str, Option<&str>) {
+    match rest.split_once('.') {
+        Some((part, after)) => (part, Some(after)),
+        None => (rest, None),
+    }
+}
+
 /// `*` any run of characters, `?` one character.
 pub(crate) fn glob_matches(glob: &str, text: &str) -> bool {
-    if !glob.contains(['*', '?']) {
-        return glob == text;
-    }
-    fn go(glob: &[char], text: &[char]) -> bool {
-        match glob.split_first() {
-            None => text.is_empty(),
-            Some(('*', rest)) => (0..=text.len()).any(|skip| go(rest, &text[skip..])),
-            Some(('?', rest)) => !text.is_empty() && go(rest, &text[1..]),
-            Some((c, rest)) => text.first() == Some(c) && go(rest, &text[1..]),
+    let mut glob_chars = glob.chars();
+    let mut text_chars = text.chars();
+    match glob_chars.next() {
+        None => text.is_empty(),
+        Some('*') => {
+            let glob = glob_chars.as_str();
+            text.char_indices()
+                .map(|(at, _)| at)
+                .chain([text.len()])
+                .any(|at| glob_matches(glob, &text[at..]))
+        }
+        Some('?') => {
+            text_chars.next().is_some() && glob_matches(glob_chars.as_str(), text_chars.as_str())
+        }
+        Some(c) => {
+            text_chars.next() == Some(c) && glob_matches(glob_chars.as_str(), text_chars.as_str())
         }
     }
-    let glob: Vec<char> = glob.chars().collect();
-    let text: Vec<char> = text.chars().collect();
-    go(&glob, &text)
 }
 
 impl fmt::Display for ModulePattern {
@@ -315,6 +338,12 @@ mod tests {
     fn glob_inside_a_segment() {
         assert!(matches("legacy.acl_*", "legacy.acl_billing"));
         assert!(!matches("legacy.acl_*", "legacy.billing"));
+        assert!(matches("legacy.*_acl_*", "legacy.x_acl_"));
+        assert!(!matches("legacy.*_acl_*", "legacy.x_acl"));
+        // `?` is one character, not one byte.
+        assert!(matches("legacy.caf?", "legacy.café"));
+        assert!(!matches("legacy.caf?", "legacy.caf"));
+        assert!(!matches("legacy.caf?", "legacy.cafés"));
     }
 
     fn captures(pattern: &ModulePattern, module: &str) -> Option<Vec<(String, String)>> {

@@ -75,8 +75,6 @@
 //!   and against its last name; `*` matches any run of characters.
 //! - `name`, `message`, `severity` as for every rule.
 
-use std::borrow::Cow;
-use std::cell::OnceCell;
 
 use crate::config::pattern::glob_matches;
 use crate::config::{DbWriteOptions, Rule};
@@ -119,10 +117,10 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &DbWriteOptions) -> Ve
             continue;
         }
         let facts = &context.facts[index];
-        let symbols = FileSymbols::new(context, index);
+        let symbols = context.symbols(index);
         let place = file.module.as_deref().unwrap_or(&file.path);
         for position in 0..facts.calls.len() {
-            let Some(write) = writes.write_at(facts, position, &symbols) else {
+            let Some(write) = writes.write_at(facts, position, symbols) else {
                 continue;
             };
             let call = &facts.calls[position];
@@ -138,37 +136,6 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &DbWriteOptions) -> Ve
         }
     }
     violations
-}
-
-/// The symbols of one file, built on first use: most files never need them.
-pub(super) struct FileSymbols<'a> {
-    context: &'a Context<'a>,
-    file: usize,
-    symbols: OnceCell<Symbols<'a>>,
-}
-
-impl<'a> FileSymbols<'a> {
-    pub(super) fn new(context: &'a Context<'a>, file: usize) -> Self {
-        FileSymbols {
-            context,
-            file,
-            symbols: OnceCell::new(),
-        }
-    }
-
-    /// The qualified form of the dotted `name` as used in `scope`.
-    pub(super) fn qualify<'n>(&self, name: &'n str, scope: &str) -> Cow<'n, str> {
-        self.symbols
-            .get_or_init(|| {
-                Symbols::of_file(
-                    self.context.files,
-                    self.context.facts,
-                    self.context.graph,
-                    self.file,
-                )
-            })
-            .qualify(name, scope)
-    }
 }
 
 /// A call that writes to the database.
@@ -215,7 +182,7 @@ impl<'o> Writes<'o> {
         &self,
         facts: &'f FileFacts,
         index: usize,
-        symbols: &FileSymbols<'_>,
+        symbols: &Symbols<'_>,
     ) -> Option<Write<'f>> {
         let call = &facts.calls[index];
         if call.type_checking {
@@ -244,7 +211,7 @@ impl<'o> Writes<'o> {
         &self,
         facts: &'f FileFacts,
         index: usize,
-        symbols: &FileSymbols<'_>,
+        symbols: &Symbols<'_>,
     ) -> Option<Write<'f>> {
         let call = &facts.calls[index];
         let method = call.trailing_attribute.as_deref()?;
@@ -270,7 +237,7 @@ impl<'o> Writes<'o> {
         facts: &FileFacts,
         receiver: &str,
         call: &Call,
-        symbols: &FileSymbols<'_>,
+        symbols: &Symbols<'_>,
     ) -> bool {
         if let Some(binding) = receiver_binding(facts, receiver, call) {
             let qualified = symbols.qualify(&binding.callee, &binding.scope);
@@ -354,7 +321,7 @@ pub(super) fn binding_before<'f>(
 fn write_statement<'f>(
     facts: &'f FileFacts,
     index: usize,
-    symbols: &FileSymbols<'_>,
+    symbols: &Symbols<'_>,
 ) -> Option<Target<'f>> {
     let call = &facts.calls[index];
     match call.first_arg.as_ref()? {
@@ -387,7 +354,7 @@ pub(super) fn call_within<'f>(calls: &'f [Call], span: Span, callee: &str) -> Op
 
 /// Whether `callee`, as written or through the file's imports, is an
 /// `insert`, `update` or `delete`.
-fn is_statement_builder(callee: &str, scope: &str, symbols: &FileSymbols<'_>) -> bool {
+fn is_statement_builder(callee: &str, scope: &str, symbols: &Symbols<'_>) -> bool {
     STATEMENT_BUILDERS.contains(&last_name(callee))
         || STATEMENT_BUILDERS.contains(&last_name(&symbols.qualify(callee, scope)))
 }

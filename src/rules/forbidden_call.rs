@@ -55,7 +55,6 @@
 
 use crate::config::{ForbiddenCallOptions, Rule};
 use crate::rules::{Context, violation};
-use crate::symbols::Symbols;
 use crate::violation::Violation;
 
 pub fn check(context: &Context<'_>, rule: &Rule, options: &ForbiddenCallOptions) -> Vec<Violation> {
@@ -73,8 +72,6 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &ForbiddenCallOptions)
         if calls.peek().is_none() {
             continue;
         }
-        // Built at the first call that may match: most files have none.
-        let mut symbols = None;
         let place = file.module.as_deref().unwrap_or(&file.path);
         for call in calls {
             let found = match (&call.callee, &call.trailing_attribute) {
@@ -88,10 +85,7 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &ForbiddenCallOptions)
                     {
                         continue;
                     }
-                    let symbols = symbols.get_or_insert_with(|| {
-                        Symbols::of_file(context.files, context.facts, context.graph, index)
-                    });
-                    let qualified = symbols.qualify(written, &call.scope);
+                    let qualified = context.symbols(index).qualify(written, &call.scope);
                     options
                         .calls
                         .iter()

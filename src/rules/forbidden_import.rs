@@ -102,11 +102,11 @@ pub fn check(
             Some((file, importer)) if *file == edge.file => importer,
             _ => &current.insert((edge.file, importer(options, module))).1,
         };
-        let Importer::Bound(bindings) = importer else {
+        let Importer::Checked(checked) = importer else {
             continue;
         };
         let forbidden = edge.candidate_targets().find_map(|target| {
-            forbidding(&options.to, module, bindings, target).map(|pattern| (target, pattern))
+            forbidding(&options.to, checked, target).map(|pattern| (target, pattern))
         });
         let Some((target, pattern)) = forbidden else {
             continue;
@@ -126,31 +126,45 @@ enum Importer<'a> {
     Outside,
     /// It matches `except` (whether it matches `from` or not).
     Exempt,
-    /// It is checked, with what the first matching `from` pattern bound.
-    Bound(Bindings<'a>),
+    /// It is checked.
+    Checked(Checked<'a>),
+}
+
+/// A checked importer.
+struct Checked<'a> {
+    /// What the first `from` pattern that matches it bound.
+    bindings: Bindings<'a>,
+    /// For each `to` pattern, whether the importer lies inside it (and may
+    /// import the rest of it). Decided once per importer, not per import.
+    inside: Vec<bool>,
 }
 
 fn importer<'a>(options: &'a ForbiddenImportOptions, module: &'a str) -> Importer<'a> {
     if options.except.iter().any(|p| p.matches(module)) {
         return Importer::Exempt;
     }
-    match options.from.iter().find_map(|p| p.captures(module)) {
-        Some(bindings) => Importer::Bound(bindings),
-        None => Importer::Outside,
-    }
+    let Some(bindings) = options.from.iter().find_map(|p| p.captures(module)) else {
+        return Importer::Outside;
+    };
+    let inside = options
+        .to
+        .iter()
+        .map(|pattern| pattern.matches_with(module, &bindings))
+        .collect();
+    Importer::Checked(Checked { bindings, inside })
 }
 
-/// The first `to` pattern that forbids `importer`, with its `bindings`, to
-/// import `target`. A module inside a pattern may import the rest of it.
+/// The first `to` pattern that forbids `importer` to import `target`. A
+/// module inside a pattern may import the rest of it.
 fn forbidding<'p>(
     to: &'p [ModulePattern],
-    importer: &str,
-    bindings: &[(&str, &str)],
+    importer: &Checked<'_>,
     target: &str,
 ) -> Option<&'p ModulePattern> {
-    to.iter().find(|pattern| {
-        pattern.matches_with(target, bindings) && !pattern.matches_with(importer, bindings)
-    })
+    to.iter()
+        .zip(&importer.inside)
+        .find(|&(pattern, &inside)| !inside && pattern.matches_with(target, &importer.bindings))
+        .map(|(pattern, _)| pattern)
 }
 
 /// The package of a transitive violation: a pattern's match in the module
@@ -175,7 +189,7 @@ enum Package<'p> {
 /// Chains of allowed imports from a checked module to a module it may not
 /// import.
 fn transitive<'p>(
-    context: &Context<'p>,
+    context: &'p Context<'_>,
     rule: &Rule,
     options: &'p ForbiddenImportOptions,
 ) -> Vec<Violation> {
@@ -189,13 +203,13 @@ fn transitive<'p>(
         })
         .collect();
     let graph = HopGraph::build(context, options.imports, |edge| {
-        let Some(module) = files[edge.file].module.as_deref() else {
+        if files[edge.file].module.is_none() {
             return Hop::Skip;
-        };
-        if let Importer::Bound(bindings) = &importers[edge.file]
+        }
+        if let Importer::Checked(checked) = &importers[edge.file]
             && let Some(target) = edge
                 .candidate_targets()
-                .find(|target| forbidding(to, module, bindings, target).is_some())
+                .find(|target| forbidding(to, checked, target).is_some())
         {
             return Hop::Forbidden(target);
         }
@@ -237,7 +251,7 @@ fn transitive<'p>(
     let any_captures = to.iter().any(ModulePattern::has_captures);
     let within = graph.leading_to(|node| !candidates[node as usize].is_empty());
     let starts: Vec<u32> = (0..files.len())
-        .filter(|&file| within[file] && matches!(importers[file], Importer::Bound(_)))
+        .filter(|&file| within[file] && matches!(importers[file], Importer::Checked(_)))
         .map(|file| file as u32)
         .collect();
     starts
@@ -245,14 +259,11 @@ fn transitive<'p>(
         .map_init(
             || (graph.search(), vec![0u32; packages.len()], 0u32),
             |(search, package_seen, generation), &start| {
-                let Importer::Bound(bindings) = &importers[start as usize] else {
+                let Importer::Checked(Checked { bindings, inside }) = &importers[start as usize]
+                else {
                     unreachable!("the starts are checked modules");
                 };
                 let module = graph.name(start);
-                let inside: Vec<bool> = to
-                    .iter()
-                    .map(|pattern| pattern.matches_with(module, bindings))
-                    .collect();
                 // The first `to` pattern forbidding a module to `start`,
                 // and the package it names.
                 let forbidding = |node: u32| {

@@ -78,7 +78,6 @@ use std::borrow::Cow;
 use crate::config::{ImportTimeOptions, NamePattern, Rule};
 use crate::facts::{FileFacts, MODULE_SCOPE, ModuleStatement, StatementKind};
 use crate::rules::{Context, violation};
-use crate::symbols::Symbols;
 use crate::violation::Violation;
 
 /// The subject of a call whose callee is neither a name chain nor a method
@@ -100,7 +99,7 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &ImportTimeOptions) ->
         if statements.peek().is_none() {
             continue;
         }
-        let symbols = Symbols::of_file(context.files, context.facts, context.graph, index);
+        let symbols = context.symbols(index);
         let module = file.module.as_deref().unwrap_or(&file.path);
         for statement in statements {
             let callee = match &statement.callee {

@@ -24,6 +24,8 @@ mod syntax_error;
 mod sys_path;
 pub mod unused_ignore;
 
+use std::sync::OnceLock;
+
 use rayon::prelude::*;
 
 use crate::config::{Config, ImportSelection, Rule, RuleOptions, TypeCheckingImports};
@@ -31,6 +33,7 @@ use crate::discover::SourceFile;
 use crate::facts::{FileFacts, Import, ImportContext};
 use crate::graph::{Graph, ImportEdge};
 use crate::layers::LayerMap;
+use crate::symbols::Symbols;
 use crate::violation::Violation;
 
 /// Everything a rule may read.
@@ -41,9 +44,35 @@ pub struct Context<'a> {
     pub facts: &'a [FileFacts],
     pub graph: &'a Graph,
     pub layers: &'a LayerMap<'a>,
+    /// `symbols[i]` belongs to `files[i]`: built at first use, as most files
+    /// never need them, and shared by every rule that reads names.
+    symbols: Vec<OnceLock<Symbols<'a>>>,
 }
 
 impl<'a> Context<'a> {
+    pub fn new(
+        config: &'a Config,
+        files: &'a [SourceFile],
+        facts: &'a [FileFacts],
+        graph: &'a Graph,
+        layers: &'a LayerMap<'a>,
+    ) -> Self {
+        Context {
+            config,
+            files,
+            facts,
+            graph,
+            layers,
+            symbols: files.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// What the names used in file `file` stand for.
+    pub fn symbols(&self, file: usize) -> &Symbols<'a> {
+        self.symbols[file]
+            .get_or_init(|| Symbols::of_file(self.files, self.facts, self.graph, file))
+    }
+
     /// The import statement behind an edge.
     pub fn import_of(&self, edge: &ImportEdge) -> &'a Import {
         &self.facts[edge.file].imports[edge.import]

@@ -71,12 +71,13 @@
 
 use std::collections::HashSet;
 
-use super::db_write::{FileSymbols, Target, Writes, binding_before, bound_call, call_within};
+use super::db_write::{Target, Writes, binding_before, bound_call, call_within};
 use crate::config::{
     DEFAULT_WRITE_METHODS, DEFAULT_WRITE_RECEIVERS, ModelOwnershipOptions, ModulePattern, Rule,
 };
 use crate::facts::{Argument, Call, FileFacts, MODULE_SCOPE};
 use crate::rules::{Context, violation};
+use crate::symbols::Symbols;
 use crate::violation::Violation;
 
 /// Packages whose classes are not ORM models, even beside them.
@@ -87,10 +88,7 @@ pub fn check(
     rule: &Rule,
     options: &ModelOwnershipOptions,
 ) -> Vec<Violation> {
-    let symbols: Vec<FileSymbols<'_>> = (0..context.files.len())
-        .map(|file| FileSymbols::new(context, file))
-        .collect();
-    let models = models(context, &options.models, &symbols);
+    let models = models(context, &options.models);
     if models.is_empty() {
         return Vec::new();
     }
@@ -119,7 +117,7 @@ pub fn check(
         let facts = &context.facts[index];
         let file_models = FileModels {
             facts,
-            symbols: &symbols[index],
+            symbols: context.symbols(index),
             models: &models,
             class_names: &class_names,
         };
@@ -130,7 +128,7 @@ pub fn check(
             let (model, text) = if let Some(model) = file_models.instantiated(call) {
                 let text = format!("`{module}` creates `{model}`, owned by {owners}");
                 (model, text)
-            } else if let Some(write) = writes.write_at(facts, position, &symbols[index])
+            } else if let Some(write) = writes.write_at(facts, position, context.symbols(index))
                 && let Some(model) = file_models.written(call, &write.target)
             {
                 let text = format!(
@@ -164,7 +162,6 @@ fn matches_any(patterns: &[ModulePattern], module: &str) -> bool {
 fn models(
     context: &Context<'_>,
     patterns: &[ModulePattern],
-    symbols: &[FileSymbols<'_>],
 ) -> HashSet<String> {
     // (qualified class, qualified bases, defined in a `models` module)
     let mut classes = Vec::new();
@@ -180,7 +177,7 @@ fn models(
             let bases: Vec<String> = class
                 .bases
                 .iter()
-                .map(|base| symbols[index].qualify(base, MODULE_SCOPE).into_owned())
+                .map(|base| context.symbols(index).qualify(base, MODULE_SCOPE).into_owned())
                 .collect();
             classes.push((format!("{module}.{}", class.name), bases, in_models));
         }
@@ -214,7 +211,7 @@ fn is_not_a_model(base: &str) -> bool {
 /// The models as one file names them.
 struct FileModels<'a, 's> {
     facts: &'a FileFacts,
-    symbols: &'a FileSymbols<'s>,
+    symbols: &'a Symbols<'s>,
     models: &'a HashSet<String>,
     /// The models' class names, to skip resolving most callees: resolving
     /// a dotted name keeps its last segment.

@@ -45,20 +45,21 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &PrivateModuleOptions)
     let mut violations = Vec::new();
     for edge in context.selected_edges(*imports) {
         let importer = context.files[edge.file].module.as_deref().unwrap_or("");
-        let parts: Vec<&str> = edge.target.split('.').collect();
-        let Some(depth) = modules.iter().find_map(|p| p.matched_depth(&parts)) else {
+        let Some(private) = modules
+            .iter()
+            .find_map(|p| p.matched_prefix_with(&edge.target, &[]))
+        else {
             continue;
         };
-        let owner = parts[..depth.saturating_sub(1)].join(".");
+        let owner = private.rsplit_once('.').map_or("", |(owner, _)| owner);
         let inside = owner.is_empty()
             || importer == owner
             || importer
-                .strip_prefix(owner.as_str())
+                .strip_prefix(owner)
                 .is_some_and(|rest| rest.starts_with('.'));
         if inside || allow_from.iter().any(|p| p.matches(importer)) {
             continue;
         }
-        let private = parts[..depth].join(".");
         let text = format!(
             "import of `{}`: `{private}` is private to `{owner}`",
             edge.target

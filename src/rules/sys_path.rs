@@ -53,7 +53,6 @@
 use crate::config::{Rule, SysPathOptions};
 use crate::facts::{FileFacts, StoreForm};
 use crate::rules::{Context, violation};
-use crate::symbols::Symbols;
 use crate::violation::Violation;
 
 /// The methods of `sys.path` (a list) that change it.
@@ -72,7 +71,7 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &SysPathOptions) -> Ve
         if !may_edit(facts) {
             continue;
         }
-        let symbols = Symbols::of_file(context.files, context.facts, context.graph, index);
+        let symbols = context.symbols(index);
         let mut report = |span, scope: &str, subject: &str, text: String| {
             violations.push(violation(rule, &file.path, span, scope, subject, text));
         };
