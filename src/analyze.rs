@@ -68,6 +68,7 @@ pub fn analyze(config: &Config, targets: &[PathBuf], threads: Option<usize>) -> 
         &files,
         &facts,
         config.project.layer_header.as_ref(),
+        &graph,
     );
     let context = rules::Context::new(config, &files, &facts, &graph, &layers);
     let found = rules::run(&context);

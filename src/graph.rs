@@ -6,23 +6,26 @@
 //! itself; `import a.b.c` targets `a.b.c`. A target is internal when it, or a
 //! package above it, is a module of the project.
 
-use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::ops::Deref;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use crate::discover::SourceFile;
-use crate::facts::{FileFacts, Import, ImportStatement};
+use crate::facts::{FileFacts, Import, ImportContext, ImportStatement};
 
 /// Every module and package of the project, with the file that defines it.
 #[derive(Debug, Default)]
 pub struct ModuleIndex {
     /// Module name → index of its file in the file list; packages without an
     /// `__init__.py` (namespace packages) map to `None`.
-    modules: HashMap<String, Option<usize>>,
+    modules: FxHashMap<String, Option<usize>>,
 }
 
 impl ModuleIndex {
     pub fn new(files: &[SourceFile]) -> Self {
-        let mut modules = HashMap::new();
+        let mut modules = FxHashMap::default();
         for (index, file) in files.iter().enumerate() {
             let Some(module) = &file.module else { continue };
             modules.insert(module.clone(), Some(index));
@@ -61,6 +64,43 @@ fn ancestors(module: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// A module name an import resolved to, shared by every edge to it. The
+/// graph numbers its names `0..Graph::names.len()` in the order it meets
+/// them, so that a rule judging a name on its own (its layer, the patterns
+/// it matches) can judge each name once rather than once per import.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    id: u32,
+    text: Arc<str>,
+    file: Option<u32>,
+}
+
+impl Name {
+    /// The name's number, an index into `Graph::names`.
+    pub fn id(&self) -> usize {
+        self.id as usize
+    }
+
+    /// The file defining the module, when it is a file of the project.
+    pub fn file(&self) -> Option<usize> {
+        self.file.map(|file| file as usize)
+    }
+}
+
+impl Deref for Name {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 /// One resolved import: an edge of the graph.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportEdge {
@@ -68,22 +108,25 @@ pub struct ImportEdge {
     pub file: usize,
     /// Index of the statement in that file's `FileFacts::imports`.
     pub import: usize,
-    /// The resolved dotted module, shared by every edge to it.
-    pub target: Arc<str>,
+    /// The resolved dotted module.
+    pub target: Name,
     pub internal: bool,
     /// A `from pkg import name` that resolved to the submodule `pkg.name`
     /// rather than to a name defined in `pkg`.
     pub to_submodule: bool,
     /// For `from ext import name` of an external package: `ext.name`, which
     /// may be a submodule gate cannot see (`from sqlalchemy import orm`).
-    pub external_submodule: Option<Arc<str>>,
+    pub external_submodule: Option<Name>,
+    /// Where the import statement sits (a copy of its `Import::context`):
+    /// every import rule filters the edges by it.
+    pub context: ImportContext,
 }
 
 impl ImportEdge {
     /// The names this edge may be matched by: the target, and for external
     /// from-imports the possible submodule too.
-    pub fn candidate_targets(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(&*self.target).chain(self.external_submodule.as_deref())
+    pub fn candidate_targets(&self) -> impl Iterator<Item = &Name> {
+        std::iter::once(&self.target).chain(&self.external_submodule)
     }
 }
 
@@ -100,6 +143,9 @@ pub struct Graph {
     pub index: ModuleIndex,
     /// In file order, then statement order.
     pub edges: Vec<ImportEdge>,
+    /// Every name an edge targets (`target` or `external_submodule`), by
+    /// number.
+    pub names: Vec<Name>,
     pub unresolved: Vec<Unresolved>,
 }
 
@@ -131,8 +177,9 @@ pub fn build(files: &[SourceFile], facts: &[FileFacts]) -> Graph {
                         external_submodule: resolution
                             .submodule_candidate
                             .filter(|_| !internal)
-                            .map(|name| names.intern(name)),
-                        target: names.intern(resolution.target),
+                            .map(|name| names.intern(name, &index)),
+                        target: names.intern(resolution.target, &index),
+                        context: import.context,
                     });
                 }
                 Err(reason) => unresolved.push(Unresolved {
@@ -146,6 +193,7 @@ pub fn build(files: &[SourceFile], facts: &[FileFacts]) -> Graph {
     Graph {
         index,
         edges,
+        names: names.names,
         unresolved,
     }
 }
@@ -154,17 +202,23 @@ pub fn build(files: &[SourceFile], facts: &[FileFacts]) -> Graph {
 /// few thousand modules hundreds of thousands of times.
 #[derive(Default)]
 struct Interner {
-    names: HashSet<Arc<str>>,
+    names: Vec<Name>,
+    ids: FxHashMap<Arc<str>, u32>,
 }
 
 impl Interner {
-    fn intern(&mut self, name: String) -> Arc<str> {
-        if let Some(shared) = self.names.get(name.as_str()) {
-            return shared.clone();
+    fn intern(&mut self, text: String, index: &ModuleIndex) -> Name {
+        if let Some(&id) = self.ids.get(text.as_str()) {
+            return self.names[id as usize].clone();
         }
-        let shared: Arc<str> = Arc::from(name);
-        self.names.insert(shared.clone());
-        shared
+        let name = Name {
+            id: self.names.len() as u32,
+            file: index.file_of(&text).map(|file| file as u32),
+            text: Arc::from(text),
+        };
+        self.ids.insert(name.text.clone(), name.id);
+        self.names.push(name.clone());
+        name
     }
 }
 

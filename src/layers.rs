@@ -10,15 +10,12 @@
 //! `[[layer]]` table defines wins over the folder. The folder classification
 //! stays available for the `layer-header` rule, which reports disagreements.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use regex::Regex;
 
 use crate::config::Layer;
 use crate::discover::SourceFile;
 use crate::facts::{FileFacts, HeaderLine};
-use crate::graph::ModuleIndex;
+use crate::graph::{Graph, ModuleIndex, Name};
 
 pub struct LayerMap<'a> {
     layers: &'a [Layer],
@@ -27,19 +24,22 @@ pub struct LayerMap<'a> {
     file_layers: Vec<Option<usize>>,
     /// Layer of each file by its module and path alone.
     folder_layers: Vec<Option<usize>>,
-    /// Layer of modules that are not files of the project, computed once.
-    module_cache: Mutex<HashMap<String, Option<usize>>>,
+    /// Layer of each name imports resolved to, by `Name::id`: the layers
+    /// rules ask once per import.
+    name_layers: Vec<Option<usize>>,
 }
 
 impl<'a> LayerMap<'a> {
     /// Classifies every file. `facts[i]` belongs to `files[i]`;
     /// `layer_header` is `[project] layer-header`, a regex with a `layer`
     /// group matched against each line of a file's leading comment block.
+    /// The names of `graph` are classified too.
     pub fn new(
         layers: &'a [Layer],
         files: &[SourceFile],
         facts: &[FileFacts],
         layer_header: Option<&Regex>,
+        graph: &Graph,
     ) -> Self {
         let folder_layers: Vec<Option<usize>> = files
             .iter()
@@ -56,12 +56,18 @@ impl<'a> LayerMap<'a> {
                 declared.or(by_folder)
             })
             .collect();
-        LayerMap {
+        let mut map = LayerMap {
             layers,
             file_layers,
             folder_layers,
-            module_cache: Mutex::new(HashMap::new()),
-        }
+            name_layers: Vec::new(),
+        };
+        map.name_layers = graph
+            .names
+            .iter()
+            .map(|name| map.of_module(name, &graph.index))
+            .collect();
+        map
     }
 
     /// Every layer, top first.
@@ -93,13 +99,15 @@ impl<'a> LayerMap<'a> {
     /// The layer of an import target: its file's layer when it is a file of
     /// the project, else the layer its name matches.
     pub fn of_module(&self, module: &str, index: &ModuleIndex) -> Option<usize> {
-        if let Some(file) = index.file_of(module) {
-            return self.of_file(file);
+        match index.file_of(module) {
+            Some(file) => self.of_file(file),
+            None => classify(self.layers, Some(module), None),
         }
-        let mut cache = self.module_cache.lock().expect("no panics while held");
-        *cache
-            .entry(module.to_string())
-            .or_insert_with(|| classify(self.layers, Some(module), None))
+    }
+
+    /// [`Self::of_module`] of a name of the graph the map was built with.
+    pub fn of_name(&self, name: &Name) -> Option<usize> {
+        self.name_layers[name.id()]
     }
 }
 
@@ -259,7 +267,8 @@ mod tests {
             header(&["# Layer: services"]),
         ];
         let regex = Regex::new(crate::config::DEFAULT_LAYER_HEADER).unwrap();
-        let map = LayerMap::new(&layers, &files, &facts, Some(&regex));
+        let graph = crate::graph::build(&files, &facts);
+        let map = LayerMap::new(&layers, &files, &facts, Some(&regex), &graph);
         assert_eq!(
             (0..3).map(|f| map.of_file(f)).collect::<Vec<_>>(),
             [Some(0), Some(1), Some(1)]
@@ -270,7 +279,7 @@ mod tests {
         );
         let index = ModuleIndex::new(&files);
         assert_eq!(map.of_module("app.services.a", &index), Some(0));
-        let by_folder = LayerMap::new(&layers, &files, &facts, None);
+        let by_folder = LayerMap::new(&layers, &files, &facts, None, &graph);
         assert_eq!(by_folder.of_file(0), Some(1));
     }
 }

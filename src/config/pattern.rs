@@ -277,6 +277,14 @@ fn split_part(rest: &str) -> (&str, Option<&str>) {
 
 /// `*` any run of characters, `?` one character.
 pub(crate) fn glob_matches(glob: &str, text: &str) -> bool {
+    if glob.contains(['*', '?']) {
+        wildcards_match(glob, text)
+    } else {
+        glob == text
+    }
+}
+
+fn wildcards_match(glob: &str, text: &str) -> bool {
     let mut glob_chars = glob.chars();
     let mut text_chars = text.chars();
     match glob_chars.next() {
@@ -286,13 +294,14 @@ pub(crate) fn glob_matches(glob: &str, text: &str) -> bool {
             text.char_indices()
                 .map(|(at, _)| at)
                 .chain([text.len()])
-                .any(|at| glob_matches(glob, &text[at..]))
+                .any(|at| wildcards_match(glob, &text[at..]))
         }
         Some('?') => {
-            text_chars.next().is_some() && glob_matches(glob_chars.as_str(), text_chars.as_str())
+            text_chars.next().is_some() && wildcards_match(glob_chars.as_str(), text_chars.as_str())
         }
         Some(c) => {
-            text_chars.next() == Some(c) && glob_matches(glob_chars.as_str(), text_chars.as_str())
+            text_chars.next() == Some(c)
+                && wildcards_match(glob_chars.as_str(), text_chars.as_str())
         }
     }
 }

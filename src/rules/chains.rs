@@ -2,11 +2,11 @@
 //! a graph of the imports a rule allows one by one, searched breadth first
 //! from each importer for the first modules it may not reach.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::config::{ImportSelection, Rule};
 use crate::facts::MODULE_SCOPE;
-use crate::graph::ImportEdge;
+use crate::graph::{ImportEdge, Name};
 use crate::rules::{Context, import_counts, violation};
 use crate::violation::Violation;
 
@@ -15,10 +15,10 @@ pub enum Hop<'a> {
     /// Leads nowhere the rule cares about.
     Skip,
     /// Allowed on its own: chains may go through it, to the module named.
-    Allowed(&'a str),
+    Allowed(&'a Name),
     /// A direct violation, of an import of the module named: no chain goes
     /// through it, and its importer's chains do not report that module again.
-    Forbidden(&'a str),
+    Forbidden(&'a Name),
 }
 
 /// What the search does with a module it reaches.
@@ -78,13 +78,14 @@ impl<'a> HopGraph<'a> {
             .iter()
             .map(|file| file.module.as_deref().unwrap_or(&file.path))
             .collect();
-        let mut leaves: HashMap<&'a str, u32> = HashMap::new();
+        // Node of each name without a file, by `Name::id`.
+        let mut leaves: Vec<Option<u32>> = vec![None; context.graph.names.len()];
         let mut hops: Vec<Vec<(u32, u32)>> = vec![Vec::new(); files.len()];
         let mut forbidden: Vec<Vec<u32>> = vec![Vec::new(); files.len()];
         let policy = context.config.project.type_checking_imports;
         let graph: &'a crate::graph::Graph = context.graph;
         for (index, edge) in graph.edges.iter().enumerate() {
-            if !import_counts(selection, policy, &context.import_of(edge).context) {
+            if !import_counts(selection, policy, &edge.context) {
                 continue;
             }
             let (name, allowed) = match hop(edge) {
@@ -92,9 +93,9 @@ impl<'a> HopGraph<'a> {
                 Hop::Allowed(name) => (name, true),
                 Hop::Forbidden(name) => (name, false),
             };
-            let node = match graph.index.file_of(name) {
+            let node = match name.file() {
                 Some(file) => file as u32,
-                None => *leaves.entry(name).or_insert_with(|| {
+                None => *leaves[name.id()].get_or_insert_with(|| {
                     names.push(name);
                     hops.push(Vec::new());
                     forbidden.push(Vec::new());

@@ -75,7 +75,6 @@
 //!   and against its last name; `*` matches any run of characters.
 //! - `name`, `message`, `severity` as for every rule.
 
-
 use crate::config::pattern::glob_matches;
 use crate::config::{DbWriteOptions, Rule};
 use crate::facts::{Argument, Binding, Call, FileFacts, MODULE_SCOPE};

@@ -82,6 +82,7 @@ use rayon::prelude::*;
 
 use crate::config::pattern::Bindings;
 use crate::config::{ForbiddenImportOptions, ModulePattern, Rule};
+use crate::graph::Name;
 use crate::rules::Context;
 use crate::rules::chains::{Hop, HopGraph, Reach};
 use crate::violation::Violation;
@@ -92,21 +93,25 @@ pub fn check(
     options: &ForbiddenImportOptions,
 ) -> Vec<Violation> {
     let mut violations = Vec::new();
-    // Edges come grouped by file: judge each importer once.
-    let mut current: Option<(usize, Importer<'_>)> = None;
+    let mut targets = TargetMatches::new(&options.to, context);
+    let importers: Vec<Importer<'_>> = context
+        .files
+        .iter()
+        .map(|file| match &file.module {
+            Some(module) => importer(options, module),
+            None => Importer::Outside,
+        })
+        .collect();
     for edge in context.selected_edges(options.imports) {
-        let Some(module) = context.files[edge.file].module.as_deref() else {
+        let Importer::Checked(checked) = &importers[edge.file] else {
             continue;
         };
-        let importer = match &current {
-            Some((file, importer)) if *file == edge.file => importer,
-            _ => &current.insert((edge.file, importer(options, module))).1,
-        };
-        let Importer::Checked(checked) = importer else {
-            continue;
-        };
+        let module = context.files[edge.file]
+            .module
+            .as_deref()
+            .unwrap_or_default();
         let forbidden = edge.candidate_targets().find_map(|target| {
-            forbidding(&options.to, checked, target).map(|pattern| (target, pattern))
+            forbidding(&mut targets, checked, target).map(|pattern| (target, pattern))
         });
         let Some((target, pattern)) = forbidden else {
             continue;
@@ -115,7 +120,7 @@ pub fn check(
         violations.push(context.import_violation(rule, edge, target, text));
     }
     if options.transitive {
-        violations.extend(transitive(context, rule, options));
+        violations.extend(transitive(context, rule, options, &importers, &mut targets));
     }
     violations
 }
@@ -157,14 +162,44 @@ fn importer<'a>(options: &'a ForbiddenImportOptions, module: &'a str) -> Importe
 /// The first `to` pattern that forbids `importer` to import `target`. A
 /// module inside a pattern may import the rest of it.
 fn forbidding<'p>(
-    to: &'p [ModulePattern],
+    targets: &mut TargetMatches<'p>,
     importer: &Checked<'_>,
-    target: &str,
+    target: &Name,
 ) -> Option<&'p ModulePattern> {
-    to.iter()
-        .zip(&importer.inside)
-        .find(|&(pattern, &inside)| !inside && pattern.matches_with(target, &importer.bindings))
-        .map(|(pattern, _)| pattern)
+    let to = targets.to;
+    (0..to.len())
+        .find(|&i| !importer.inside[i] && targets.matches(i, target, &importer.bindings))
+        .map(|i| &to[i])
+}
+
+/// Whether the names of the graph match the `to` patterns, decided at a
+/// name's first import and then read: a large project imports the same
+/// names hundreds of thousands of times. What is decided is the match with
+/// captures matching any segment; under an importer's bindings a pattern
+/// with captures matches less, so only its candidates are matched again.
+struct TargetMatches<'p> {
+    to: &'p [ModulePattern],
+    has_captures: Vec<bool>,
+    /// Per name, then per pattern: the match once decided.
+    decided: Vec<Option<bool>>,
+}
+
+impl<'p> TargetMatches<'p> {
+    fn new(to: &'p [ModulePattern], context: &Context<'_>) -> Self {
+        TargetMatches {
+            to,
+            has_captures: to.iter().map(ModulePattern::has_captures).collect(),
+            decided: vec![None; to.len() * context.graph.names.len()],
+        }
+    }
+
+    /// Whether pattern `to[i]` matches `name` under `bindings`.
+    fn matches(&mut self, i: usize, name: &Name, bindings: &[(&str, &str)]) -> bool {
+        let pattern = &self.to[i];
+        let candidate = *self.decided[name.id() * self.to.len() + i]
+            .get_or_insert_with(|| pattern.matches(name));
+        candidate && (!self.has_captures[i] || pattern.matches_with(name, bindings))
+    }
 }
 
 /// The package of a transitive violation: a pattern's match in the module
@@ -192,16 +227,11 @@ fn transitive<'p>(
     context: &'p Context<'_>,
     rule: &Rule,
     options: &'p ForbiddenImportOptions,
+    importers: &[Importer<'_>],
+    targets: &mut TargetMatches<'_>,
 ) -> Vec<Violation> {
     let files = context.files;
     let to = &options.to;
-    let importers: Vec<Importer<'_>> = files
-        .iter()
-        .map(|file| match &file.module {
-            Some(module) => importer(options, module),
-            None => Importer::Outside,
-        })
-        .collect();
     let graph = HopGraph::build(context, options.imports, |edge| {
         if files[edge.file].module.is_none() {
             return Hop::Skip;
@@ -209,11 +239,11 @@ fn transitive<'p>(
         if let Importer::Checked(checked) = &importers[edge.file]
             && let Some(target) = edge
                 .candidate_targets()
-                .find(|target| forbidding(to, checked, target).is_some())
+                .find(|target| forbidding(targets, checked, target).is_some())
         {
             return Hop::Forbidden(target);
         }
-        if context.graph.index.file_of(&edge.target).is_some() {
+        if edge.target.file().is_some() {
             return Hop::Allowed(&edge.target);
         }
         // A module without a file imports nothing: it only matters as the

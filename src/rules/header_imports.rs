@@ -151,11 +151,10 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &HeaderImportsOptions)
             }
         });
         for edge in context.graph.edges_of(index) {
-            let import = context.import_of(edge);
-            if !import_counts(ImportSelection::All, policy, &import.context) {
+            if !import_counts(ImportSelection::All, policy, &edge.context) {
                 continue;
             }
-            let target_layer = layers.of_module(&edge.target, &context.graph.index);
+            let target_layer = layers.of_name(&edge.target);
             let describe = |target: &str| match target_layer {
                 Some(layer) if target == &*edge.target => {
                     format!("`{target}` (layer `{}`)", layers.layer(layer).name)
@@ -201,14 +200,16 @@ fn forbidden_target<'e>(
     edge: &'e ImportEdge,
     target_layer: Option<usize>,
 ) -> Option<&'e str> {
-    edge.candidate_targets().find(|&target| {
-        let layer = if target == &*edge.target {
-            target_layer
-        } else {
-            None
-        };
-        header.names(target, layer)
-    })
+    edge.candidate_targets()
+        .map(|name| &**name)
+        .find(|&target| {
+            let layer = if target == &*edge.target {
+                target_layer
+            } else {
+                None
+            };
+            header.names(target, layer)
+        })
 }
 
 /// `module` is `package` or lies below it.
@@ -292,7 +293,7 @@ mod tests {
             path_patterns: vec!["x/**".to_string()],
             may_import: None,
         }];
-        let map = LayerMap::new(&layers, &[], &[], None);
+        let map = LayerMap::new(&layers, &[], &[], None, &Default::default());
         assert_eq!(parse_item("services", &map), Ok(Item::Layer(0)));
         assert_eq!(
             parse_item("app.services.*", &map),

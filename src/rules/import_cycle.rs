@@ -54,11 +54,12 @@
 //!   "check"` and `imports = "all"`.
 //! - `name`, `message`, `severity` as for every rule.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt::Write as _;
 
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
+use rustc_hash::FxHashMap;
 
 use crate::config::{Granularity, ImportCycleOptions, ImportSelection, Rule};
 use crate::graph::ImportEdge;
@@ -190,7 +191,7 @@ impl<'a> NodeGraph<'a> {
         imports: ImportSelection,
     ) -> Self {
         let files = context.files;
-        let mut ids: HashMap<&'a str, u32> = HashMap::new();
+        let mut ids: FxHashMap<&'a str, u32> = FxHashMap::default();
         let mut names: Vec<&'a str> = Vec::new();
         let mut id = |name: &'a str| {
             *ids.entry(name).or_insert_with(|| {
@@ -198,13 +199,20 @@ impl<'a> NodeGraph<'a> {
                 (names.len() - 1) as u32
             })
         };
+        // The node of each importing file and of each imported name, found
+        // at its first import: each is imported many times.
+        let mut file_nodes: Vec<Option<u32>> = vec![None; files.len()];
+        let mut name_nodes: Vec<Option<u32>> = vec![None; context.graph.names.len()];
         let mut links = Vec::new();
         for edge in context.selected_edges(imports).filter(|edge| edge.internal) {
             let Some(importer) = files[edge.file].module.as_deref() else {
                 continue;
             };
-            let from = id(granularity.node_of(importer));
-            let to = id(granularity.node_of(&edge.target));
+            let from =
+                *file_nodes[edge.file].get_or_insert_with(|| id(granularity.node_of(importer)));
+            let target: &'a str = &edge.target;
+            let to = *name_nodes[edge.target.id()]
+                .get_or_insert_with(|| id(granularity.node_of(target)));
             links.push(Link { from, to, edge });
         }
         drop(ids);

@@ -71,7 +71,7 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &LayersOptions) -> Vec
         let Some(from) = layers.of_file(edge.file) else {
             continue;
         };
-        let Some(to) = layers.of_module(&edge.target, &context.graph.index) else {
+        let Some(to) = layers.of_name(&edge.target) else {
             continue;
         };
         let importer = layers.layer(from);
@@ -127,12 +127,12 @@ fn transitive(context: &Context<'_>, rule: &Rule, options: &LayersOptions) -> Ve
     };
     let graph = HopGraph::build(context, options.imports, |edge| {
         let from = layers.of_file(edge.file);
-        let to = layers.of_module(&edge.target, index);
+        let to = layers.of_name(&edge.target);
         match (from, to) {
             (Some(from), Some(to)) if !may_import(from, to) => Hop::Forbidden(&edge.target),
             // A module without a file imports nothing: it only matters as
             // the end of a chain.
-            (_, None) if index.file_of(&edge.target).is_none() => Hop::Skip,
+            (_, None) if edge.target.file().is_none() => Hop::Skip,
             _ => Hop::Allowed(&edge.target),
         }
     });

@@ -45,7 +45,7 @@
 //! - `except` (module patterns): packages that may be namespace packages.
 //! - `name`, `message`, `severity` as for every rule.
 
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 use crate::config::{MissingInitOptions, Rule};
 use crate::discover::SourceFile;
@@ -104,7 +104,8 @@ struct Folder<'f> {
 }
 
 pub fn check(context: &Context<'_>, rule: &Rule, options: &MissingInitOptions) -> Vec<Violation> {
-    let mut folders: BTreeMap<&str, Folder<'_>> = BTreeMap::new();
+    // Unordered: the caller sorts the violations.
+    let mut folders: FxHashMap<&str, Folder<'_>> = FxHashMap::default();
     for file in context.files {
         let Some(Ancestry { packages, .. }) = ancestry(file) else {
             continue;

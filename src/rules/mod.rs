@@ -88,7 +88,7 @@ impl<'a> Context<'a> {
         self.graph
             .edges
             .iter()
-            .filter(move |edge| import_counts(selection, policy, &self.import_of(edge).context))
+            .filter(move |edge| import_counts(selection, policy, &edge.context))
     }
 
     /// A violation of `rule` at an import statement.

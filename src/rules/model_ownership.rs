@@ -69,7 +69,7 @@
 //!   composition root, seed scripts, tests).
 //! - `name`, `message`, `severity` as for every rule.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use super::db_write::{Target, Writes, binding_before, bound_call, call_within};
 use crate::config::{
@@ -102,7 +102,7 @@ pub fn check(
         .map(|pattern| format!("`{}`", pattern.as_str()))
         .collect::<Vec<_>>()
         .join(", ");
-    let class_names: HashSet<&str> = models
+    let class_names: FxHashSet<&str> = models
         .iter()
         .filter_map(|model| model.rsplit('.').next())
         .collect();
@@ -159,10 +159,7 @@ fn matches_any(patterns: &[ModulePattern], module: &str) -> bool {
 /// The qualified names of the models: the top-level classes of the `models`
 /// modules, then, until none is added, every top-level class with a model
 /// among its bases.
-fn models(
-    context: &Context<'_>,
-    patterns: &[ModulePattern],
-) -> HashSet<String> {
+fn models(context: &Context<'_>, patterns: &[ModulePattern]) -> FxHashSet<String> {
     // (qualified class, qualified bases, defined in a `models` module)
     let mut classes = Vec::new();
     for (index, file) in context.files.iter().enumerate() {
@@ -177,12 +174,17 @@ fn models(
             let bases: Vec<String> = class
                 .bases
                 .iter()
-                .map(|base| context.symbols(index).qualify(base, MODULE_SCOPE).into_owned())
+                .map(|base| {
+                    context
+                        .symbols(index)
+                        .qualify(base, MODULE_SCOPE)
+                        .into_owned()
+                })
                 .collect();
             classes.push((format!("{module}.{}", class.name), bases, in_models));
         }
     }
-    let mut models: HashSet<String> = classes
+    let mut models: FxHashSet<String> = classes
         .iter()
         .filter(|(_, bases, in_models)| *in_models && !bases.iter().any(|b| is_not_a_model(b)))
         .map(|(name, _, _)| name.clone())
@@ -212,10 +214,10 @@ fn is_not_a_model(base: &str) -> bool {
 struct FileModels<'a, 's> {
     facts: &'a FileFacts,
     symbols: &'a Symbols<'s>,
-    models: &'a HashSet<String>,
+    models: &'a FxHashSet<String>,
     /// The models' class names, to skip resolving most callees: resolving
     /// a dotted name keeps its last segment.
-    class_names: &'a HashSet<&'a str>,
+    class_names: &'a FxHashSet<&'a str>,
 }
 
 impl FileModels<'_, '_> {

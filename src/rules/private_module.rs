@@ -43,12 +43,17 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &PrivateModuleOptions)
         imports,
     } = options;
     let mut violations = Vec::new();
+    // The private module each name lies in, decided at its first import.
+    let mut private_of: Vec<Option<Option<&str>>> = vec![None; context.graph.names.len()];
     for edge in context.selected_edges(*imports) {
         let importer = context.files[edge.file].module.as_deref().unwrap_or("");
-        let Some(private) = modules
-            .iter()
-            .find_map(|p| p.matched_prefix_with(&edge.target, &[]))
-        else {
+        let target: &str = &edge.target;
+        let private = *private_of[edge.target.id()].get_or_insert_with(|| {
+            modules
+                .iter()
+                .find_map(|p| p.matched_prefix_with(target, &[]))
+        });
+        let Some(private) = private else {
             continue;
         };
         let owner = private.rsplit_once('.').map_or("", |(owner, _)| owner);
