@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod discover;
+pub mod dotted;
 pub mod facts;
 pub mod github;
 pub mod graph;

@@ -12,6 +12,7 @@
 use std::borrow::Cow;
 
 use crate::discover::SourceFile;
+use crate::dotted;
 use crate::facts::{FileFacts, ImportStatement, MODULE_SCOPE};
 use crate::graph::Graph;
 
@@ -97,7 +98,7 @@ impl<'a> Symbols<'a> {
     /// segment replaced by what it is bound to, or `name` unchanged when
     /// nothing in scope binds it (a builtin, a local variable).
     pub fn qualify<'n>(&self, name: &'n str, scope: &str) -> Cow<'n, str> {
-        let (first, rest) = match name.split_once('.') {
+        let (first, rest) = match dotted::split_first(name) {
             Some((first, rest)) => (first, Some(rest)),
             None => (name, None),
         };

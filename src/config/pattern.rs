@@ -10,6 +10,8 @@
 
 use std::fmt;
 
+use crate::dotted;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Segment {
     Literal(String),
@@ -269,7 +271,7 @@ fn accepts<'a>(
 
 /// The first segment of `rest` and the segments after it.
 fn split_part(rest: &str) -> (&str, Option<&str>) {
-    match rest.split_once('.') {
+    match dotted::split_first(rest) {
         Some((part, after)) => (part, Some(after)),
         None => (rest, None),
     }

@@ -77,6 +77,7 @@
 
 use crate::config::pattern::glob_matches;
 use crate::config::{DbWriteOptions, Rule};
+use crate::dotted;
 use crate::facts::{Argument, Binding, Call, FileFacts, MODULE_SCOPE};
 use crate::rules::{Context, violation};
 use crate::span::{Position, Span};
@@ -190,7 +191,7 @@ impl<'o> Writes<'o> {
         let Some(callee) = call.callee.as_deref() else {
             return self.query_write(facts, index, symbols);
         };
-        let (receiver, method) = callee.rsplit_once('.')?;
+        let (receiver, method) = dotted::split_last(callee)?;
         if !self.methods.contains(&method) || !self.is_session(facts, receiver, call, symbols) {
             return None;
         }
@@ -257,18 +258,14 @@ impl<'o> Writes<'o> {
 /// Whether a `receivers` glob matches the receiver's dotted text or its last
 /// name.
 fn receiver_matches(pattern: &str, receiver: &str) -> bool {
-    glob_matches(pattern, receiver) || glob_matches(pattern, last_name(receiver))
+    glob_matches(pattern, receiver) || glob_matches(pattern, dotted::last_segment(receiver))
 }
 
 fn is_session_factory(callee: &str) -> bool {
-    let name = last_name(callee);
+    let name = dotted::last_segment(callee);
     SESSION_FACTORIES
         .iter()
         .any(|pattern| glob_matches(pattern, name))
-}
-
-fn last_name(dotted: &str) -> &str {
-    dotted.rsplit('.').next().unwrap_or(dotted)
 }
 
 /// What `receiver` was bound to for `call`: the last binding before the
@@ -354,8 +351,8 @@ pub(super) fn call_within<'f>(calls: &'f [Call], span: Span, callee: &str) -> Op
 /// Whether `callee`, as written or through the file's imports, is an
 /// `insert`, `update` or `delete`.
 fn is_statement_builder(callee: &str, scope: &str, symbols: &Symbols<'_>) -> bool {
-    STATEMENT_BUILDERS.contains(&last_name(callee))
-        || STATEMENT_BUILDERS.contains(&last_name(&symbols.qualify(callee, scope)))
+    STATEMENT_BUILDERS.contains(&dotted::last_segment(callee))
+        || STATEMENT_BUILDERS.contains(&dotted::last_segment(&symbols.qualify(callee, scope)))
 }
 
 /// Whether SQL text starts with a keyword that writes.

@@ -54,6 +54,7 @@
 //! - `name`, `message`, `severity` as for every rule.
 
 use crate::config::{ForbiddenCallOptions, Rule};
+use crate::dotted;
 use crate::rules::{Context, violation};
 use crate::violation::Violation;
 
@@ -77,7 +78,7 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &ForbiddenCallOptions)
             let found = match (&call.callee, &call.trailing_attribute) {
                 (Some(written), _) => {
                     // Resolving keeps the last segment of a dotted callee.
-                    if let Some((_, last)) = written.rsplit_once('.')
+                    if let Some((_, last)) = dotted::split_last(written)
                         && !options
                             .calls
                             .iter()

@@ -75,6 +75,7 @@ use super::db_write::{Target, Writes, binding_before, bound_call, call_within};
 use crate::config::{
     DEFAULT_WRITE_METHODS, DEFAULT_WRITE_RECEIVERS, ModelOwnershipOptions, ModulePattern, Rule,
 };
+use crate::dotted;
 use crate::facts::{Argument, Call, FileFacts, MODULE_SCOPE};
 use crate::rules::{Context, violation};
 use crate::symbols::Symbols;
@@ -104,7 +105,7 @@ pub fn check(
         .join(", ");
     let class_names: FxHashSet<&str> = models
         .iter()
-        .filter_map(|model| model.rsplit('.').next())
+        .map(|model| dotted::last_segment(model))
         .collect();
     let mut violations = Vec::new();
     for (index, file) in context.files.iter().enumerate() {
@@ -223,7 +224,7 @@ struct FileModels<'a, 's> {
 impl FileModels<'_, '_> {
     /// The model that the dotted `name`, used in `scope`, stands for.
     fn model(&self, name: &str, scope: &str) -> Option<String> {
-        if let Some((_, last)) = name.rsplit_once('.')
+        if let Some((_, last)) = dotted::split_last(name)
             && !self.class_names.contains(last)
         {
             return None;

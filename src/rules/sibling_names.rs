@@ -50,7 +50,10 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::config::{Rule, SiblingNamesOptions};
+use crate::dotted;
 use crate::facts::MODULE_SCOPE;
 use crate::rules::missing_init::{Ancestry, ancestry};
 use crate::rules::{Context, violation};
@@ -58,7 +61,7 @@ use crate::span::Span;
 use crate::violation::Violation;
 
 /// Where siblings live.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Parent<'f> {
     /// The top level of a source root (its folder, `""` for the project
     /// root).
@@ -90,7 +93,13 @@ struct Member<'f> {
 type Siblings<'f> = BTreeMap<Parent<'f>, BTreeMap<&'f str, Member<'f>>>;
 
 pub fn check(context: &Context<'_>, rule: &Rule, options: &SiblingNamesOptions) -> Vec<Violation> {
-    let mut parents = Siblings::new();
+    // Every file names all its packages: gather each member's anchor
+    // first, then ask the scope once per member.
+    let mut anchors: FxHashMap<(Parent<'_>, &str), (u8, &str)> = FxHashMap::default();
+    let mut add = |parent, dotted, anchor| {
+        let best = anchors.entry((parent, dotted)).or_insert(anchor);
+        *best = (*best).min(anchor);
+    };
     for file in context.files {
         let Some(Ancestry { root, packages }) = ancestry(file) else {
             continue;
@@ -100,11 +109,20 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &SiblingNamesOptions) 
         for (index, &(dotted, _)) in packages.iter().enumerate() {
             let own_init = file.is_package && index + 1 == packages.len();
             let rank = u8::from(!own_init);
-            add(&mut parents, options, parent, dotted, (rank, path));
+            add(parent, dotted, (rank, path));
             parent = Parent::Package(dotted);
         }
         if let (false, Some(module)) = (file.is_package, file.module.as_deref()) {
-            add(&mut parents, options, parent, module, (0, path));
+            add(parent, module, (0, path));
+        }
+    }
+    let mut parents = Siblings::new();
+    for ((parent, dotted), anchor) in anchors {
+        if options.scope.covers(Some(dotted)) {
+            parents
+                .entry(parent)
+                .or_default()
+                .insert(dotted::last_segment(dotted), Member { dotted, anchor });
         }
     }
 
@@ -141,29 +159,6 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &SiblingNamesOptions) 
         }
     }
     violations
-}
-
-/// Records `dotted` as a member of `parent` when the rule covers it.
-fn add<'f>(
-    parents: &mut Siblings<'f>,
-    options: &SiblingNamesOptions,
-    parent: Parent<'f>,
-    dotted: &'f str,
-    anchor: (u8, &'f str),
-) {
-    if !options.scope.covers(Some(dotted)) {
-        return;
-    }
-    let member = parents
-        .entry(parent)
-        .or_default()
-        .entry(last_segment(dotted))
-        .or_insert(Member { dotted, anchor });
-    member.anchor = member.anchor.min(anchor);
-}
-
-fn last_segment(dotted: &str) -> &str {
-    dotted.rsplit('.').next().unwrap_or(dotted)
 }
 
 /// The name two siblings share when they differ only by case, by `_` (a
