@@ -230,6 +230,10 @@ impl FileModels<'_, '_> {
             return None;
         }
         let qualified = self.symbols.qualify(name, scope);
+        // Every model is `module.Class`: an undotted name is none.
+        if !qualified.contains('.') {
+            return None;
+        }
         self.models
             .contains(&*qualified)
             .then(|| qualified.into_owned())
