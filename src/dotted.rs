@@ -12,6 +12,15 @@ pub fn split_first(name: &str) -> Option<(&str, &str)> {
     Some((&name[..dot], &name[dot + 1..]))
 }
 
+/// `("app", Some("models.user"))` for `app.models.user`, `("app", None)`
+/// for `app`.
+pub fn first_and_rest(name: &str) -> (&str, Option<&str>) {
+    match split_first(name) {
+        Some((first, rest)) => (first, Some(rest)),
+        None => (name, None),
+    }
+}
+
 /// `("app.models", "user")` for `app.models.user`; `None` without a dot.
 pub fn split_last(name: &str) -> Option<(&str, &str)> {
     let dot = name.bytes().rposition(|byte| byte == b'.')?;
@@ -34,6 +43,11 @@ mod tests {
         assert_eq!(split_first("app"), None);
         assert_eq!(split_last("app"), None);
         assert_eq!(split_last("a."), Some(("a", "")));
+        assert_eq!(
+            first_and_rest("app.models.user"),
+            ("app", Some("models.user"))
+        );
+        assert_eq!(first_and_rest("app"), ("app", None));
         assert_eq!(last_segment("app.models.user"), "user");
         assert_eq!(last_segment("app"), "app");
         // Multi-byte characters around the dots stay whole.

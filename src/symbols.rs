@@ -98,10 +98,7 @@ impl<'a> Symbols<'a> {
     /// segment replaced by what it is bound to, or `name` unchanged when
     /// nothing in scope binds it (a builtin, a local variable).
     pub fn qualify<'n>(&self, name: &'n str, scope: &str) -> Cow<'n, str> {
-        let (first, rest) = match dotted::split_first(name) {
-            Some((first, rest)) => (first, Some(rest)),
-            None => (name, None),
-        };
+        let (first, rest) = dotted::first_and_rest(name);
         let Some(binding) = self.binding(first, scope) else {
             return Cow::Borrowed(name);
         };

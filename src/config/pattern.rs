@@ -220,12 +220,12 @@ fn match_prefix<'a>(
                 if matched.is_some() {
                     return matched;
                 }
-                (_, rest) = split_part(rest?);
+                (_, rest) = dotted::first_and_rest(rest?);
                 skipped += 1;
             }
         }
         segment => {
-            let (part, remaining) = split_part(rest?);
+            let (part, remaining) = dotted::first_and_rest(rest?);
             let mark = bound.len();
             let matched = accepts(segment, part, outer, bound)
                 .then(|| match_prefix(segments, remaining, consumed + 1, outer, bound))
@@ -266,14 +266,6 @@ fn accepts<'a>(
                 }
             }
         }
-    }
-}
-
-/// The first segment of `rest` and the segments after it.
-fn split_part(rest: &str) -> (&str, Option<&str>) {
-    match dotted::split_first(rest) {
-        Some((part, after)) => (part, Some(after)),
-        None => (rest, None),
     }
 }
 

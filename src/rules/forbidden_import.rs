@@ -106,10 +106,7 @@ pub fn check(
         let Importer::Checked(checked) = &importers[edge.file] else {
             continue;
         };
-        let module = context.files[edge.file]
-            .module
-            .as_deref()
-            .unwrap_or_default();
+        let module = checked.module;
         let forbidden = edge.candidate_targets().find_map(|target| {
             forbidding(&mut targets, checked, target).map(|pattern| (target, pattern))
         });
@@ -137,6 +134,7 @@ enum Importer<'a> {
 
 /// A checked importer.
 struct Checked<'a> {
+    module: &'a str,
     /// What the first `from` pattern that matches it bound.
     bindings: Bindings<'a>,
     /// For each `to` pattern, whether the importer lies inside it (and may
@@ -156,7 +154,11 @@ fn importer<'a>(options: &'a ForbiddenImportOptions, module: &'a str) -> Importe
         .iter()
         .map(|pattern| pattern.matches_with(module, &bindings))
         .collect();
-    Importer::Checked(Checked { bindings, inside })
+    Importer::Checked(Checked {
+        module,
+        bindings,
+        inside,
+    })
 }
 
 /// The first `to` pattern that forbids `importer` to import `target`. A
@@ -289,11 +291,14 @@ fn transitive<'p>(
         .map_init(
             || (graph.search(), vec![0u32; packages.len()], 0u32),
             |(search, package_seen, generation), &start| {
-                let Importer::Checked(Checked { bindings, inside }) = &importers[start as usize]
+                let Importer::Checked(Checked {
+                    module,
+                    bindings,
+                    inside,
+                }) = &importers[start as usize]
                 else {
                     unreachable!("the starts are checked modules");
                 };
-                let module = graph.name(start);
                 // The first `to` pattern forbidding a module to `start`,
                 // and the package it names.
                 let forbidding = |node: u32| {

@@ -116,9 +116,10 @@ pub fn check(
             continue;
         }
         let facts = &context.facts[index];
+        let symbols = context.symbols(index);
         let file_models = FileModels {
             facts,
-            symbols: context.symbols(index),
+            symbols,
             models: &models,
             class_names: &class_names,
         };
@@ -129,7 +130,7 @@ pub fn check(
             let (model, text) = if let Some(model) = file_models.instantiated(call) {
                 let text = format!("`{module}` creates `{model}`, owned by {owners}");
                 (model, text)
-            } else if let Some(write) = writes.write_at(facts, position, context.symbols(index))
+            } else if let Some(write) = writes.write_at(facts, position, symbols)
                 && let Some(model) = file_models.written(call, &write.target)
             {
                 let text = format!(

@@ -33,6 +33,7 @@
 //! - `name`, `message`, `severity` as for every rule.
 
 use crate::config::{PrivateModuleOptions, Rule};
+use crate::dotted;
 use crate::rules::Context;
 use crate::violation::Violation;
 
@@ -56,7 +57,7 @@ pub fn check(context: &Context<'_>, rule: &Rule, options: &PrivateModuleOptions)
         let Some(private) = private else {
             continue;
         };
-        let owner = private.rsplit_once('.').map_or("", |(owner, _)| owner);
+        let owner = dotted::split_last(private).map_or("", |(owner, _)| owner);
         let inside = owner.is_empty()
             || importer == owner
             || importer
