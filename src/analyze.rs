@@ -70,13 +70,24 @@ pub fn analyze(config: &Config, targets: &[PathBuf], threads: Option<usize>) -> 
         config.project.layer_header.as_ref(),
         &graph,
     );
-    let context = rules::Context::new(config, &files, &facts, &graph, &layers);
-    let found = rules::run(&context);
+    let context = rules::Context::new(
+        config.project.type_checking_imports,
+        &files,
+        &facts,
+        &graph,
+        &layers,
+    );
+    let found = rules::run(&context, &config.rules);
     let rule_names: Vec<&str> = config
         .rules
         .iter()
         .map(|rule| rule.name.as_str())
-        .chain(rules::KINDS.iter().filter(|k| k.always_on).map(|k| k.kind))
+        .chain(
+            rules::KINDS
+                .iter()
+                .filter(|k| k.always_on())
+                .map(|k| k.name()),
+        )
         .collect();
     let mut violations = suppress::apply(found, &files, &facts, &rule_names);
     violations.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -12,10 +12,10 @@
 
 use regex::Regex;
 
-use crate::config::Layer;
 use crate::discover::SourceFile;
 use crate::facts::{FileFacts, HeaderLine};
 use crate::graph::{Graph, ModuleIndex, Name};
+use crate::settings::Layer;
 
 pub struct LayerMap<'a> {
     layers: &'a [Layer],
@@ -176,7 +176,7 @@ fn glob_specificity(glob: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ModulePattern;
+    use crate::settings::ModulePattern;
 
     fn layer(name: &str, modules: &[&str], paths: &[&str]) -> Layer {
         let mut set = globset::GlobSetBuilder::new();
@@ -240,7 +240,7 @@ mod tests {
 
     #[test]
     fn the_first_matching_header_line_declares_the_layer() {
-        let regex = Regex::new(crate::config::DEFAULT_LAYER_HEADER).unwrap();
+        let regex = Regex::new(crate::settings::DEFAULT_LAYER_HEADER).unwrap();
         let facts = header(&["#!/usr/bin/env python", "  # Layer: api", "# Layer: models"]);
         let (line, name) = declared_layer(&facts.header, &regex).unwrap();
         assert_eq!((line.line, name), (2, "api"));
@@ -266,7 +266,7 @@ mod tests {
             header(&["# Layer: nowhere"]),
             header(&["# Layer: services"]),
         ];
-        let regex = Regex::new(crate::config::DEFAULT_LAYER_HEADER).unwrap();
+        let regex = Regex::new(crate::settings::DEFAULT_LAYER_HEADER).unwrap();
         let graph = crate::graph::build(&files, &facts);
         let map = LayerMap::new(&layers, &files, &facts, Some(&regex), &graph);
         assert_eq!(

@@ -17,6 +17,34 @@ pub fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
         .map(|(_, c)| c)
 }
 
+/// ``did you mean `x`?`` when a candidate is close to `word`.
+pub fn did_you_mean(word: &str, candidates: &[&str]) -> Option<String> {
+    closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// ``did you mean `x`?``, or else the list of what is accepted.
+pub fn suggest_or_list(word: &str, candidates: &[&str], what: &str) -> String {
+    did_you_mean(word, candidates).unwrap_or_else(|| format!("{what}: {}", backticked(candidates)))
+}
+
+/// `` `a`, `b` or `c` ``.
+pub fn one_of(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [only] => format!("`{only}`"),
+        [rest @ .., last] => format!("{} or `{last}`", backticked(rest)),
+    }
+}
+
+/// `` `a`, `b`, `c` ``.
+pub fn backticked(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| format!("`{w}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ const END: &str = "<!-- end of rule reference -->";
 fn reference() -> String {
     let mut text = String::new();
     for doc in KINDS {
-        text.push_str(&format!("\n### `{}`\n\n", doc.kind));
+        text.push_str(&format!("\n### `{}`\n\n", doc.name()));
         for line in doc.documentation().lines() {
             match line.strip_prefix("## ") {
                 Some(heading) => text.push_str(&format!("#### {heading}\n")),

@@ -3,26 +3,30 @@
 
 use anyhow::{Result, bail};
 
-use crate::rules::{KINDS, kind_doc};
+use crate::rules::{self, KINDS};
 
 pub fn explain(kind: &str) -> Result<i32> {
-    let Some(doc) = kind_doc(kind) else {
-        let kinds: Vec<&str> = KINDS.iter().map(|doc| doc.kind).collect();
+    let Some(doc) = rules::kind(kind) else {
+        let kinds = rules::kind_names();
         let closest = crate::suggest::closest(kind, &kinds)
             .map(|name| format!("\n  = help: did you mean `{name}`?"))
             .unwrap_or_default();
         bail!("unknown rule kind `{kind}`; `gate rules` lists them{closest}");
     };
-    crate::commands::print_stdout(&format!("# {}\n\n{}\n", doc.kind, doc.documentation()))?;
+    crate::commands::print_stdout(&format!("# {}\n\n{}\n", doc.name(), doc.documentation()))?;
     Ok(0)
 }
 
 pub fn list() -> Result<i32> {
-    let width = KINDS.iter().map(|doc| doc.kind.len()).max().unwrap_or(0);
+    let width = KINDS.iter().map(|doc| doc.name().len()).max().unwrap_or(0);
     let mut out = String::new();
     for doc in KINDS {
-        let always = if doc.always_on { " (always on)" } else { "" };
-        out.push_str(&format!("{:width$}  {}{always}\n", doc.kind, doc.summary()));
+        let always = if doc.always_on() { " (always on)" } else { "" };
+        out.push_str(&format!(
+            "{:width$}  {}{always}\n",
+            doc.name(),
+            doc.summary()
+        ));
     }
     out.push_str(
         "\n`gate explain KIND` shows what a kind checks, why, an example and its options.\n",

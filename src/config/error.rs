@@ -3,8 +3,9 @@
 
 use std::fmt;
 use std::io;
-use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+pub use crate::diagnostic::Diagnostic;
 
 /// Why a config could not be loaded. `Display` renders the whole message,
 /// `error:` prefix included.
@@ -51,154 +52,9 @@ impl std::error::Error for ConfigError {
     }
 }
 
-/// A message tied to a place in the config file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub message: String,
-    /// The config file, as the caller named it.
-    pub file: PathBuf,
-    /// 1-based.
-    pub line: usize,
-    /// 1-based, in characters.
-    pub column: usize,
-    /// The offending line, for the excerpt.
-    pub source_line: String,
-    /// How many characters to underline from `column` (at least 1).
-    pub width: usize,
-    pub help: Option<String>,
-}
-
-impl Diagnostic {
-    /// A diagnostic about the bytes `span` of `text`, the contents of `file`.
-    pub fn at(file: &Path, text: &str, span: Range<usize>, message: impl Into<String>) -> Self {
-        let start = clamp_to_last_line(text, span.start);
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let source_line = text[line_start..line_end].trim_end_matches('\r');
-        let column = text[line_start..start].chars().count() + 1;
-        let end = span.end.clamp(start, line_start + source_line.len());
-        Diagnostic {
-            message: message.into(),
-            file: file.to_path_buf(),
-            line: line_number(text, start),
-            column,
-            // A tab would shift the underline away from what it points at.
-            source_line: source_line.replace('\t', " "),
-            width: text[start..end].chars().count().max(1),
-            help: None,
-        }
-    }
-
-    /// Adds a hint; `None` leaves the diagnostic without one.
-    pub fn with_help(mut self, help: impl Into<Option<String>>) -> Self {
-        self.help = help.into();
-        self
-    }
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pad = " ".repeat(self.line.to_string().len());
-        writeln!(f, "error: {}", self.message)?;
-        writeln!(
-            f,
-            "{pad}--> {}:{}:{}",
-            self.file.display(),
-            self.line,
-            self.column
-        )?;
-        writeln!(f, "{pad} |")?;
-        writeln!(f, "{} | {}", self.line, self.source_line)?;
-        write!(
-            f,
-            "{pad} | {}{}",
-            " ".repeat(self.column - 1),
-            "^".repeat(self.width)
-        )?;
-        if let Some(help) = &self.help {
-            write!(f, "\n{pad} = help: {help}")?;
-        }
-        Ok(())
-    }
-}
-
-/// The 1-based line holding byte `offset` of `text`.
-pub(super) fn line_number(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
-/// An error at the very end of a file that ends with a line break belongs to
-/// the last line, not to the empty one after it.
-fn clamp_to_last_line(text: &str, offset: usize) -> usize {
-    let offset = offset.min(text.len());
-    if offset == text.len() && text.ends_with('\n') {
-        offset - 1
-    } else {
-        offset
-    }
-}
-
-/// ``did you mean `x`?`` when a candidate is close to `word`.
-pub(super) fn did_you_mean(word: &str, candidates: &[&str]) -> Option<String> {
-    crate::suggest::closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
-}
-
-/// ``did you mean `x`?``, or else the list of what is accepted.
-pub(super) fn suggest_or_list(word: &str, candidates: &[&str], what: &str) -> String {
-    did_you_mean(word, candidates).unwrap_or_else(|| format!("{what}: {}", backticked(candidates)))
-}
-
-/// `` `a`, `b` or `c` ``.
-pub(super) fn one_of(words: &[&str]) -> String {
-    match words {
-        [] => String::new(),
-        [only] => format!("`{only}`"),
-        [rest @ .., last] => format!("{} or `{last}`", backticked(rest)),
-    }
-}
-
-/// `` `a`, `b`, `c` ``.
-pub(super) fn backticked(words: &[&str]) -> String {
-    words
-        .iter()
-        .map(|w| format!("`{w}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn renders_like_rustc_with_excerpt_and_help() {
-        let text = "[[layer]]\nname = \"api\"\nmay_import = [\"x\"]\n";
-        let diagnostic = Diagnostic::at(Path::new("gate.toml"), text, 23..33, "unknown key")
-            .with_help("did you mean `may-import`?".to_string());
-        assert_eq!(
-            diagnostic.to_string(),
-            "error: unknown key\n \
-             --> gate.toml:3:1\n  \
-             |\n\
-             3 | may_import = [\"x\"]\n  \
-             | ^^^^^^^^^^\n  \
-             = help: did you mean `may-import`?"
-        );
-    }
-
-    #[test]
-    fn an_error_at_the_end_of_the_file_points_at_the_last_line() {
-        let text = "[project]\nroots = [\".\"\n";
-        let diagnostic = Diagnostic::at(Path::new("gate.toml"), text, text.len()..text.len(), "x");
-        assert_eq!((diagnostic.line, diagnostic.column), (2, 13));
-    }
-
-    #[test]
-    fn columns_count_characters_not_bytes() {
-        let text = "name = \"é\" x";
-        let diagnostic = Diagnostic::at(Path::new("gate.toml"), text, 12..13, "x");
-        assert_eq!(diagnostic.column, 12);
-    }
 
     #[test]
     fn io_errors_drop_the_os_error_number() {

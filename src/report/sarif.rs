@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 
 use super::RepoPaths;
 use crate::baseline::{Diff, Finding, Status};
-use crate::config::Rule;
-use crate::rules::{KINDS, KindDoc, kind_doc};
+use crate::rules::Rule;
+use crate::rules::{KINDS, RuleKind};
 use crate::violation::{Identity, Severity};
 
 /// The `$schema` GitHub's documentation uses.
@@ -257,26 +257,24 @@ struct Descriptors<'a> {
 
 struct DescribedRule<'a> {
     name: &'a str,
-    doc: &'static KindDoc,
+    doc: &'static dyn RuleKind,
     severity: Severity,
     message: Option<&'a str>,
 }
 
 impl<'a> Descriptors<'a> {
     fn new(rules: &'a [Rule]) -> Self {
-        let configured = rules.iter().filter_map(|rule| {
-            Some(DescribedRule {
-                name: &rule.name,
-                doc: kind_doc(rule.kind())?,
-                severity: rule.severity,
-                message: rule.message.as_deref(),
-            })
+        let configured = rules.iter().map(|rule| DescribedRule {
+            name: &rule.name,
+            doc: rule.kind,
+            severity: rule.severity,
+            message: rule.message.as_deref(),
         });
         let always_on = KINDS
             .iter()
-            .filter(|doc| doc.always_on)
-            .map(|doc| DescribedRule {
-                name: doc.kind,
+            .filter(|doc| doc.always_on())
+            .map(|&doc| DescribedRule {
+                name: doc.name(),
                 doc,
                 severity: Severity::Error,
                 message: None,
@@ -297,7 +295,7 @@ impl<'a> Descriptors<'a> {
 
 impl DescribedRule<'_> {
     fn descriptor(&self) -> ReportingDescriptor {
-        let kind = self.doc.kind;
+        let kind = self.doc.name();
         let documentation = self.doc.documentation();
         let summary = self.doc.summary();
         let full = match self.message {

@@ -39,13 +39,67 @@
 //! - `except` (module patterns): files exempt from the rule.
 //! - `name`, `message`, `severity` as for every rule.
 
-use crate::config::{BannedNameOptions, Rule};
+use std::sync::Arc;
+
+use globset::GlobSet;
+
+use crate::diagnostic::Diagnostic;
 use crate::facts::MODULE_SCOPE;
+use crate::rules::{Check, Rule, RuleKind};
 use crate::rules::{Context, violation};
+use crate::settings::read::{globs, refuse_empty, scope};
+use crate::settings::{Scope, Table};
 use crate::span::Span;
 use crate::violation::Violation;
 
-pub fn check(context: &Context<'_>, rule: &Rule, options: &BannedNameOptions) -> Vec<Violation> {
+/// The `banned-name` rule kind.
+pub struct BannedName;
+
+impl RuleKind for BannedName {
+    fn name(&self) -> &'static str {
+        "banned-name"
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("banned_name.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["in", "except", "names"]
+    }
+
+    fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
+        Ok(Arc::new(read_options(table)?))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct BannedNameOptions {
+    pub scope: Scope,
+    /// Globs on the file name (`*_service.py`).
+    pub names: GlobSet,
+    pub name_patterns: Vec<String>,
+}
+
+/// Reads the options of one `[[rule]]` table of kind `banned-name`.
+fn read_options(table: &Table<'_>) -> Result<BannedNameOptions, Diagnostic> {
+    let list = table.required("names", table.strings("names")?)?;
+    refuse_empty(table, "names", list.span(), list.get_ref().is_empty())?;
+    let (names, name_patterns) = globs(table, "names")?;
+    Ok(BannedNameOptions {
+        scope: scope(table, false)?,
+        names,
+        name_patterns,
+    })
+}
+
+impl Check for BannedNameOptions {
+    fn check(&self, context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+        check(context, rule, self)
+    }
+}
+
+fn check(context: &Context<'_>, rule: &Rule, options: &BannedNameOptions) -> Vec<Violation> {
     let BannedNameOptions {
         scope,
         names,

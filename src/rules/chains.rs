@@ -4,10 +4,11 @@
 
 use std::collections::VecDeque;
 
-use crate::config::{ImportSelection, Rule};
 use crate::facts::MODULE_SCOPE;
 use crate::graph::{ImportEdge, Name};
+use crate::rules::Rule;
 use crate::rules::{Context, import_counts, violation};
+use crate::settings::ImportSelection;
 use crate::violation::Violation;
 
 /// What a rule makes of one import statement, as a step of a chain.
@@ -82,7 +83,7 @@ impl<'a> HopGraph<'a> {
         let mut leaves: Vec<Option<u32>> = vec![None; context.graph.names.len()];
         let mut hops: Vec<Vec<(u32, u32)>> = vec![Vec::new(); files.len()];
         let mut forbidden: Vec<Vec<u32>> = vec![Vec::new(); files.len()];
-        let policy = context.config.project.type_checking_imports;
+        let policy = context.type_checking_imports;
         let graph: &'a crate::graph::Graph = context.graph;
         for (index, edge) in graph.edges.iter().enumerate() {
             if !import_counts(selection, policy, &edge.context) {

@@ -75,11 +75,16 @@
 //!   and against its last name; `*` matches any run of characters.
 //! - `name`, `message`, `severity` as for every rule.
 
-use crate::config::pattern::glob_matches;
-use crate::config::{DbWriteOptions, Rule};
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
 use crate::dotted;
 use crate::facts::{Argument, Binding, Call, FileFacts, MODULE_SCOPE};
+use crate::rules::{Check, Rule, RuleKind};
 use crate::rules::{Context, violation};
+use crate::settings::pattern::glob_matches;
+use crate::settings::read::{names_or, scope};
+use crate::settings::{Scope, Table};
 use crate::span::{Position, Span};
 use crate::symbols::Symbols;
 use crate::violation::Violation;
@@ -106,7 +111,76 @@ const WRITE_SQL: &[&str] = &[
     "INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT", "TRUNCATE",
 ];
 
-pub fn check(context: &Context<'_>, rule: &Rule, options: &DbWriteOptions) -> Vec<Violation> {
+/// Methods that write through a session, by default.
+pub const DEFAULT_WRITE_METHODS: &[&str] = &[
+    "add",
+    "add_all",
+    "commit",
+    "delete",
+    "merge",
+    "flush",
+    "bulk_save_objects",
+    "bulk_insert_mappings",
+    "bulk_update_mappings",
+    "execute",
+];
+
+/// Receivers that are sessions, by default (globs on the receiver's dotted
+/// text or its last name).
+pub const DEFAULT_WRITE_RECEIVERS: &[&str] = &[
+    "session",
+    "*session",
+    "db",
+    "*_db",
+    "self.session",
+    "self.db",
+];
+
+/// The `db-write` rule kind.
+pub struct DbWrite;
+
+impl RuleKind for DbWrite {
+    fn name(&self) -> &'static str {
+        "db-write"
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("db_write.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["in", "except", "methods", "receivers"]
+    }
+
+    fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
+        Ok(Arc::new(read_options(table)?))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct DbWriteOptions {
+    pub scope: Scope,
+    /// `execute` counts only with an insert/update/delete argument.
+    pub methods: Vec<String>,
+    pub receivers: Vec<String>,
+}
+
+/// Reads the options of one `[[rule]]` table of kind `db-write`.
+fn read_options(table: &Table<'_>) -> Result<DbWriteOptions, Diagnostic> {
+    Ok(DbWriteOptions {
+        scope: scope(table, true)?,
+        methods: names_or(table, "methods", DEFAULT_WRITE_METHODS)?,
+        receivers: names_or(table, "receivers", DEFAULT_WRITE_RECEIVERS)?,
+    })
+}
+
+impl Check for DbWriteOptions {
+    fn check(&self, context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+        check(context, rule, self)
+    }
+}
+
+fn check(context: &Context<'_>, rule: &Rule, options: &DbWriteOptions) -> Vec<Violation> {
     let writes = Writes::new(
         options.methods.iter().map(String::as_str),
         options.receivers.iter().map(String::as_str),

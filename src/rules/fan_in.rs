@@ -50,14 +50,66 @@
 //!   import statements count.
 //! - `name`, `message`, `severity` as for every rule.
 
-use crate::config::{FanInOptions, Granularity, Rule};
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
 use crate::facts::MODULE_SCOPE;
 use crate::rules::import_cycle::{NodeGraph, listing, position};
+use crate::rules::{Check, Rule, RuleKind};
 use crate::rules::{Context, violation};
+use crate::settings::read::{granularity, imports, module_patterns, positive};
+use crate::settings::{Granularity, ImportSelection, ModulePattern, Table};
 use crate::span::Span;
 use crate::violation::Violation;
 
-pub fn check(context: &Context<'_>, rule: &Rule, options: &FanInOptions) -> Vec<Violation> {
+/// The `fan-in` rule kind.
+pub struct FanIn;
+
+impl RuleKind for FanIn {
+    fn name(&self) -> &'static str {
+        "fan-in"
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("fan_in.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["max", "granularity", "depth", "ignore", "imports"]
+    }
+
+    fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
+        Ok(Arc::new(read_options(table)?))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct FanInOptions {
+    pub granularity: Granularity,
+    /// The most distinct importers a module (or package) may have.
+    pub max: usize,
+    /// Targets that may be imported by any number of modules.
+    pub ignore: Vec<ModulePattern>,
+    pub imports: ImportSelection,
+}
+
+/// Reads the options of one `[[rule]]` table of kind `fan-in`.
+fn read_options(table: &Table<'_>) -> Result<FanInOptions, Diagnostic> {
+    Ok(FanInOptions {
+        granularity: granularity(table)?,
+        max: positive(table, "max")? as usize,
+        ignore: module_patterns(table, "ignore")?,
+        imports: imports(table)?,
+    })
+}
+
+impl Check for FanInOptions {
+    fn check(&self, context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+        check(context, rule, self)
+    }
+}
+
+fn check(context: &Context<'_>, rule: &Rule, options: &FanInOptions) -> Vec<Violation> {
     let FanInOptions {
         granularity,
         max,

@@ -53,12 +53,65 @@
 //!   other `*` segments are one segment, and `*`/`?` glob within one.
 //! - `name`, `message`, `severity` as for every rule.
 
-use crate::config::{ForbiddenCallOptions, Rule};
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
 use crate::dotted;
+use crate::rules::{Check, Rule, RuleKind};
 use crate::rules::{Context, violation};
+use crate::settings::read::{name_patterns, scope};
+use crate::settings::{NamePattern, Scope, Table};
 use crate::violation::Violation;
 
-pub fn check(context: &Context<'_>, rule: &Rule, options: &ForbiddenCallOptions) -> Vec<Violation> {
+/// The `forbidden-call` rule kind.
+pub struct ForbiddenCall;
+
+impl RuleKind for ForbiddenCall {
+    fn name(&self) -> &'static str {
+        "forbidden-call"
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("forbidden_call.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["in", "except", "calls"]
+    }
+
+    fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
+        Ok(Arc::new(read_options(table)?))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ForbiddenCallOptions {
+    pub scope: Scope,
+    pub calls: Vec<NamePattern>,
+}
+
+/// Reads the options of one `[[rule]]` table of kind `forbidden-call`.
+fn read_options(table: &Table<'_>) -> Result<ForbiddenCallOptions, Diagnostic> {
+    let calls = table.required("calls", name_patterns(table, "calls")?)?;
+    if calls.is_empty() {
+        return Err(table.source.error(
+            table.span.clone(),
+            format!("`calls` {} must not be empty", table.place),
+        ));
+    }
+    Ok(ForbiddenCallOptions {
+        scope: scope(table, false)?,
+        calls,
+    })
+}
+
+impl Check for ForbiddenCallOptions {
+    fn check(&self, context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+        check(context, rule, self)
+    }
+}
+
+fn check(context: &Context<'_>, rule: &Rule, options: &ForbiddenCallOptions) -> Vec<Violation> {
     let mut violations = Vec::new();
     for (index, file) in context.files.iter().enumerate() {
         if !options.scope.covers(file.module.as_deref()) {

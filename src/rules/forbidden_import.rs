@@ -75,23 +75,146 @@
 //!   helper module.
 //! - `name`, `message`, `severity` as for every rule.
 
+use std::sync::Arc;
+
+use std::ops::Range;
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Check, Rule, RuleKind};
+use crate::settings::read::{imports, module_patterns, required_patterns};
+use crate::settings::{ImportSelection, ModulePattern, Table};
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use crate::config::pattern::Bindings;
-use crate::config::{ForbiddenImportOptions, ModulePattern, Rule};
 use crate::graph::Name;
 use crate::rules::Context;
 use crate::rules::chains::{Hop, HopGraph, Reach};
+use crate::settings::pattern::Bindings;
 use crate::violation::Violation;
 
-pub fn check(
-    context: &Context<'_>,
-    rule: &Rule,
-    options: &ForbiddenImportOptions,
-) -> Vec<Violation> {
+/// The `forbidden-import` rule kind.
+pub struct ForbiddenImport;
+
+impl RuleKind for ForbiddenImport {
+    fn name(&self) -> &'static str {
+        "forbidden-import"
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("forbidden_import.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["from", "except", "to", "imports", "transitive"]
+    }
+
+    fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
+        Ok(Arc::new(read_options(table)?))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ForbiddenImportOptions {
+    /// May bind `{name}` captures that `to` refers to.
+    pub from: Vec<ModulePattern>,
+    pub except: Vec<ModulePattern>,
+    /// May use `{name}` (same segment as bound in `from`) and `{!name}`
+    /// (a different one).
+    pub to: Vec<ModulePattern>,
+    pub imports: ImportSelection,
+    pub transitive: bool,
+}
+
+/// forbidden-import's options; `from` and `to` may use captures.
+fn read_options(table: &Table<'_>) -> Result<ForbiddenImportOptions, Diagnostic> {
+    /// Each pattern of `key` with the span of its string.
+    fn spanned<'p>(
+        table: &Table<'_>,
+        key: &str,
+        patterns: &'p [ModulePattern],
+    ) -> Result<Vec<(&'p ModulePattern, Range<usize>)>, Diagnostic> {
+        let spans = table.strings(key)?.map(|list| list.into_inner());
+        Ok(patterns
+            .iter()
+            .zip(spans.into_iter().flatten().map(|item| item.span()))
+            .collect())
+    }
+    let from = required_patterns(table, "from", true)?;
+    let except = module_patterns(table, "except")?;
+    let to = required_patterns(table, "to", true)?;
+    // Captures: `from` binds `{name}`, `to` tests `{name}` / `{!name}`.
+    for (pattern, span) in spanned(table, "from", &from)? {
+        if let Some((name, _)) = pattern.captures_used().find(|(_, negated)| *negated) {
+            return Err(table
+                .source
+                .error(
+                    span,
+                    format!(
+                        "`{{!{name}}}` in `from` {}: a negated capture tests a \
+                         segment that `from` bound, so it belongs in `to`",
+                        table.place
+                    ),
+                )
+                .with_help(format!(
+                    "bind the segment with `{{{name}}}` here, and write `{{!{name}}}` in `to`"
+                )));
+        }
+    }
+    let mut bound: Vec<&str> = Vec::new();
+    for (name, _) in from.iter().flat_map(ModulePattern::captures_used) {
+        if !bound.contains(&name) {
+            bound.push(name);
+        }
+    }
+    for (pattern, span) in spanned(table, "to", &to)? {
+        let unbound = pattern
+            .captures_used()
+            .find(|(name, _)| !bound.contains(name));
+        if let Some((name, negated)) = unbound {
+            let written = if negated {
+                format!("{{!{name}}}")
+            } else {
+                format!("{{{name}}}")
+            };
+            let help = if bound.is_empty() {
+                format!(
+                    "bind it with a `{{{name}}}` segment in a `from` pattern, such as \
+                     `app.domains.{{{name}}}.drivers`"
+                )
+            } else {
+                let names: Vec<String> = bound.iter().map(|name| format!("`{{{name}}}`")).collect();
+                format!("the `from` patterns bind {}", names.join(", "))
+            };
+            return Err(table
+                .source
+                .error(
+                    span,
+                    format!(
+                        "capture `{written}` in `to` {} is not bound by any `from` pattern",
+                        table.place
+                    ),
+                )
+                .with_help(help));
+        }
+    }
+    Ok(ForbiddenImportOptions {
+        from,
+        except,
+        to,
+        imports: imports(table)?,
+        transitive: table.boolean("transitive")?.unwrap_or(false),
+    })
+}
+
+impl Check for ForbiddenImportOptions {
+    fn check(&self, context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+        check(context, rule, self)
+    }
+}
+
+fn check(context: &Context<'_>, rule: &Rule, options: &ForbiddenImportOptions) -> Vec<Violation> {
     let mut violations = Vec::new();
     let mut targets = TargetMatches::new(&options.to, context);
     let importers: Vec<Importer<'_>> = context

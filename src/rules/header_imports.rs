@@ -67,9 +67,16 @@
 //!   `items` group holds the comma-separated list.
 //! - `name`, `message`, `severity` as for every rule.
 
+use std::sync::Arc;
+
+use toml::Spanned;
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Check, Rule, RuleKind};
+use crate::settings::read::{regex_with_group, scope};
+use crate::settings::{ImportSelection, ModulePattern, Scope, Table};
 use regex::Regex;
 
-use crate::config::{HeaderImportsOptions, ImportSelection, ModulePattern, Rule};
 use crate::facts::{HeaderLine, MODULE_SCOPE};
 use crate::graph::ImportEdge;
 use crate::layers::LayerMap;
@@ -109,9 +116,94 @@ impl ImportHeader<'_> {
     }
 }
 
-pub fn check(context: &Context<'_>, rule: &Rule, options: &HeaderImportsOptions) -> Vec<Violation> {
+/// The `header-imports` rule kind.
+pub struct HeaderImports;
+
+impl RuleKind for HeaderImports {
+    fn name(&self) -> &'static str {
+        "header-imports"
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("header_imports.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &[
+            "in",
+            "except",
+            "allowed-header",
+            "forbidden-header",
+            "line-pattern",
+        ]
+    }
+
+    fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
+        Ok(Arc::new(read_options(table)?))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct HeaderImportsOptions {
+    pub scope: Scope,
+    /// Matches a header line listing what the file may import; its `items`
+    /// group holds the comma-separated layer names and module patterns.
+    pub allowed: Regex,
+    /// The same for what the file must not import.
+    pub forbidden: Regex,
+}
+
+/// Reads the options of one `[[rule]]` table of kind `header-imports`.
+fn read_options(table: &Table<'_>) -> Result<HeaderImportsOptions, Diagnostic> {
+    let line = table.string("line-pattern")?;
+    Ok(HeaderImportsOptions {
+        scope: scope(table, false)?,
+        allowed: header_regex(table, line.as_ref(), "allowed-header", "Allowed Imports")?,
+        forbidden: header_regex(
+            table,
+            line.as_ref(),
+            "forbidden-header",
+            "Forbidden Imports",
+        )?,
+    })
+}
+
+/// The header-imports line regex for one header name: `{header}` in the
+/// line pattern stands for the (escaped) name.
+fn header_regex(
+    table: &Table<'_>,
+    line_pattern: Option<&Spanned<&str>>,
+    header_key: &str,
+    default_header: &str,
+) -> Result<Regex, Diagnostic> {
+    let header = table.string(header_key)?;
+    let name = header.as_ref().map_or(default_header, |h| *h.get_ref());
+    let line = line_pattern.map_or(DEFAULT_HEADER_LINE, |p| *p.get_ref());
+    if !line.contains("{header}") {
+        let span = line_pattern.map_or(table.span.clone(), |p| p.span());
+        return Err(table
+            .source
+            .error(span, "`line-pattern` has no `{header}` placeholder")
+            .with_help(format!("for example `{DEFAULT_HEADER_LINE}`")));
+    }
+    let text = line.replace("{header}", &regex::escape(name));
+    let span = line_pattern.map_or(table.span.clone(), |p| p.span());
+    regex_with_group(table, &Spanned::new(span, text.as_str()), "items")
+}
+
+/// The line of a header-imports header, by default; `{header}` is the
+/// header's name.
+const DEFAULT_HEADER_LINE: &str = r"^#\s*{header}:\s*(?P<items>.*\S)";
+
+impl Check for HeaderImportsOptions {
+    fn check(&self, context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+        check(context, rule, self)
+    }
+}
+
+fn check(context: &Context<'_>, rule: &Rule, options: &HeaderImportsOptions) -> Vec<Violation> {
     let layers = context.layers;
-    let policy = context.config.project.type_checking_imports;
+    let policy = context.type_checking_imports;
     let mut violations = Vec::new();
     for (index, (file, facts)) in context.files.iter().zip(context.facts).enumerate() {
         if !options.scope.covers(file.module.as_deref()) {
@@ -286,7 +378,7 @@ mod tests {
     fn an_item_is_a_layer_name_before_a_module_pattern() {
         let mut set = globset::GlobSetBuilder::new();
         set.add(globset::Glob::new("x/**").unwrap());
-        let layers = vec![crate::config::Layer {
+        let layers = vec![crate::settings::Layer {
             name: "services".to_string(),
             modules: Vec::new(),
             paths: set.build().unwrap(),

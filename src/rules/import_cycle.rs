@@ -54,6 +54,12 @@
 //!   "check"` and `imports = "all"`.
 //! - `name`, `message`, `severity` as for every rule.
 
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Check, Rule, RuleKind};
+use crate::settings::read::{granularity, imports};
+use crate::settings::{Granularity, ImportSelection, Table};
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 
@@ -61,7 +67,6 @@ use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::FxHashMap;
 
-use crate::config::{Granularity, ImportCycleOptions, ImportSelection, Rule};
 use crate::graph::ImportEdge;
 use crate::rules::Context;
 use crate::span::Position;
@@ -74,7 +79,48 @@ const LISTED: usize = 10;
 /// last halves of these.
 const SHOWN_HOPS: usize = 20;
 
-pub fn check(context: &Context<'_>, rule: &Rule, options: &ImportCycleOptions) -> Vec<Violation> {
+/// The `import-cycle` rule kind.
+pub struct ImportCycle;
+
+impl RuleKind for ImportCycle {
+    fn name(&self) -> &'static str {
+        "import-cycle"
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("import_cycle.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["granularity", "depth", "imports"]
+    }
+
+    fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
+        Ok(Arc::new(read_options(table)?))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ImportCycleOptions {
+    pub granularity: Granularity,
+    pub imports: ImportSelection,
+}
+
+/// Reads the options of one `[[rule]]` table of kind `import-cycle`.
+fn read_options(table: &Table<'_>) -> Result<ImportCycleOptions, Diagnostic> {
+    Ok(ImportCycleOptions {
+        granularity: granularity(table)?,
+        imports: imports(table)?,
+    })
+}
+
+impl Check for ImportCycleOptions {
+    fn check(&self, context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+        check(context, rule, self)
+    }
+}
+
+fn check(context: &Context<'_>, rule: &Rule, options: &ImportCycleOptions) -> Vec<Violation> {
     let ImportCycleOptions {
         granularity,
         imports,

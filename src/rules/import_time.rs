@@ -73,9 +73,14 @@
 //!   `connect`): calls reported even when `allow` matches them.
 //! - `name`, `message`, `severity` as for every rule.
 
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Check, Rule, RuleKind};
+use crate::settings::read::{default_name_patterns, name_patterns, scope};
+use crate::settings::{NamePattern, Scope, Table};
 use std::borrow::Cow;
 
-use crate::config::{ImportTimeOptions, NamePattern, Rule};
 use crate::facts::{FileFacts, MODULE_SCOPE, ModuleStatement, StatementKind};
 use crate::rules::{Context, violation};
 use crate::violation::Violation;
@@ -84,7 +89,80 @@ use crate::violation::Violation;
 /// of an expression.
 const UNNAMED_CALL: &str = "<call>";
 
-pub fn check(context: &Context<'_>, rule: &Rule, options: &ImportTimeOptions) -> Vec<Violation> {
+/// Calls that are fine at import time, by default.
+pub const DEFAULT_IMPORT_TIME_ALLOW: &[&str] = &[
+    "logging.getLogger",
+    "TypeVar",
+    "NewType",
+    "namedtuple",
+    "NamedTuple",
+    "dataclass",
+    "field",
+    "APIRouter",
+    "Blueprint",
+    "os.getenv",
+    "os.environ.get",
+    "Enum",
+    "frozenset",
+    "set",
+    "dict",
+    "list",
+    "tuple",
+    "re.compile",
+    "object",
+];
+
+/// Calls reported at import time even when `allow` matches them, by default.
+pub const DEFAULT_IMPORT_TIME_DENY: &[&str] = &["init_db", "create_engine", "connect"];
+
+/// The `import-time` rule kind.
+pub struct ImportTime;
+
+impl RuleKind for ImportTime {
+    fn name(&self) -> &'static str {
+        "import-time"
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("import_time.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["in", "except", "allow", "extend-allow", "deny"]
+    }
+
+    fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
+        Ok(Arc::new(read_options(table)?))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ImportTimeOptions {
+    pub scope: Scope,
+    pub allow: Vec<NamePattern>,
+    pub deny: Vec<NamePattern>,
+}
+
+/// Reads the options of one `[[rule]]` table of kind `import-time`.
+fn read_options(table: &Table<'_>) -> Result<ImportTimeOptions, Diagnostic> {
+    let mut allow = name_patterns(table, "allow")?
+        .unwrap_or_else(|| default_name_patterns(DEFAULT_IMPORT_TIME_ALLOW));
+    allow.extend(name_patterns(table, "extend-allow")?.unwrap_or_default());
+    Ok(ImportTimeOptions {
+        scope: scope(table, true)?,
+        allow,
+        deny: name_patterns(table, "deny")?
+            .unwrap_or_else(|| default_name_patterns(DEFAULT_IMPORT_TIME_DENY)),
+    })
+}
+
+impl Check for ImportTimeOptions {
+    fn check(&self, context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+        check(context, rule, self)
+    }
+}
+
+fn check(context: &Context<'_>, rule: &Rule, options: &ImportTimeOptions) -> Vec<Violation> {
     let mut violations = Vec::new();
     for (index, file) in context.files.iter().enumerate() {
         if !options.scope.covers(file.module.as_deref()) {
@@ -203,8 +281,8 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::config::{DEFAULT_IMPORT_TIME_ALLOW, DEFAULT_IMPORT_TIME_DENY, Scope};
     use crate::facts::Call;
+    use crate::settings::Scope;
     use crate::span::{Position, Span};
 
     fn patterns(texts: &[&str]) -> Vec<NamePattern> {

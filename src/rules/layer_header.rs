@@ -56,14 +56,64 @@
 //!   `^#\s*Layer:\s*(?P<layer>\S+)`): the header line.
 //! - `name`, `message`, `severity` as for every rule.
 
-use crate::config::{DEFAULT_LAYER_HEADER, LayerHeaderOptions, Rule};
+use std::sync::Arc;
+
+use regex::Regex;
+
+use crate::diagnostic::Diagnostic;
 use crate::facts::MODULE_SCOPE;
 use crate::layers::declared_layer;
+use crate::rules::{Check, Rule, RuleKind};
 use crate::rules::{Context, violation};
+use crate::settings::read::{regex_or, scope};
+use crate::settings::{DEFAULT_LAYER_HEADER, Scope, Table};
 use crate::span::Span;
 use crate::violation::Violation;
 
-pub fn check(context: &Context<'_>, rule: &Rule, options: &LayerHeaderOptions) -> Vec<Violation> {
+/// The `layer-header` rule kind.
+pub struct LayerHeader;
+
+impl RuleKind for LayerHeader {
+    fn name(&self) -> &'static str {
+        "layer-header"
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("layer_header.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["in", "except", "pattern"]
+    }
+
+    fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
+        Ok(Arc::new(read_options(table)?))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct LayerHeaderOptions {
+    pub scope: Scope,
+    /// A regex with a `layer` group, matched against each line of the
+    /// leading comment block.
+    pub pattern: Regex,
+}
+
+/// Reads the options of one `[[rule]]` table of kind `layer-header`.
+fn read_options(table: &Table<'_>) -> Result<LayerHeaderOptions, Diagnostic> {
+    Ok(LayerHeaderOptions {
+        scope: scope(table, false)?,
+        pattern: regex_or(table, "pattern", DEFAULT_LAYER_HEADER, "layer")?,
+    })
+}
+
+impl Check for LayerHeaderOptions {
+    fn check(&self, context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+        check(context, rule, self)
+    }
+}
+
+fn check(context: &Context<'_>, rule: &Rule, options: &LayerHeaderOptions) -> Vec<Violation> {
     let layers = context.layers;
     let mut violations = Vec::new();
     for (index, (file, facts)) in context.files.iter().zip(context.facts).enumerate() {

@@ -57,14 +57,61 @@
 //!   this closes the layers: an `api` that may import only `services` may
 //!   not reach `models` through them either.
 
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Check, Rule, RuleKind};
+use crate::settings::read::imports;
+use crate::settings::{ImportSelection, Layer, Table};
 use rayon::prelude::*;
 
-use crate::config::{Layer, LayersOptions, Rule};
 use crate::rules::Context;
 use crate::rules::chains::{Hop, HopGraph, Reach};
 use crate::violation::Violation;
 
-pub fn check(context: &Context<'_>, rule: &Rule, options: &LayersOptions) -> Vec<Violation> {
+/// The `layers` rule kind.
+pub struct Layers;
+
+impl RuleKind for Layers {
+    fn name(&self) -> &'static str {
+        "layers"
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("layers.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["imports", "transitive"]
+    }
+
+    fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
+        Ok(Arc::new(read_options(table)?))
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct LayersOptions {
+    pub imports: ImportSelection,
+    /// Also report indirect chains to a layer the importer may not reach.
+    pub transitive: bool,
+}
+
+/// Reads the options of one `[[rule]]` table of kind `layers`.
+fn read_options(table: &Table<'_>) -> Result<LayersOptions, Diagnostic> {
+    Ok(LayersOptions {
+        imports: imports(table)?,
+        transitive: table.boolean("transitive")?.unwrap_or(false),
+    })
+}
+
+impl Check for LayersOptions {
+    fn check(&self, context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+        check(context, rule, self)
+    }
+}
+
+fn check(context: &Context<'_>, rule: &Rule, options: &LayersOptions) -> Vec<Violation> {
     let layers = context.layers;
     let mut violations = Vec::new();
     for edge in context.selected_edges(options.imports) {

@@ -36,13 +36,60 @@
 //! - `except` (module patterns): files exempt from the rule.
 //! - `name`, `message`, `severity` as for every rule.
 
-use crate::config::{MaxLinesOptions, Rule};
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
 use crate::facts::MODULE_SCOPE;
+use crate::rules::{Check, Rule, RuleKind};
 use crate::rules::{Context, violation};
+use crate::settings::read::{positive, scope};
+use crate::settings::{Scope, Table};
 use crate::span::Span;
 use crate::violation::Violation;
 
-pub fn check(context: &Context<'_>, rule: &Rule, options: &MaxLinesOptions) -> Vec<Violation> {
+/// The `max-lines` rule kind.
+pub struct MaxLines;
+
+impl RuleKind for MaxLines {
+    fn name(&self) -> &'static str {
+        "max-lines"
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("max_lines.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["in", "except", "max"]
+    }
+
+    fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
+        Ok(Arc::new(read_options(table)?))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct MaxLinesOptions {
+    pub scope: Scope,
+    pub max: u32,
+}
+
+/// Reads the options of one `[[rule]]` table of kind `max-lines`.
+fn read_options(table: &Table<'_>) -> Result<MaxLinesOptions, Diagnostic> {
+    let max = positive(table, "max")?;
+    Ok(MaxLinesOptions {
+        scope: scope(table, false)?,
+        max: u32::try_from(max).unwrap_or(u32::MAX),
+    })
+}
+
+impl Check for MaxLinesOptions {
+    fn check(&self, context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+        check(context, rule, self)
+    }
+}
+
+fn check(context: &Context<'_>, rule: &Rule, options: &MaxLinesOptions) -> Vec<Violation> {
     let MaxLinesOptions { scope, max } = options;
     let mut violations = Vec::new();
     for (file, facts) in context.files.iter().zip(context.facts) {

@@ -45,9 +45,14 @@
 //! - `except` (module patterns): packages that may be namespace packages.
 //! - `name`, `message`, `severity` as for every rule.
 
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Check, Rule, RuleKind};
+use crate::settings::read::scope;
+use crate::settings::{Scope, Table};
 use rustc_hash::FxHashMap;
 
-use crate::config::{MissingInitOptions, Rule};
 use crate::discover::SourceFile;
 use crate::facts::MODULE_SCOPE;
 use crate::rules::{Context, violation};
@@ -103,7 +108,46 @@ struct Folder<'f> {
     first_below: &'f str,
 }
 
-pub fn check(context: &Context<'_>, rule: &Rule, options: &MissingInitOptions) -> Vec<Violation> {
+/// The `missing-init` rule kind.
+pub struct MissingInit;
+
+impl RuleKind for MissingInit {
+    fn name(&self) -> &'static str {
+        "missing-init"
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("missing_init.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["in", "except"]
+    }
+
+    fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
+        Ok(Arc::new(read_options(table)?))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct MissingInitOptions {
+    pub scope: Scope,
+}
+
+/// Reads the options of one `[[rule]]` table of kind `missing-init`.
+fn read_options(table: &Table<'_>) -> Result<MissingInitOptions, Diagnostic> {
+    Ok(MissingInitOptions {
+        scope: scope(table, false)?,
+    })
+}
+
+impl Check for MissingInitOptions {
+    fn check(&self, context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+        check(context, rule, self)
+    }
+}
+
+fn check(context: &Context<'_>, rule: &Rule, options: &MissingInitOptions) -> Vec<Violation> {
     // Unordered: the caller sorts the violations.
     let mut folders: FxHashMap<&str, Folder<'_>> = FxHashMap::default();
     for file in context.files {

@@ -69,12 +69,16 @@
 //!   composition root, seed scripts, tests).
 //! - `name`, `message`, `severity` as for every rule.
 
+use std::sync::Arc;
+
+use super::db_write::{DEFAULT_WRITE_METHODS, DEFAULT_WRITE_RECEIVERS};
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Check, Rule, RuleKind};
+use crate::settings::read::{module_patterns, required_module_patterns};
+use crate::settings::{ModulePattern, Table};
 use rustc_hash::FxHashSet;
 
 use super::db_write::{Target, Writes, binding_before, bound_call, call_within};
-use crate::config::{
-    DEFAULT_WRITE_METHODS, DEFAULT_WRITE_RECEIVERS, ModelOwnershipOptions, ModulePattern, Rule,
-};
 use crate::dotted;
 use crate::facts::{Argument, Call, FileFacts, MODULE_SCOPE};
 use crate::rules::{Context, violation};
@@ -84,11 +88,53 @@ use crate::violation::Violation;
 /// Packages whose classes are not ORM models, even beside them.
 const NOT_MODEL_PACKAGES: &[&str] = &["enum", "pydantic", "typing", "typing_extensions"];
 
-pub fn check(
-    context: &Context<'_>,
-    rule: &Rule,
-    options: &ModelOwnershipOptions,
-) -> Vec<Violation> {
+/// The `model-ownership` rule kind.
+pub struct ModelOwnership;
+
+impl RuleKind for ModelOwnership {
+    fn name(&self) -> &'static str {
+        "model-ownership"
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("model_ownership.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["models", "owner", "allow"]
+    }
+
+    fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
+        Ok(Arc::new(read_options(table)?))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ModelOwnershipOptions {
+    /// The modules whose classes are the owned models.
+    pub models: Vec<ModulePattern>,
+    /// The modules that may write them.
+    pub owner: Vec<ModulePattern>,
+    /// Other modules that may write them (a composition root, seed scripts).
+    pub allow: Vec<ModulePattern>,
+}
+
+/// Reads the options of one `[[rule]]` table of kind `model-ownership`.
+fn read_options(table: &Table<'_>) -> Result<ModelOwnershipOptions, Diagnostic> {
+    Ok(ModelOwnershipOptions {
+        models: required_module_patterns(table, "models")?,
+        owner: required_module_patterns(table, "owner")?,
+        allow: module_patterns(table, "allow")?,
+    })
+}
+
+impl Check for ModelOwnershipOptions {
+    fn check(&self, context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+        check(context, rule, self)
+    }
+}
+
+fn check(context: &Context<'_>, rule: &Rule, options: &ModelOwnershipOptions) -> Vec<Violation> {
     let models = models(context, &options.models);
     if models.is_empty() {
         return Vec::new();

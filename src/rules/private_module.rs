@@ -32,12 +32,63 @@
 //!   import statements count.
 //! - `name`, `message`, `severity` as for every rule.
 
-use crate::config::{PrivateModuleOptions, Rule};
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
 use crate::dotted;
 use crate::rules::Context;
+use crate::rules::{Check, Rule, RuleKind};
+use crate::settings::read::{imports, module_patterns, required_module_patterns};
+use crate::settings::{ImportSelection, ModulePattern, Table};
 use crate::violation::Violation;
 
-pub fn check(context: &Context<'_>, rule: &Rule, options: &PrivateModuleOptions) -> Vec<Violation> {
+/// The `private-module` rule kind.
+pub struct PrivateModule;
+
+impl RuleKind for PrivateModule {
+    fn name(&self) -> &'static str {
+        "private-module"
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("private_module.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["modules", "allow-from", "imports"]
+    }
+
+    fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
+        Ok(Arc::new(read_options(table)?))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PrivateModuleOptions {
+    /// Patterns whose matches are private to their parent package:
+    /// `acme.*.internal` makes `acme.X.internal` importable only from
+    /// inside `acme.X`.
+    pub modules: Vec<ModulePattern>,
+    pub allow_from: Vec<ModulePattern>,
+    pub imports: ImportSelection,
+}
+
+/// Reads the options of one `[[rule]]` table of kind `private-module`.
+fn read_options(table: &Table<'_>) -> Result<PrivateModuleOptions, Diagnostic> {
+    Ok(PrivateModuleOptions {
+        modules: required_module_patterns(table, "modules")?,
+        allow_from: module_patterns(table, "allow-from")?,
+        imports: imports(table)?,
+    })
+}
+
+impl Check for PrivateModuleOptions {
+    fn check(&self, context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+        check(context, rule, self)
+    }
+}
+
+fn check(context: &Context<'_>, rule: &Rule, options: &PrivateModuleOptions) -> Vec<Violation> {
     let PrivateModuleOptions {
         modules,
         allow_from,

@@ -48,11 +48,16 @@
 //! - `except` (module patterns): members left out.
 //! - `name`, `message`, `severity` as for every rule.
 
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Check, Rule, RuleKind};
+use crate::settings::read::scope;
+use crate::settings::{Scope, Table};
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use crate::config::{Rule, SiblingNamesOptions};
 use crate::dotted;
 use crate::facts::MODULE_SCOPE;
 use crate::rules::missing_init::{Ancestry, ancestry};
@@ -92,7 +97,46 @@ struct Member<'f> {
 /// The members of each parent, by name.
 type Siblings<'f> = BTreeMap<Parent<'f>, BTreeMap<&'f str, Member<'f>>>;
 
-pub fn check(context: &Context<'_>, rule: &Rule, options: &SiblingNamesOptions) -> Vec<Violation> {
+/// The `sibling-names` rule kind.
+pub struct SiblingNames;
+
+impl RuleKind for SiblingNames {
+    fn name(&self) -> &'static str {
+        "sibling-names"
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("sibling_names.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["in", "except"]
+    }
+
+    fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
+        Ok(Arc::new(read_options(table)?))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SiblingNamesOptions {
+    pub scope: Scope,
+}
+
+/// Reads the options of one `[[rule]]` table of kind `sibling-names`.
+fn read_options(table: &Table<'_>) -> Result<SiblingNamesOptions, Diagnostic> {
+    Ok(SiblingNamesOptions {
+        scope: scope(table, false)?,
+    })
+}
+
+impl Check for SiblingNamesOptions {
+    fn check(&self, context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+        check(context, rule, self)
+    }
+}
+
+fn check(context: &Context<'_>, rule: &Rule, options: &SiblingNamesOptions) -> Vec<Violation> {
     // Every file names all its packages: gather each member's anchor
     // first, then ask the scope once per member.
     let mut anchors: FxHashMap<(Parent<'_>, &str), (u8, &str)> = FxHashMap::default();

@@ -21,9 +21,31 @@
 
 use crate::facts::MODULE_SCOPE;
 use crate::rules::Context;
+use crate::rules::RuleKind;
 use crate::violation::{Severity, Violation};
 
 pub const NAME: &str = "syntax-error";
+
+/// The `syntax-error` rule kind: always on, no options.
+pub struct SyntaxError;
+
+impl RuleKind for SyntaxError {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("syntax_error.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn always_on(&self) -> bool {
+        true
+    }
+}
 
 pub fn check(context: &Context<'_>) -> Vec<Violation> {
     let mut violations = Vec::new();

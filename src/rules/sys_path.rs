@@ -50,9 +50,14 @@
 //! - `except` (module patterns): modules exempt from the rule.
 //! - `name`, `message`, `severity` as for every rule.
 
-use crate::config::{Rule, SysPathOptions};
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
 use crate::facts::{FileFacts, StoreForm};
+use crate::rules::{Check, Rule, RuleKind};
 use crate::rules::{Context, violation};
+use crate::settings::read::scope;
+use crate::settings::{Scope, Table};
 use crate::violation::Violation;
 
 /// The methods of `sys.path` (a list) that change it.
@@ -61,7 +66,46 @@ const MUTATING_METHODS: &[&str] = &["insert", "append", "extend", "remove", "pop
 /// The function of `site` that adds a folder to the import path.
 const ADDSITEDIR: &str = "site.addsitedir";
 
-pub fn check(context: &Context<'_>, rule: &Rule, options: &SysPathOptions) -> Vec<Violation> {
+/// The `sys-path` rule kind.
+pub struct SysPath;
+
+impl RuleKind for SysPath {
+    fn name(&self) -> &'static str {
+        "sys-path"
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("sys_path.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["in", "except"]
+    }
+
+    fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
+        Ok(Arc::new(read_options(table)?))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SysPathOptions {
+    pub scope: Scope,
+}
+
+/// Reads the options of one `[[rule]]` table of kind `sys-path`.
+fn read_options(table: &Table<'_>) -> Result<SysPathOptions, Diagnostic> {
+    Ok(SysPathOptions {
+        scope: scope(table, false)?,
+    })
+}
+
+impl Check for SysPathOptions {
+    fn check(&self, context: &Context<'_>, rule: &Rule) -> Vec<Violation> {
+        check(context, rule, self)
+    }
+}
+
+fn check(context: &Context<'_>, rule: &Rule, options: &SysPathOptions) -> Vec<Violation> {
     let mut violations = Vec::new();
     for (index, file) in context.files.iter().enumerate() {
         if !options.scope.covers(file.module.as_deref()) {

@@ -21,9 +21,31 @@
 //! meant for (`# gate: ignore[layers, no-legacy]`).
 
 use crate::facts::{IgnoreComment, MODULE_SCOPE};
+use crate::rules::RuleKind;
 use crate::violation::{Severity, Violation};
 
 pub const NAME: &str = "unused-ignore";
+
+/// The `unused-ignore` rule kind: always on, no options.
+pub struct UnusedIgnore;
+
+impl RuleKind for UnusedIgnore {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn source(&self) -> &'static str {
+        include_str!("unused_ignore.rs")
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn always_on(&self) -> bool {
+        true
+    }
+}
 
 /// A violation for one unused name of `comment` (`None`: a bare ignore).
 pub fn violation(path: &str, comment: &IgnoreComment, name: Option<&str>, hint: &str) -> Violation {

@@ -7,13 +7,14 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
-use super::error::{Diagnostic, did_you_mean, one_of, suggest_or_list};
+use crate::diagnostic::Diagnostic;
+use crate::suggest::{did_you_mean, one_of, suggest_or_list};
 
 type Result<T> = std::result::Result<T, Diagnostic>;
 
 /// The config file being read, to turn byte positions into diagnostics.
 #[derive(Clone, Copy)]
-pub(super) struct Source<'a> {
+pub struct Source<'a> {
     pub text: &'a str,
     pub file: &'a Path,
 }
@@ -25,7 +26,7 @@ impl Source<'_> {
 }
 
 /// One table of the config, with what a message needs to name it.
-pub(super) struct Table<'a> {
+pub struct Table<'a> {
     pub source: Source<'a>,
     entries: &'a DeTable<'a>,
     /// The header (`[[layer]]`), or the whole table when it is inline.

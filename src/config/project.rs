@@ -1,0 +1,66 @@
+//! The `[project]` table: source roots, what to analyse and skip, the
+//! baseline file, the type-checking policy and the layer header.
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+use crate::settings::read::{globs, refuse_empty, regex_with_group};
+use crate::settings::{Project, Table, TypeCheckingImports};
+
+pub(super) fn project(table: &Table<'_>) -> Result<Project, Diagnostic> {
+    table.check_keys(&[
+        "roots",
+        "include",
+        "exclude",
+        "baseline",
+        "type-checking-imports",
+        "layer-header",
+    ])?;
+    let (exclude, exclude_patterns) = globs(table, "exclude")?;
+    let baseline = match table.string("baseline")? {
+        Some(baseline) => {
+            refuse_empty(
+                table,
+                "baseline",
+                baseline.span(),
+                baseline.get_ref().is_empty(),
+            )?;
+            PathBuf::from(baseline.get_ref())
+        }
+        None => PathBuf::from("baseline.json"),
+    };
+    Ok(Project {
+        roots: folders(table, "roots")?,
+        include: folders(table, "include")?,
+        exclude,
+        exclude_patterns,
+        baseline,
+        type_checking_imports: table
+            .choice(
+                "type-checking-imports",
+                &[
+                    ("ignore", TypeCheckingImports::Ignore),
+                    ("check", TypeCheckingImports::Check),
+                ],
+            )?
+            .unwrap_or_default(),
+        layer_header: table
+            .string("layer-header")?
+            .map(|pattern| regex_with_group(table, &pattern, "layer"))
+            .transpose()?,
+    })
+}
+
+/// `roots` and `include`: folders relative to the root, `.` by default.
+fn folders(table: &Table<'_>, key: &str) -> Result<Vec<PathBuf>, Diagnostic> {
+    let Some(list) = table.strings(key)? else {
+        return Ok(vec![PathBuf::from(".")]);
+    };
+    // An empty list would silently check nothing.
+    refuse_empty(table, key, list.span(), list.get_ref().is_empty())?;
+    Ok(list
+        .get_ref()
+        .iter()
+        .map(|folder| PathBuf::from(folder.get_ref()))
+        .collect())
+}

@@ -1,0 +1,172 @@
+//! What a rule reads: the files, their facts, the import graph and the
+//! layers, with the helpers every rule shares to pick imports and to build
+//! violations.
+
+use std::sync::OnceLock;
+
+use super::Rule;
+use crate::discover::SourceFile;
+use crate::facts::{FileFacts, Import, ImportContext};
+use crate::graph::{Graph, ImportEdge};
+use crate::layers::LayerMap;
+use crate::settings::{ImportSelection, TypeCheckingImports};
+use crate::symbols::Symbols;
+use crate::violation::Violation;
+
+/// Everything a rule may read.
+pub struct Context<'a> {
+    /// The project's `type-checking-imports` policy.
+    pub type_checking_imports: TypeCheckingImports,
+    pub files: &'a [SourceFile],
+    /// `facts[i]` belongs to `files[i]`.
+    pub facts: &'a [FileFacts],
+    pub graph: &'a Graph,
+    pub layers: &'a LayerMap<'a>,
+    /// `symbols[i]` belongs to `files[i]`: built at first use, as most files
+    /// never need them, and shared by every rule that reads names.
+    symbols: Vec<OnceLock<Symbols<'a>>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        type_checking_imports: TypeCheckingImports,
+        files: &'a [SourceFile],
+        facts: &'a [FileFacts],
+        graph: &'a Graph,
+        layers: &'a LayerMap<'a>,
+    ) -> Self {
+        Context {
+            type_checking_imports,
+            files,
+            facts,
+            graph,
+            layers,
+            symbols: files.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// What the names used in file `file` stand for.
+    pub fn symbols(&self, file: usize) -> &Symbols<'a> {
+        self.symbols[file]
+            .get_or_init(|| Symbols::of_file(self.files, self.facts, self.graph, file))
+    }
+
+    /// The import statement behind an edge.
+    pub fn import_of(&self, edge: &ImportEdge) -> &'a Import {
+        &self.facts[edge.file].imports[edge.import]
+    }
+
+    /// The edges whose import statement counts under `selection` and the
+    /// project's `type-checking-imports` policy.
+    pub fn selected_edges(
+        &self,
+        selection: ImportSelection,
+    ) -> impl Iterator<Item = &'a ImportEdge> + use<'a, '_> {
+        let policy = self.type_checking_imports;
+        self.graph
+            .edges
+            .iter()
+            .filter(move |edge| import_counts(selection, policy, &edge.context))
+    }
+
+    /// A violation of `rule` at an import statement.
+    pub fn import_violation(
+        &self,
+        rule: &Rule,
+        edge: &ImportEdge,
+        subject: &str,
+        text: String,
+    ) -> Violation {
+        let import = self.import_of(edge);
+        violation(
+            rule,
+            &self.files[edge.file].path,
+            import.span,
+            &import.scope,
+            subject,
+            text,
+        )
+    }
+}
+
+/// Whether an import in `context` counts for a rule.
+pub fn import_counts(
+    selection: ImportSelection,
+    policy: TypeCheckingImports,
+    context: &ImportContext,
+) -> bool {
+    if context.type_checking
+        && (policy == TypeCheckingImports::Ignore || selection != ImportSelection::All)
+    {
+        return false;
+    }
+    // A PEP 810 `lazy import` is deferred like an import inside a function.
+    !(selection == ImportSelection::ModuleLevel && (context.in_function || context.lazy))
+}
+
+/// Builds a violation of a configured rule; the user's `message` follows
+/// gate's own text.
+pub fn violation(
+    rule: &Rule,
+    path: &str,
+    span: crate::span::Span,
+    scope: &str,
+    subject: &str,
+    text: String,
+) -> Violation {
+    let message = match &rule.message {
+        Some(extra) => format!("{text}; {extra}"),
+        None => text,
+    };
+    Violation {
+        rule: rule.name.clone(),
+        kind: rule.kind(),
+        path: path.to_string(),
+        span,
+        scope: scope.to_string(),
+        subject: subject.to_string(),
+        message,
+        severity: rule.severity,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_checking_imports_count_only_when_checked_and_selection_is_all() {
+        let type_only = ImportContext {
+            type_checking: true,
+            ..Default::default()
+        };
+        use ImportSelection::*;
+        assert!(!import_counts(All, TypeCheckingImports::Ignore, &type_only));
+        assert!(import_counts(All, TypeCheckingImports::Check, &type_only));
+        assert!(!import_counts(
+            Runtime,
+            TypeCheckingImports::Check,
+            &type_only
+        ));
+        let lazy = ImportContext {
+            in_function: true,
+            ..Default::default()
+        };
+        assert!(import_counts(Runtime, TypeCheckingImports::Ignore, &lazy));
+        assert!(!import_counts(
+            ModuleLevel,
+            TypeCheckingImports::Ignore,
+            &lazy
+        ));
+        let pep_810 = ImportContext {
+            lazy: true,
+            ..Default::default()
+        };
+        assert!(import_counts(All, TypeCheckingImports::Ignore, &pep_810));
+        assert!(!import_counts(
+            ModuleLevel,
+            TypeCheckingImports::Ignore,
+            &pep_810
+        ));
+    }
+}
