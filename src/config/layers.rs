@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::settings::read::{UniqueNames, globs, module_patterns, refuse_empty};
-use crate::settings::{Layer, Table};
+use crate::settings::{LAYER_KEYS, Layer, Table};
 use crate::suggest::suggest_or_list;
 
 pub(super) fn layers(tables: &[Table<'_>]) -> Result<Vec<Layer>, Diagnostic> {
@@ -11,7 +11,7 @@ pub(super) fn layers(tables: &[Table<'_>]) -> Result<Vec<Layer>, Diagnostic> {
     // Checked once every layer is known: a layer may name one below it.
     let mut may_imports = Vec::with_capacity(tables.len());
     for table in tables {
-        table.check_keys(&["name", "modules", "paths", "may-import"])?;
+        table.check_keys(LAYER_KEYS)?;
         let name = table.required("name", table.string("name")?)?;
         refuse_empty(table, "name", name.span(), name.get_ref().is_empty())?;
         names.insert(table, &name)?;

@@ -80,7 +80,10 @@ pub fn run(context: &Context<'_>, rules: &[Rule]) -> Vec<Violation> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
+    use crate::settings::LAYER_KEYS;
 
     #[test]
     fn every_kind_documents_the_four_sections() {
@@ -95,6 +98,45 @@ mod tests {
                 assert!(text.contains(section), "{} lacks {section}", kind.name());
             }
             assert!(!kind.summary().is_empty(), "{} has no summary", kind.name());
+        }
+    }
+
+    /// The options a kind's `## Options` section documents: each backticked
+    /// word followed by its type in parentheses (`` `max` (integer ≥ 1) ``).
+    fn documented_options(kind: &dyn RuleKind) -> BTreeSet<String> {
+        let documentation = kind.documentation();
+        let section = documentation
+            .split("## Options")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .unwrap_or_default();
+        // Between backticks are the odd pieces.
+        let pieces: Vec<&str> = section.split('`').collect();
+        pieces
+            .iter()
+            .zip(pieces.iter().skip(1))
+            .skip(1)
+            .step_by(2)
+            .filter(|(_, after)| after.starts_with(" ("))
+            .map(|(word, _)| word.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn every_kind_documents_exactly_the_options_it_accepts() {
+        for kind in KINDS {
+            let mut accepted: BTreeSet<String> =
+                kind.keys().iter().map(|key| key.to_string()).collect();
+            if kind.name() == layers::Layers.name() {
+                // Its page also documents the `[[layer]]` tables.
+                accepted.extend(LAYER_KEYS.iter().map(|key| key.to_string()));
+            }
+            assert_eq!(
+                documented_options(*kind),
+                accepted,
+                "`{}`: the `## Options` section and the keys its reader accepts differ",
+                kind.name()
+            );
         }
     }
 

@@ -47,6 +47,9 @@ pub enum TypeCheckingImports {
     Check,
 }
 
+/// The keys of a `[[layer]]` table.
+pub const LAYER_KEYS: &[&str] = &["name", "modules", "paths", "may-import"];
+
 #[derive(Clone, Debug)]
 pub struct Layer {
     pub name: String,
