@@ -31,7 +31,12 @@ pub struct Analysis {
 /// Analyses the files under `targets` (the config's `include` when empty)
 /// on `threads` threads (all cores when `None`).
 pub fn analyze(config: &Config, targets: &[PathBuf], threads: Option<usize>) -> Result<Analysis> {
-    let discovery = discover::discover(config, targets, threads.unwrap_or(0), &read_and_parse)?;
+    let layout = discover::Layout {
+        root: &config.root,
+        config_file: &config.file,
+        project: &config.project,
+    };
+    let discovery = discover::discover(&layout, targets, threads.unwrap_or(0), &read_and_parse)?;
     let mut warnings = discovery.warnings;
     let mut files = Vec::with_capacity(discovery.files.len());
     let mut facts = Vec::with_capacity(discovery.files.len());

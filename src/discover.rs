@@ -10,7 +10,17 @@ use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
 
-use crate::config::Config;
+use crate::settings::Project;
+
+/// Where the files are: the project root, the config file (for messages)
+/// and its `[project]` table.
+#[derive(Clone, Copy)]
+pub struct Layout<'a> {
+    /// The folder holding the config; file paths are relative to it.
+    pub root: &'a Path,
+    pub config_file: &'a Path,
+    pub project: &'a Project,
+}
 
 /// One Python file to analyse.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,23 +50,23 @@ pub struct Discovery<T> {
 /// one per core), and calls `visit` on each file as soon as it is found, on
 /// the thread that found it: the next stage's work overlaps the walk.
 pub fn discover<T: Send>(
-    config: &Config,
+    layout: &Layout<'_>,
     targets: &[PathBuf],
     threads: usize,
     visit: &(dyn Fn(&SourceFile) -> T + Sync),
 ) -> Result<Discovery<T>> {
-    let roots: Vec<PathBuf> = config
+    let roots: Vec<PathBuf> = layout
         .project
         .roots
         .iter()
-        .map(|root| normalize(&config.root.join(root)))
+        .map(|root| normalize(&layout.root.join(root)))
         .collect();
     let targets: Vec<PathBuf> = if targets.is_empty() {
-        config
+        layout
             .project
             .include
             .iter()
-            .map(|p| config.root.join(p))
+            .map(|p| layout.root.join(p))
             .collect()
     } else {
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
@@ -73,18 +83,18 @@ pub fn discover<T: Send>(
             bail!(
                 "path `{}` does not exist (check `include` in {} or the paths given to gate)",
                 target.display(),
-                config.file.display()
+                layout.config_file.display()
             );
         }
-        if !target.starts_with(&config.root) {
+        if !target.starts_with(layout.root) {
             bail!(
                 "path `{}` is outside the project root `{}` (the folder holding {})",
                 target.display(),
-                config.root.display(),
-                config.file.display()
+                layout.root.display(),
+                layout.config_file.display()
             );
         }
-        walk(config, &roots, &target, threads, visit, &mut discovery);
+        walk(layout, &roots, &target, threads, visit, &mut discovery);
     }
     discovery.files.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     discovery.files.dedup_by(|a, b| a.0.path == b.0.path);
@@ -103,7 +113,7 @@ pub fn discover<T: Send>(
              identifier (first: {first}); import rules cannot name their module, file-level \
              rules still apply. Add their folder to `roots` in {} to fix this",
             outside.len(),
-            config.file.display()
+            layout.config_file.display()
         ));
     }
     Ok(discovery)
@@ -118,15 +128,15 @@ enum Found<T> {
 /// Walks `target` on several threads (the folder reads and `.gitignore`
 /// lookups are a good part of a run's time); the caller sorts the result.
 fn walk<T: Send>(
-    config: &Config,
+    layout: &Layout<'_>,
     roots: &[PathBuf],
     target: &Path,
     threads: usize,
     visit: &(dyn Fn(&SourceFile) -> T + Sync),
     discovery: &mut Discovery<T>,
 ) {
-    let exclude = config.project.exclude.clone();
-    let project_root = config.root.clone();
+    let exclude = layout.project.exclude.clone();
+    let project_root = layout.root.to_path_buf();
     let found = Mutex::new(Vec::new());
     ignore::WalkBuilder::new(target)
         .standard_filters(true)
@@ -143,7 +153,7 @@ fn walk<T: Send>(
             let found = &found;
             Box::new(move |entry| {
                 let item = match entry {
-                    Ok(entry) => classify(config, roots, &entry).map(|found| match found {
+                    Ok(entry) => classify(layout, roots, &entry).map(|found| match found {
                         Ok(file) => {
                             let payload = visit(&file);
                             Found::File(file, payload)
@@ -168,7 +178,7 @@ fn walk<T: Send>(
 
 /// The file at `entry`, a warning about it, or nothing to say.
 fn classify(
-    config: &Config,
+    layout: &Layout<'_>,
     roots: &[PathBuf],
     entry: &ignore::DirEntry,
 ) -> Option<Result<SourceFile, String>> {
@@ -177,7 +187,7 @@ fn classify(
         return (entry.path_is_symlink() && path.is_dir()).then(|| {
             Err(format!(
                 "skipped symlinked folder {}: gate does not follow symlinked folders",
-                display_relative(&config.root, path)
+                display_relative(layout.root, path)
             ))
         });
     }
@@ -185,13 +195,13 @@ fn classify(
     if file_type.is_symlink() && !path.is_file() {
         return Some(Err(format!(
             "skipped {}: broken symbolic link",
-            display_relative(&config.root, path)
+            display_relative(layout.root, path)
         )));
     }
     if file_type.is_dir() {
         return None;
     }
-    let rel = relative_path(&config.root, path)?;
+    let rel = relative_path(layout.root, path)?;
     let (module, is_package) = module_name(roots, path);
     Some(Ok(SourceFile {
         absolute: path.to_path_buf(),
