@@ -10,6 +10,7 @@ use anyhow::{Context as _, Result, bail};
 use crate::config::Config;
 use crate::discover::{self, SourceFile};
 use crate::facts::FileFacts;
+use crate::files::Files;
 use crate::graph::{self, Graph};
 use crate::layers::LayerMap;
 use crate::rules;
@@ -17,10 +18,8 @@ use crate::suppress;
 use crate::violation::Violation;
 
 pub struct Analysis {
-    /// Sorted by path.
-    pub files: Vec<SourceFile>,
-    /// `facts[i]` belongs to `files[i]`.
-    pub facts: Vec<FileFacts>,
+    /// Sorted by path, each with its facts.
+    pub files: Files,
     pub graph: Graph,
     /// Sorted by `Violation::sort_key`.
     pub violations: Vec<Violation>,
@@ -38,15 +37,13 @@ pub fn analyze(config: &Config, targets: &[PathBuf], threads: Option<usize>) -> 
     };
     let discovery = discover::discover(&layout, targets, threads.unwrap_or(0), &read_and_parse)?;
     let mut warnings = discovery.warnings;
-    let mut files = Vec::with_capacity(discovery.files.len());
-    let mut facts = Vec::with_capacity(discovery.files.len());
+    let mut parsed_files = Vec::with_capacity(discovery.files.len());
     let mut unreadable = Vec::new();
     for (file, parsed) in discovery.files {
         match parsed {
-            Ok(file_facts) => facts.push(file_facts),
+            Ok(facts) => parsed_files.push((file, facts)),
             Err(error) => unreadable.push(format!("{}: {error}", file.path)),
         }
-        files.push(file);
     }
     if !unreadable.is_empty() {
         bail!(
@@ -56,12 +53,13 @@ pub fn analyze(config: &Config, targets: &[PathBuf], threads: Option<usize>) -> 
         );
     }
 
-    let graph = graph::build(&files, &facts);
+    let files = Files::new(parsed_files);
+    let graph = graph::build(&files);
     for unresolved in &graph.unresolved {
-        let import = &facts[unresolved.file].imports[unresolved.import];
+        let import = &files.facts(unresolved.file).imports[unresolved.import];
         warnings.push(format!(
             "{}:{}:{}: cannot resolve import: {}",
-            files[unresolved.file].path,
+            files.source(unresolved.file).path,
             import.span.start.line,
             import.span.start.column,
             unresolved.reason
@@ -71,14 +69,12 @@ pub fn analyze(config: &Config, targets: &[PathBuf], threads: Option<usize>) -> 
     let layers = LayerMap::new(
         &config.layers,
         &files,
-        &facts,
         config.project.layer_header.as_ref(),
         &graph,
     );
     let context = rules::Context::new(
         config.project.type_checking_imports,
         &files,
-        &facts,
         &graph,
         &layers,
     );
@@ -94,12 +90,11 @@ pub fn analyze(config: &Config, targets: &[PathBuf], threads: Option<usize>) -> 
                 .map(|k| k.name()),
         )
         .collect();
-    let mut violations = suppress::apply(found, &files, &facts, &rule_names);
+    let mut violations = suppress::apply(found, &files, &rule_names);
     violations.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
     Ok(Analysis {
         files,
-        facts,
         graph,
         violations,
         warnings,

@@ -428,6 +428,7 @@ mod tests {
         Violation {
             rule: "api-no-db-writes".into(),
             kind: "db-write",
+            file: None,
             path: path.into(),
             span: Span {
                 start,

@@ -13,14 +13,15 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use crate::discover::SourceFile;
-use crate::facts::{FileFacts, Import, ImportContext, ImportStatement};
+use crate::facts::{Import, ImportContext, ImportStatement};
+use crate::files::{FileId, Files};
 
 /// Every module and package of the project, with the file that defines it.
 #[derive(Debug, Default)]
 pub struct ModuleIndex {
-    /// Module name → index of its file in the file list; packages without an
-    /// `__init__.py` (namespace packages) map to `None`.
-    modules: FxHashMap<String, Option<usize>>,
+    /// Module name → its file; packages without an `__init__.py`
+    /// (namespace packages) map to `None`.
+    modules: FxHashMap<String, Option<FileId>>,
 }
 
 impl ModuleIndex {
@@ -28,7 +29,7 @@ impl ModuleIndex {
         let mut modules = FxHashMap::default();
         for (index, file) in files.iter().enumerate() {
             let Some(module) = &file.module else { continue };
-            modules.insert(module.clone(), Some(index));
+            modules.insert(module.clone(), Some(FileId::new(index)));
             let mut package = module.as_str();
             while let Some((parent, _)) = package.rsplit_once('.') {
                 modules.entry(parent.to_string()).or_insert(None);
@@ -49,7 +50,7 @@ impl ModuleIndex {
     }
 
     /// The file defining `module`, when it is a file of the project.
-    pub fn file_of(&self, module: &str) -> Option<usize> {
+    pub fn file_of(&self, module: &str) -> Option<FileId> {
         self.modules.get(module).copied().flatten()
     }
 }
@@ -72,7 +73,7 @@ fn ancestors(module: &str) -> impl Iterator<Item = &str> {
 pub struct Name {
     id: u32,
     text: Arc<str>,
-    file: Option<u32>,
+    file: Option<FileId>,
 }
 
 impl Name {
@@ -82,8 +83,8 @@ impl Name {
     }
 
     /// The file defining the module, when it is a file of the project.
-    pub fn file(&self) -> Option<usize> {
-        self.file.map(|file| file as usize)
+    pub fn file(&self) -> Option<FileId> {
+        self.file
     }
 }
 
@@ -104,8 +105,8 @@ impl fmt::Display for Name {
 /// One resolved import: an edge of the graph.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportEdge {
-    /// Index of the importing file.
-    pub file: usize,
+    /// The importing file.
+    pub file: FileId,
     /// Index of the statement in that file's `FileFacts::imports`.
     pub import: usize,
     /// The resolved dotted module.
@@ -130,12 +131,28 @@ impl ImportEdge {
     }
 }
 
-/// Why an import could not be resolved.
+/// An import that could not be resolved.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unresolved {
-    pub file: usize,
+    pub file: FileId,
     pub import: usize,
-    pub reason: String,
+    pub reason: Unresolvable,
+}
+
+/// Why an import cannot be resolved; CPython raises an `ImportError` for
+/// each of these.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Unresolvable {
+    #[error("the import names no module")]
+    NoModule,
+    #[error("relative import in a file outside every source root: its package is unknown")]
+    OutsideSourceRoots,
+    #[error(
+        "attempted relative import with no known parent package (`{module}` is a top-level module)"
+    )]
+    NoParentPackage { module: String },
+    #[error("attempted relative import beyond top-level package ({level} dots in `{module}`)")]
+    BeyondTopLevel { level: u32, module: String },
 }
 
 #[derive(Debug, Default)]
@@ -151,26 +168,26 @@ pub struct Graph {
 
 impl Graph {
     /// The edges of the imports of file `file`.
-    pub fn edges_of(&self, file: usize) -> &[ImportEdge] {
+    pub fn edges_of(&self, file: FileId) -> &[ImportEdge] {
         let start = self.edges.partition_point(|edge| edge.file < file);
         let end = self.edges.partition_point(|edge| edge.file <= file);
         &self.edges[start..end]
     }
 }
 
-/// Resolves the imports of every file. `facts[i]` belongs to `files[i]`.
-pub fn build(files: &[SourceFile], facts: &[FileFacts]) -> Graph {
-    let index = ModuleIndex::new(files);
+/// Resolves the imports of every file.
+pub fn build(files: &Files) -> Graph {
+    let index = ModuleIndex::new(files.sources());
     let mut names = Interner::default();
-    let mut edges = Vec::with_capacity(facts.iter().map(|f| f.imports.len()).sum());
+    let mut edges = Vec::with_capacity(files.iter().map(|(_, _, f)| f.imports.len()).sum());
     let mut unresolved = Vec::new();
-    for (file_index, (file, file_facts)) in files.iter().zip(facts).enumerate() {
+    for (file_id, file, file_facts) in files.iter() {
         for (import_index, import) in file_facts.imports.iter().enumerate() {
             match resolve_import(&index, file, import) {
                 Ok(resolution) => {
                     let internal = index.is_internal(&resolution.target);
                     edges.push(ImportEdge {
-                        file: file_index,
+                        file: file_id,
                         import: import_index,
                         internal,
                         to_submodule: resolution.to_submodule,
@@ -183,7 +200,7 @@ pub fn build(files: &[SourceFile], facts: &[FileFacts]) -> Graph {
                     });
                 }
                 Err(reason) => unresolved.push(Unresolved {
-                    file: file_index,
+                    file: file_id,
                     import: import_index,
                     reason,
                 }),
@@ -213,7 +230,7 @@ impl Interner {
         }
         let name = Name {
             id: self.names.len() as u32,
-            file: index.file_of(&text).map(|file| file as u32),
+            file: index.file_of(&text),
             text: Arc::from(text),
         };
         self.ids.insert(name.text.clone(), name.id);
@@ -233,7 +250,7 @@ fn resolve_import(
     index: &ModuleIndex,
     file: &SourceFile,
     import: &Import,
-) -> Result<Resolution, String> {
+) -> Result<Resolution, Unresolvable> {
     let base = if import.level == 0 {
         import.module.clone()
     } else {
@@ -245,7 +262,7 @@ fn resolve_import(
         }
     };
     if base.is_empty() {
-        return Err("the import names no module".to_string());
+        return Err(Unresolvable::NoModule);
     }
     let name = match import.statement {
         ImportStatement::ImportFrom => import.name.as_deref().filter(|n| *n != "*"),
@@ -277,28 +294,26 @@ fn resolve_import(
 /// The package a relative import of `level` dots is anchored at, like
 /// `importlib._bootstrap._resolve_name`: one dot is the importer's own
 /// package, each further dot one package up.
-fn relative_anchor(file: &SourceFile, level: u32) -> Result<String, String> {
+fn relative_anchor(file: &SourceFile, level: u32) -> Result<String, Unresolvable> {
     let Some(module) = &file.module else {
-        return Err(
-            "relative import in a file outside every source root: its package is unknown"
-                .to_string(),
-        );
+        return Err(Unresolvable::OutsideSourceRoots);
     };
     let mut package: Vec<&str> = module.split('.').collect();
     if !file.is_package {
         package.pop();
     }
     if package.is_empty() {
-        return Err(format!(
-            "attempted relative import with no known parent package (`{module}` is a top-level module)"
-        ));
+        return Err(Unresolvable::NoParentPackage {
+            module: module.clone(),
+        });
     }
     // CPython: `package.rsplit('.', level - 1)` must leave `level` parts.
     let up = (level - 1) as usize;
     if up >= package.len() {
-        return Err(format!(
-            "attempted relative import beyond top-level package ({level} dots in `{module}`)"
-        ));
+        return Err(Unresolvable::BeyondTopLevel {
+            level,
+            module: module.clone(),
+        });
     }
     package.truncate(package.len() - up);
     Ok(package.join("."))
@@ -340,7 +355,7 @@ mod tests {
         ])
     }
 
-    fn target(importer: &SourceFile, import: &Import) -> Result<String, String> {
+    fn target(importer: &SourceFile, import: &Import) -> Result<String, Unresolvable> {
         resolve_import(&index(), importer, import).map(|r| r.target)
     }
 
@@ -378,9 +393,21 @@ mod tests {
     #[test]
     fn relative_import_beyond_the_top_is_unresolved() {
         let routes = file("app.api.routes", false);
-        assert!(target(&routes, &from_import(4, "", "x")).is_err());
+        assert_eq!(
+            target(&routes, &from_import(4, "", "x")),
+            Err(Unresolvable::BeyondTopLevel {
+                level: 4,
+                module: "app.api.routes".into()
+            })
+        );
         let top = file("app", true);
-        assert!(target(&top, &from_import(2, "", "x")).is_err());
+        assert_eq!(
+            target(&top, &from_import(2, "", "x")),
+            Err(Unresolvable::BeyondTopLevel {
+                level: 2,
+                module: "app".into()
+            })
+        );
     }
 
     #[test]

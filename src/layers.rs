@@ -12,46 +12,59 @@
 
 use regex::Regex;
 
-use crate::discover::SourceFile;
-use crate::facts::{FileFacts, HeaderLine};
+use crate::facts::HeaderLine;
+use crate::files::{FileId, Files};
 use crate::graph::{Graph, ModuleIndex, Name};
 use crate::settings::Layer;
 
+/// A `[[layer]]` table, by its position in the config: the top layer is
+/// the smallest, so a layer is above another when it compares less.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LayerId(u32);
+
+impl LayerId {
+    fn new(position: usize) -> Self {
+        LayerId(u32::try_from(position).expect("fewer than 2^32 layers"))
+    }
+
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 pub struct LayerMap<'a> {
     layers: &'a [Layer],
-    /// Layer of each file, by file index: the declared one when the file's
+    /// Layer of each file, by file id: the declared one when the file's
     /// header names a defined layer, else the folder's.
-    file_layers: Vec<Option<usize>>,
+    file_layers: Vec<Option<LayerId>>,
     /// Layer of each file by its module and path alone.
-    folder_layers: Vec<Option<usize>>,
+    folder_layers: Vec<Option<LayerId>>,
     /// Layer of each name imports resolved to, by `Name::id`: the layers
     /// rules ask once per import.
-    name_layers: Vec<Option<usize>>,
+    name_layers: Vec<Option<LayerId>>,
 }
 
 impl<'a> LayerMap<'a> {
-    /// Classifies every file. `facts[i]` belongs to `files[i]`;
-    /// `layer_header` is `[project] layer-header`, a regex with a `layer`
+    /// Classifies every file; `layer_header` is `[project] layer-header`, a regex with a `layer`
     /// group matched against each line of a file's leading comment block.
     /// The names of `graph` are classified too.
     pub fn new(
         layers: &'a [Layer],
-        files: &[SourceFile],
-        facts: &[FileFacts],
+        files: &Files,
         layer_header: Option<&Regex>,
         graph: &Graph,
     ) -> Self {
-        let folder_layers: Vec<Option<usize>> = files
+        let folder_layers: Vec<Option<LayerId>> = files
+            .sources()
             .iter()
             .map(|file| classify(layers, file.module.as_deref(), Some(&file.path)))
             .collect();
-        let file_layers = folder_layers
+        let file_layers = files
             .iter()
-            .enumerate()
-            .map(|(file, &by_folder)| {
+            .zip(&folder_layers)
+            .map(|((_, _, facts), &by_folder)| {
                 let declared = layer_header
-                    .zip(facts.get(file))
-                    .and_then(|(regex, facts)| declared_layer(&facts.header, regex))
+                    .and_then(|regex| declared_layer(&facts.header, regex))
                     .and_then(|(_, name)| position(layers, name));
                 declared.or(by_folder)
             })
@@ -75,30 +88,35 @@ impl<'a> LayerMap<'a> {
         self.layers
     }
 
-    /// The position of the layer called `name`.
-    pub fn by_name(&self, name: &str) -> Option<usize> {
+    /// Every layer's id, top first.
+    pub fn ids(&self) -> impl Iterator<Item = LayerId> + use<> {
+        (0..self.layers.len()).map(LayerId::new)
+    }
+
+    /// The layer called `name`.
+    pub fn by_name(&self, name: &str) -> Option<LayerId> {
         position(self.layers, name)
     }
 
-    pub fn layer(&self, index: usize) -> &'a Layer {
-        &self.layers[index]
+    pub fn layer(&self, layer: LayerId) -> &'a Layer {
+        &self.layers[layer.index()]
     }
 
-    /// The position (0 = top) of the layer of file `file`.
-    /// A layer declared in the file's header wins over its folder.
-    pub fn of_file(&self, file: usize) -> Option<usize> {
-        self.file_layers[file]
+    /// The layer of file `file`. A layer declared in the file's header wins
+    /// over its folder.
+    pub fn of_file(&self, file: FileId) -> Option<LayerId> {
+        self.file_layers[file.index()]
     }
 
-    /// The position of the layer that the `[[layer]]` tables give file
-    /// `file` by its module and path, whatever its header declares.
-    pub fn of_file_by_folder(&self, file: usize) -> Option<usize> {
-        self.folder_layers[file]
+    /// The layer that the `[[layer]]` tables give file `file` by its module
+    /// and path, whatever its header declares.
+    pub fn of_file_by_folder(&self, file: FileId) -> Option<LayerId> {
+        self.folder_layers[file.index()]
     }
 
     /// The layer of an import target: its file's layer when it is a file of
     /// the project, else the layer its name matches.
-    pub fn of_module(&self, module: &str, index: &ModuleIndex) -> Option<usize> {
+    pub fn of_module(&self, module: &str, index: &ModuleIndex) -> Option<LayerId> {
         match index.file_of(module) {
             Some(file) => self.of_file(file),
             None => classify(self.layers, Some(module), None),
@@ -106,7 +124,7 @@ impl<'a> LayerMap<'a> {
     }
 
     /// [`Self::of_module`] of a name of the graph the map was built with.
-    pub fn of_name(&self, name: &Name) -> Option<usize> {
+    pub fn of_name(&self, name: &Name) -> Option<LayerId> {
         self.name_layers[name.id()]
     }
 }
@@ -128,11 +146,14 @@ pub fn declared_layer<'h>(
     })
 }
 
-fn position(layers: &[Layer], name: &str) -> Option<usize> {
-    layers.iter().position(|layer| layer.name == name)
+fn position(layers: &[Layer], name: &str) -> Option<LayerId> {
+    layers
+        .iter()
+        .position(|layer| layer.name == name)
+        .map(LayerId::new)
 }
 
-fn classify(layers: &[Layer], module: Option<&str>, path: Option<&str>) -> Option<usize> {
+fn classify(layers: &[Layer], module: Option<&str>, path: Option<&str>) -> Option<LayerId> {
     let mut best: Option<(usize, usize)> = None;
     for (position, layer) in layers.iter().enumerate() {
         let by_module = module.and_then(|module| {
@@ -158,7 +179,7 @@ fn classify(layers: &[Layer], module: Option<&str>, path: Option<&str>) -> Optio
             best = Some((score, position));
         }
     }
-    best.map(|(_, position)| position)
+    best.map(|(_, position)| LayerId::new(position))
 }
 
 /// Literal path segments weigh 2, segments with a wildcard 1, `**` nothing,
@@ -176,6 +197,8 @@ fn glob_specificity(glob: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discover::SourceFile;
+    use crate::facts::FileFacts;
     use crate::settings::ModulePattern;
 
     fn layer(name: &str, modules: &[&str], paths: &[&str]) -> Layer {
@@ -202,17 +225,17 @@ mod tests {
             layer("api", &["app.api"], &[]),
             layer("drivers", &[], &["backend/app/**/drivers/**"]),
         ];
-        assert_eq!(classify(&layers, Some("app.api.x"), None), Some(1));
-        assert_eq!(classify(&layers, Some("app.core"), None), Some(0));
+        let position = |module, path| classify(&layers, module, path).map(LayerId::index);
+        assert_eq!(position(Some("app.api.x"), None), Some(1));
+        assert_eq!(position(Some("app.core"), None), Some(0));
         assert_eq!(
-            classify(
-                &layers,
+            position(
                 Some("app.core.drivers.pg"),
                 Some("backend/app/core/drivers/pg.py")
             ),
             Some(2)
         );
-        assert_eq!(classify(&layers, Some("other"), None), None);
+        assert_eq!(position(Some("other"), None), None);
     }
 
     fn header(lines: &[&str]) -> FileFacts {
@@ -256,30 +279,33 @@ mod tests {
             layer("api", &["app.api"], &[]),
             layer("services", &["app.services"], &[]),
         ];
-        let files = [
-            file("app.services.a"),
-            file("app.services.b"),
-            file("app.other"),
-        ];
-        let facts = [
-            header(&["# Layer: api"]),
-            header(&["# Layer: nowhere"]),
-            header(&["# Layer: services"]),
-        ];
+        let files = Files::new([
+            (file("app.services.a"), header(&["# Layer: api"])),
+            (file("app.services.b"), header(&["# Layer: nowhere"])),
+            (file("app.other"), header(&["# Layer: services"])),
+        ]);
         let regex = Regex::new(crate::settings::DEFAULT_LAYER_HEADER).unwrap();
-        let graph = crate::graph::build(&files, &facts);
-        let map = LayerMap::new(&layers, &files, &facts, Some(&regex), &graph);
+        let graph = crate::graph::build(&files);
+        let map = LayerMap::new(&layers, &files, Some(&regex), &graph);
+        let positions = |layer_of: &dyn Fn(FileId) -> Option<LayerId>| {
+            (0..3)
+                .map(|f| layer_of(FileId::new(f)).map(LayerId::index))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(positions(&|f| map.of_file(f)), [Some(0), Some(1), Some(1)]);
         assert_eq!(
-            (0..3).map(|f| map.of_file(f)).collect::<Vec<_>>(),
-            [Some(0), Some(1), Some(1)]
-        );
-        assert_eq!(
-            (0..3).map(|f| map.of_file_by_folder(f)).collect::<Vec<_>>(),
+            positions(&|f| map.of_file_by_folder(f)),
             [Some(1), Some(1), None]
         );
-        let index = ModuleIndex::new(&files);
-        assert_eq!(map.of_module("app.services.a", &index), Some(0));
-        let by_folder = LayerMap::new(&layers, &files, &facts, None, &graph);
-        assert_eq!(by_folder.of_file(0), Some(1));
+        let index = ModuleIndex::new(files.sources());
+        assert_eq!(
+            map.of_module("app.services.a", &index).map(LayerId::index),
+            Some(0)
+        );
+        let by_folder = LayerMap::new(&layers, &files, None, &graph);
+        assert_eq!(
+            by_folder.of_file(FileId::new(0)).map(LayerId::index),
+            Some(1)
+        );
     }
 }

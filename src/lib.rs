@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod dotted;
 pub mod facts;
+pub mod files;
 pub mod github;
 pub mod graph;
 pub mod layers;

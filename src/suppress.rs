@@ -2,41 +2,28 @@
 //! violation's line, or alone on the line above it, removes the violation;
 //! every name that removes nothing is reported as `unused-ignore`.
 
-use std::collections::HashMap;
-
-use crate::discover::SourceFile;
-use crate::facts::{FileFacts, IgnoreComment};
+use crate::facts::IgnoreComment;
+use crate::files::Files;
 use crate::rules::unused_ignore;
 use crate::violation::Violation;
 
 /// Removes suppressed violations and adds `unused-ignore` ones.
 /// `rule_names` are every rule that ran, for the hint on a misspelled name.
-pub fn apply(
-    violations: Vec<Violation>,
-    files: &[SourceFile],
-    facts: &[FileFacts],
-    rule_names: &[&str],
-) -> Vec<Violation> {
-    let file_of: HashMap<&str, usize> = files
-        .iter()
-        .enumerate()
-        .map(|(index, file)| (file.path.as_str(), index))
-        .collect();
+pub fn apply(violations: Vec<Violation>, files: &Files, rule_names: &[&str]) -> Vec<Violation> {
     // used[file][comment][name]
-    let mut used: Vec<Vec<Vec<bool>>> = facts
-        .iter()
-        .map(|f| {
-            f.ignores
-                .iter()
-                .map(|c| vec![false; c.rules.len()])
-                .collect()
-        })
-        .collect();
+    let mut used = files.map(|_, _, facts| {
+        facts
+            .ignores
+            .iter()
+            .map(|comment| vec![false; comment.rules.len()])
+            .collect::<Vec<_>>()
+    });
 
     let mut kept = Vec::with_capacity(violations.len());
     for violation in violations {
-        let suppressed = file_of.get(violation.path.as_str()).and_then(|&file| {
-            facts[file]
+        let suppressed = violation.file.and_then(|file| {
+            files
+                .facts(file)
                 .ignores
                 .iter()
                 .enumerate()
@@ -52,16 +39,18 @@ pub fn apply(
         }
     }
 
-    for (file, file_facts) in files.iter().zip(facts) {
-        let index = file_of[file.path.as_str()];
+    for (index, file, file_facts) in files.iter() {
         for (comment_index, comment) in file_facts.ignores.iter().enumerate() {
             if comment.rules.is_empty() {
-                kept.push(unused_ignore::violation(&file.path, comment, None, ""));
+                kept.push(unused_ignore::violation(
+                    index, &file.path, comment, None, "",
+                ));
             }
             for (name_index, name) in comment.rules.iter().enumerate() {
                 if !used[index][comment_index][name_index] {
                     let hint = unknown_name_hint(name, rule_names);
                     kept.push(unused_ignore::violation(
+                        index,
                         &file.path,
                         comment,
                         Some(name),
@@ -99,6 +88,9 @@ fn unknown_name_hint(name: &str, rule_names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discover::SourceFile;
+    use crate::facts::FileFacts;
+    use crate::files::FileId;
     use crate::span::{Position, Span};
     use crate::violation::Severity;
 
@@ -117,6 +109,7 @@ mod tests {
         Violation {
             rule: rule.to_string(),
             kind: "layers",
+            file: Some(FileId::new(0)),
             path: "a.py".to_string(),
             span: Span::line_start(line),
             scope: "<module>".to_string(),
@@ -127,17 +120,18 @@ mod tests {
     }
 
     fn run(violations: Vec<Violation>, ignores: Vec<IgnoreComment>) -> Vec<(String, String)> {
-        let files = vec![SourceFile {
+        let file = SourceFile {
             absolute: "a.py".into(),
             path: "a.py".to_string(),
             module: Some("a".to_string()),
             is_package: false,
-        }];
-        let facts = vec![FileFacts {
+        };
+        let facts = FileFacts {
             ignores,
             ..Default::default()
-        }];
-        apply(violations, &files, &facts, &["layers", "no-legacy"])
+        };
+        let files = Files::new([(file, facts)]);
+        apply(violations, &files, &["layers", "no-legacy"])
             .into_iter()
             .map(|v| (v.rule, v.subject))
             .collect()

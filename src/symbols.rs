@@ -11,9 +11,9 @@
 
 use std::borrow::Cow;
 
-use crate::discover::SourceFile;
 use crate::dotted;
-use crate::facts::{FileFacts, ImportStatement, MODULE_SCOPE};
+use crate::facts::{ImportStatement, MODULE_SCOPE};
+use crate::files::{FileId, Files};
 use crate::graph::Graph;
 
 pub struct Symbols<'a> {
@@ -35,13 +35,8 @@ struct Binding<'a> {
 
 impl<'a> Symbols<'a> {
     /// The names bound in file `file`.
-    pub fn of_file(
-        files: &'a [SourceFile],
-        facts: &'a [FileFacts],
-        graph: &'a Graph,
-        file: usize,
-    ) -> Self {
-        let file_facts = &facts[file];
+    pub fn of_file(files: &'a Files, graph: &'a Graph, file: FileId) -> Self {
+        let file_facts = files.facts(file);
         let mut bindings = Vec::new();
         for edge in graph.edges_of(file) {
             let import = &file_facts.imports[edge.import];
@@ -79,7 +74,7 @@ impl<'a> Symbols<'a> {
                 ImportStatement::Dynamic => {}
             }
         }
-        if let Some(module) = &files[file].module {
+        if let Some(module) = &files.source(file).module {
             for class in &file_facts.classes {
                 if !class.name.contains('.') {
                     bindings.push(Binding {
@@ -142,27 +137,24 @@ fn encloses(outer: &str, inner: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discover::SourceFile;
     use crate::graph;
     use crate::parse::parse_file;
 
     /// Qualifies `name` at `scope` in the first of `sources` (module, is
     /// package, text); the others are there to be imported.
     fn qualify(sources: &[(&str, bool, &str)], name: &str, scope: &str) -> String {
-        let files: Vec<SourceFile> = sources
-            .iter()
-            .map(|(module, is_package, _)| SourceFile {
+        let files = Files::new(sources.iter().map(|(module, is_package, text)| {
+            let file = SourceFile {
                 absolute: module.into(),
                 path: format!("{}.py", module.replace('.', "/")),
                 module: Some(module.to_string()),
                 is_package: *is_package,
-            })
-            .collect();
-        let facts: Vec<FileFacts> = sources
-            .iter()
-            .map(|(_, _, text)| parse_file(text.as_bytes()))
-            .collect();
-        let graph = graph::build(&files, &facts);
-        Symbols::of_file(&files, &facts, &graph, 0)
+            };
+            (file, parse_file(text.as_bytes()))
+        }));
+        let graph = graph::build(&files);
+        Symbols::of_file(&files, &graph, FileId::new(0))
             .qualify(name, scope)
             .into_owned()
     }

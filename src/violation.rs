@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::files::FileId;
 use crate::span::Span;
 
 #[derive(
@@ -21,6 +22,9 @@ pub struct Violation {
     pub rule: String,
     /// The rule kind (`db-write`).
     pub kind: &'static str,
+    /// The analysed file it is in; `None` for one read back from a baseline
+    /// or about a folder.
+    pub file: Option<FileId>,
     /// Relative to the project root, `/`-separated.
     pub path: String,
     pub span: Span,

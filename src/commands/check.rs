@@ -38,13 +38,13 @@ pub fn evaluate(args: &RunArgs) -> Result<Checked> {
     let analysis = commands::analyze(&config, &args.project, &args.paths)?;
     let checked_baseline = baseline
         .clone()
-        .map(|baseline| restrict_to_checked_files(baseline, &analysis.files, &args.paths));
+        .map(|baseline| restrict_to_checked_files(baseline, analysis.files.sources(), &args.paths));
     let files = analysis.files.len();
     let diff = baseline::diff(analysis.violations, checked_baseline.as_ref());
     // The facts of every file are hundreds of thousands of small
     // allocations; the process is about to exit, so let the OS reclaim them
     // at once instead of freeing them one by one.
-    std::mem::forget((analysis.facts, analysis.graph));
+    std::mem::forget((analysis.files, analysis.graph));
     Ok(Checked {
         config,
         diff,

@@ -9,10 +9,11 @@ use serde::Serialize;
 
 use crate::cli::{GraphArgs, GraphFormat};
 use crate::commands;
+use crate::files::PerFile;
 
 #[derive(Serialize)]
 struct GraphReport<'a> {
-    files: Vec<FileImports<'a>>,
+    files: PerFile<FileImports<'a>>,
 }
 
 #[derive(Serialize)]
@@ -36,18 +37,14 @@ pub fn run(args: &GraphArgs) -> Result<i32> {
     let config = commands::load_config(&args.project)?;
     let analysis = commands::analyze(&config, &args.project, &[])?;
     let mut report = GraphReport {
-        files: analysis
-            .files
-            .iter()
-            .map(|file| FileImports {
-                path: &file.path,
-                module: file.module.as_deref(),
-                imports: Vec::new(),
-            })
-            .collect(),
+        files: analysis.files.map(|_, file, _| FileImports {
+            path: &file.path,
+            module: file.module.as_deref(),
+            imports: Vec::new(),
+        }),
     };
     for edge in &analysis.graph.edges {
-        let import = &analysis.facts[edge.file].imports[edge.import];
+        let import = &analysis.files.facts(edge.file).imports[edge.import];
         report.files[edge.file].imports.push(ResolvedImport {
             line: import.span.start.line,
             column: import.span.start.column,
@@ -67,7 +64,7 @@ pub fn run(args: &GraphArgs) -> Result<i32> {
 
 fn render_text(report: &GraphReport<'_>) -> String {
     let mut out = String::new();
-    for file in &report.files {
+    for file in report.files.iter() {
         let module = file.module.unwrap_or("(outside every source root)");
         let _ = writeln!(out, "{} ({module})", file.path);
         for import in &file.imports {

@@ -162,6 +162,7 @@ mod tests {
         let add = Violation {
             rule: "api-no-db-writes".into(),
             kind: "db-write",
+            file: None,
             path: "backend/app/api/guard.py".into(),
             span: span(42, 9),
             scope: "create_incident".into(),
@@ -173,6 +174,7 @@ mod tests {
         let known = Violation {
             rule: "layers".into(),
             kind: "layers",
+            file: None,
             span: span(3, 1),
             scope: "<module>".into(),
             subject: "app.models.user".into(),
@@ -184,6 +186,7 @@ mod tests {
         let warning = Violation {
             rule: "no-print".into(),
             kind: "banned-call",
+            file: None,
             span: span(50, 5),
             subject: "print".into(),
             message: "print() in layer `api`: use the logger".into(),

@@ -45,8 +45,8 @@ use globset::GlobSet;
 
 use crate::diagnostic::Diagnostic;
 use crate::facts::MODULE_SCOPE;
+use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
-use crate::rules::{Context, violation};
 use crate::settings::read::{globs, refuse_empty, scope};
 use crate::settings::{Scope, Table};
 use crate::span::Span;
@@ -106,7 +106,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &BannedNameOptions) -> Vec
         name_patterns,
     } = options;
     let mut violations = Vec::new();
-    for file in context.files {
+    for (index, file, _) in context.files.iter() {
         if !scope.covers(file.module.as_deref()) {
             continue;
         }
@@ -116,9 +116,9 @@ fn check(context: &Context<'_>, rule: &Rule, options: &BannedNameOptions) -> Vec
         };
         let pattern = &name_patterns[first];
         let text = format!("file name `{file_name}` matches banned pattern `{pattern}`");
-        violations.push(violation(
+        violations.push(context.violation(
             rule,
-            &file.path,
+            index,
             Span::line_start(1),
             MODULE_SCOPE,
             pattern,

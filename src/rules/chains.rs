@@ -5,9 +5,10 @@
 use std::collections::VecDeque;
 
 use crate::facts::MODULE_SCOPE;
+use crate::files::FileId;
 use crate::graph::{ImportEdge, Name};
 use crate::rules::Rule;
-use crate::rules::{Context, import_counts, violation};
+use crate::rules::{Context, import_counts};
 use crate::settings::ImportSelection;
 use crate::violation::Violation;
 
@@ -41,6 +42,8 @@ pub enum Reach {
 /// of their own (external packages, namespace packages), which import
 /// nothing.
 pub struct HopGraph<'a> {
+    /// How many of the first nodes are files.
+    files: usize,
     names: Vec<&'a str>,
     /// Per node: `(target node, edge index)` of its allowed imports, sorted
     /// by the target's name, one per target (its first statement).
@@ -76,6 +79,7 @@ impl<'a> HopGraph<'a> {
     ) -> Self {
         let files = context.files;
         let mut names: Vec<&'a str> = files
+            .sources()
             .iter()
             .map(|file| file.module.as_deref().unwrap_or(&file.path))
             .collect();
@@ -95,7 +99,7 @@ impl<'a> HopGraph<'a> {
                 Hop::Forbidden(name) => (name, false),
             };
             let node = match name.file() {
-                Some(file) => file as u32,
+                Some(file) => file.index() as u32,
                 None => *leaves[name.id()].get_or_insert_with(|| {
                     names.push(name);
                     hops.push(Vec::new());
@@ -103,13 +107,13 @@ impl<'a> HopGraph<'a> {
                     (names.len() - 1) as u32
                 }),
             };
-            if node as usize == edge.file {
+            if node as usize == edge.file.index() {
                 continue;
             }
             if allowed {
-                hops[edge.file].push((node, index as u32));
+                hops[edge.file.index()].push((node, index as u32));
             } else {
-                forbidden[edge.file].push(node);
+                forbidden[edge.file.index()].push(node);
             }
         }
         let mut importers: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
@@ -123,6 +127,7 @@ impl<'a> HopGraph<'a> {
             }
         }
         HopGraph {
+            files: files.len(),
             names,
             hops,
             forbidden,
@@ -136,6 +141,17 @@ impl<'a> HopGraph<'a> {
 
     pub fn name(&self, node: u32) -> &'a str {
         self.names[node as usize]
+    }
+
+    /// The file that `node` stands for, when it is one.
+    pub fn file(&self, node: u32) -> Option<FileId> {
+        let index = node as usize;
+        (index < self.files).then(|| FileId::new(index))
+    }
+
+    /// The nodes of the files, each with its file.
+    pub fn file_nodes(&self) -> impl Iterator<Item = (u32, FileId)> + use<> {
+        (0..self.files).map(|index| (index as u32, FileId::new(index)))
     }
 
     /// The nodes from which a chain of allowed imports leads to a node for
@@ -237,12 +253,12 @@ impl<'a> HopGraph<'a> {
         for (position, &edge) in chain.edges.iter().enumerate() {
             let edge = &edges[edge as usize];
             let imported = match chain.edges.get(position + 1) {
-                Some(&next) => self.name(edges[next as usize].file as u32),
+                Some(&next) => self.name(edges[next as usize].file.index() as u32),
                 None => self.name(chain.target),
             };
             hops.push(format!(
                 "{}:{} imports `{imported}`",
-                context.files[edge.file].path,
+                context.files.source(edge.file).path,
                 context.import_of(edge).span.start.line
             ));
         }
@@ -261,9 +277,9 @@ impl<'a> HopGraph<'a> {
         text: String,
     ) -> Violation {
         let first = &context.graph.edges[chain.edges[0] as usize];
-        violation(
+        context.violation(
             rule,
-            &context.files[first.file].path,
+            first.file,
             context.import_of(first).span,
             MODULE_SCOPE,
             subject,

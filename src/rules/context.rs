@@ -5,11 +5,12 @@
 use std::sync::OnceLock;
 
 use super::Rule;
-use crate::discover::SourceFile;
-use crate::facts::{FileFacts, Import, ImportContext};
+use crate::facts::{Import, ImportContext};
+use crate::files::{FileId, Files};
 use crate::graph::{Graph, ImportEdge};
 use crate::layers::LayerMap;
 use crate::settings::{ImportSelection, TypeCheckingImports};
+use crate::span::Span;
 use crate::symbols::Symbols;
 use crate::violation::Violation;
 
@@ -17,12 +18,10 @@ use crate::violation::Violation;
 pub struct Context<'a> {
     /// The project's `type-checking-imports` policy.
     pub type_checking_imports: TypeCheckingImports,
-    pub files: &'a [SourceFile],
-    /// `facts[i]` belongs to `files[i]`.
-    pub facts: &'a [FileFacts],
+    pub files: &'a Files,
     pub graph: &'a Graph,
     pub layers: &'a LayerMap<'a>,
-    /// `symbols[i]` belongs to `files[i]`: built at first use, as most files
+    /// Each file's symbols, by file id: built at first use, as most files
     /// never need them, and shared by every rule that reads names.
     symbols: Vec<OnceLock<Symbols<'a>>>,
 }
@@ -30,15 +29,13 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     pub fn new(
         type_checking_imports: TypeCheckingImports,
-        files: &'a [SourceFile],
-        facts: &'a [FileFacts],
+        files: &'a Files,
         graph: &'a Graph,
         layers: &'a LayerMap<'a>,
     ) -> Self {
         Context {
             type_checking_imports,
             files,
-            facts,
             graph,
             layers,
             symbols: files.iter().map(|_| OnceLock::new()).collect(),
@@ -46,14 +43,13 @@ impl<'a> Context<'a> {
     }
 
     /// What the names used in file `file` stand for.
-    pub fn symbols(&self, file: usize) -> &Symbols<'a> {
-        self.symbols[file]
-            .get_or_init(|| Symbols::of_file(self.files, self.facts, self.graph, file))
+    pub fn symbols(&self, file: FileId) -> &Symbols<'a> {
+        self.symbols[file.index()].get_or_init(|| Symbols::of_file(self.files, self.graph, file))
     }
 
     /// The import statement behind an edge.
     pub fn import_of(&self, edge: &ImportEdge) -> &'a Import {
-        &self.facts[edge.file].imports[edge.import]
+        &self.files.facts(edge.file).imports[edge.import]
     }
 
     /// The edges whose import statement counts under `selection` and the
@@ -78,14 +74,35 @@ impl<'a> Context<'a> {
         text: String,
     ) -> Violation {
         let import = self.import_of(edge);
-        violation(
-            rule,
-            &self.files[edge.file].path,
-            import.span,
-            &import.scope,
-            subject,
-            text,
-        )
+        self.violation(rule, edge.file, import.span, &import.scope, subject, text)
+    }
+
+    /// A violation of `rule` in `file`; the user's `message` follows gate's
+    /// own text.
+    pub fn violation(
+        &self,
+        rule: &Rule,
+        file: FileId,
+        span: Span,
+        scope: &str,
+        subject: &str,
+        text: String,
+    ) -> Violation {
+        let message = match &rule.message {
+            Some(extra) => format!("{text}; {extra}"),
+            None => text,
+        };
+        Violation {
+            rule: rule.name.clone(),
+            kind: rule.kind(),
+            file: Some(file),
+            path: self.files.source(file).path.clone(),
+            span,
+            scope: scope.to_string(),
+            subject: subject.to_string(),
+            message,
+            severity: rule.severity,
+        }
     }
 }
 
@@ -102,32 +119,6 @@ pub fn import_counts(
     }
     // A PEP 810 `lazy import` is deferred like an import inside a function.
     !(selection == ImportSelection::ModuleLevel && (context.in_function || context.lazy))
-}
-
-/// Builds a violation of a configured rule; the user's `message` follows
-/// gate's own text.
-pub fn violation(
-    rule: &Rule,
-    path: &str,
-    span: crate::span::Span,
-    scope: &str,
-    subject: &str,
-    text: String,
-) -> Violation {
-    let message = match &rule.message {
-        Some(extra) => format!("{text}; {extra}"),
-        None => text,
-    };
-    Violation {
-        rule: rule.name.clone(),
-        kind: rule.kind(),
-        path: path.to_string(),
-        span,
-        scope: scope.to_string(),
-        subject: subject.to_string(),
-        message,
-        severity: rule.severity,
-    }
 }
 
 #[cfg(test)]

@@ -80,8 +80,8 @@ use std::sync::Arc;
 use crate::diagnostic::Diagnostic;
 use crate::dotted;
 use crate::facts::{Argument, Binding, Call, FileFacts, MODULE_SCOPE};
+use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
-use crate::rules::{Context, violation};
 use crate::settings::pattern::glob_matches;
 use crate::settings::read::{names_or, scope};
 use crate::settings::{Scope, Table};
@@ -186,11 +186,10 @@ fn check(context: &Context<'_>, rule: &Rule, options: &DbWriteOptions) -> Vec<Vi
         options.receivers.iter().map(String::as_str),
     );
     let mut violations = Vec::new();
-    for (index, file) in context.files.iter().enumerate() {
+    for (index, file, facts) in context.files.iter() {
         if !options.scope.covers(file.module.as_deref()) {
             continue;
         }
-        let facts = &context.facts[index];
         let symbols = context.symbols(index);
         let place = file.module.as_deref().unwrap_or(&file.path);
         for position in 0..facts.calls.len() {
@@ -199,9 +198,9 @@ fn check(context: &Context<'_>, rule: &Rule, options: &DbWriteOptions) -> Vec<Vi
             };
             let call = &facts.calls[position];
             let text = format!("`{}()` writes to the database in `{place}`", write.subject);
-            violations.push(violation(
+            violations.push(context.violation(
                 rule,
-                &file.path,
+                index,
                 call.span,
                 &call.scope,
                 &write.subject,

@@ -54,9 +54,9 @@ use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::facts::MODULE_SCOPE;
+use crate::rules::Context;
 use crate::rules::import_cycle::{NodeGraph, listing, position};
 use crate::rules::{Check, Rule, RuleKind};
-use crate::rules::{Context, violation};
 use crate::settings::read::{granularity, imports, module_patterns, positive};
 use crate::settings::{Granularity, ImportSelection, ModulePattern, Table};
 use crate::span::Span;
@@ -145,14 +145,9 @@ fn check(context: &Context<'_>, rule: &Rule, options: &FanInOptions) -> Vec<Viol
             listing(&importers)
         );
         violations.push(match context.graph.index.file_of(target) {
-            Some(file) => violation(
-                rule,
-                &context.files[file].path,
-                Span::line_start(1),
-                MODULE_SCOPE,
-                target,
-                text,
-            ),
+            Some(file) => {
+                context.violation(rule, file, Span::line_start(1), MODULE_SCOPE, target, text)
+            }
             // A namespace package has no file: its first import stands in.
             None => {
                 let first = group

@@ -57,8 +57,8 @@ use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::dotted;
+use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
-use crate::rules::{Context, violation};
 use crate::settings::read::{name_patterns, scope};
 use crate::settings::{NamePattern, Scope, Table};
 use crate::violation::Violation;
@@ -113,11 +113,10 @@ impl Check for ForbiddenCallOptions {
 
 fn check(context: &Context<'_>, rule: &Rule, options: &ForbiddenCallOptions) -> Vec<Violation> {
     let mut violations = Vec::new();
-    for (index, file) in context.files.iter().enumerate() {
+    for (index, file, facts) in context.files.iter() {
         if !options.scope.covers(file.module.as_deref()) {
             continue;
         }
-        let facts = &context.facts[index];
         let mut calls = facts
             .calls
             .iter()
@@ -157,14 +156,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &ForbiddenCallOptions) -> 
                 continue;
             };
             let text = format!("`{place}` calls `{subject}`, forbidden by `{pattern}`");
-            violations.push(violation(
-                rule,
-                &file.path,
-                call.span,
-                &call.scope,
-                &subject,
-                text,
-            ));
+            violations.push(context.violation(rule, index, call.span, &call.scope, &subject, text));
         }
     }
     violations

@@ -88,6 +88,7 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
+use crate::files::{FileId, PerFile};
 use crate::graph::Name;
 use crate::rules::Context;
 use crate::rules::chains::{Hop, HopGraph, Reach};
@@ -217,14 +218,10 @@ impl Check for ForbiddenImportOptions {
 fn check(context: &Context<'_>, rule: &Rule, options: &ForbiddenImportOptions) -> Vec<Violation> {
     let mut violations = Vec::new();
     let mut targets = TargetMatches::new(&options.to, context);
-    let importers: Vec<Importer<'_>> = context
-        .files
-        .iter()
-        .map(|file| match &file.module {
-            Some(module) => importer(options, module),
-            None => Importer::Outside,
-        })
-        .collect();
+    let importers = context.files.map(|_, file, _| match &file.module {
+        Some(module) => importer(options, module),
+        None => Importer::Outside,
+    });
     for edge in context.selected_edges(options.imports) {
         let Importer::Checked(checked) = &importers[edge.file] else {
             continue;
@@ -352,13 +349,13 @@ fn transitive<'p>(
     context: &'p Context<'_>,
     rule: &Rule,
     options: &'p ForbiddenImportOptions,
-    importers: &[Importer<'_>],
+    importers: &PerFile<Importer<'_>>,
     targets: &mut TargetMatches<'_>,
 ) -> Vec<Violation> {
     let files = context.files;
     let to = &options.to;
     let graph = HopGraph::build(context, options.imports, |edge| {
-        if files[edge.file].module.is_none() {
+        if files.source(edge.file).module.is_none() {
             return Hop::Skip;
         }
         if let Importer::Checked(checked) = &importers[edge.file]
@@ -405,20 +402,22 @@ fn transitive<'p>(
         .collect();
     let any_captures = to.iter().any(ModulePattern::has_captures);
     let within = graph.leading_to(|node| !candidates[node as usize].is_empty());
-    let starts: Vec<u32> = (0..files.len())
-        .filter(|&file| within[file] && matches!(importers[file], Importer::Checked(_)))
-        .map(|file| file as u32)
+    let starts: Vec<(u32, FileId)> = graph
+        .file_nodes()
+        .filter(|&(node, file)| {
+            within[node as usize] && matches!(importers[file], Importer::Checked(_))
+        })
         .collect();
     starts
         .par_iter()
         .map_init(
             || (graph.search(), vec![0u32; packages.len()], 0u32),
-            |(search, package_seen, generation), &start| {
+            |(search, package_seen, generation), &(start, file)| {
                 let Importer::Checked(Checked {
                     module,
                     bindings,
                     inside,
-                }) = &importers[start as usize]
+                }) = &importers[file]
                 else {
                     unreachable!("the starts are checked modules");
                 };
@@ -473,7 +472,7 @@ fn transitive<'p>(
                         Some(Some(true)) => Reach::Last,
                         Some(_) => Reach::Stop,
                         // An exempt module is the sanctioned way through.
-                        None if matches!(importers.get(node as usize), Some(Importer::Exempt)) => {
+                        None if matches!(graph.file(node).map(|file| &importers[file]), Some(Importer::Exempt)) => {
                             Reach::Stop
                         }
                         None => Reach::Through,

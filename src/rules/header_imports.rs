@@ -79,8 +79,8 @@ use regex::Regex;
 
 use crate::facts::{HeaderLine, MODULE_SCOPE};
 use crate::graph::ImportEdge;
-use crate::layers::LayerMap;
-use crate::rules::{Context, import_counts, violation};
+use crate::layers::{LayerId, LayerMap};
+use crate::rules::{Context, import_counts};
 use crate::span::Span;
 use crate::violation::Violation;
 
@@ -88,7 +88,7 @@ use crate::violation::Violation;
 #[derive(Debug, PartialEq)]
 enum Item {
     /// The position of a `[[layer]]`.
-    Layer(usize),
+    Layer(LayerId),
     Pattern(ModulePattern),
 }
 
@@ -108,7 +108,7 @@ impl ImportHeader<'_> {
 
     /// Whether `target` (or, for layers, the edge's resolved target) is
     /// named by an item.
-    fn names(&self, target: &str, layer: Option<usize>) -> bool {
+    fn names(&self, target: &str, layer: Option<LayerId>) -> bool {
         self.items.iter().any(|item| match item {
             Item::Layer(position) => layer == Some(*position),
             Item::Pattern(pattern) => pattern.matches(target),
@@ -205,7 +205,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &HeaderImportsOptions) -> 
     let layers = context.layers;
     let policy = context.type_checking_imports;
     let mut violations = Vec::new();
-    for (index, (file, facts)) in context.files.iter().zip(context.facts).enumerate() {
+    for (index, file, facts) in context.files.iter() {
         if !options.scope.covers(file.module.as_deref()) {
             continue;
         }
@@ -220,9 +220,9 @@ fn check(context: &Context<'_>, rule: &Rule, options: &HeaderImportsOptions) -> 
                     "header item `{item}` in `{}` is neither a layer name nor a module pattern: {reason}",
                     header.quote()
                 );
-                violations.push(violation(
+                violations.push(context.violation(
                     rule,
-                    &file.path,
+                    index,
                     Span::line_start(header.line.line),
                     MODULE_SCOPE,
                     &format!("invalid {item}"),
@@ -290,7 +290,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &HeaderImportsOptions) -> 
 fn forbidden_target<'e>(
     header: &ImportHeader<'_>,
     edge: &'e ImportEdge,
-    target_layer: Option<usize>,
+    target_layer: Option<LayerId>,
 ) -> Option<&'e str> {
     edge.candidate_targets()
         .map(|name| &**name)
@@ -359,6 +359,7 @@ fn parse_item(item: &str, layers: &LayerMap<'_>) -> Result<Item, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::files::Files;
 
     #[test]
     fn items_are_split_on_commas_and_trimmed() {
@@ -385,8 +386,11 @@ mod tests {
             path_patterns: vec!["x/**".to_string()],
             may_import: None,
         }];
-        let map = LayerMap::new(&layers, &[], &[], None, &Default::default());
-        assert_eq!(parse_item("services", &map), Ok(Item::Layer(0)));
+        let map = LayerMap::new(&layers, &Files::default(), None, &Default::default());
+        assert!(matches!(
+            parse_item("services", &map),
+            Ok(Item::Layer(layer)) if layer.index() == 0
+        ));
         assert_eq!(
             parse_item("app.services.*", &map),
             Ok(Item::Pattern(

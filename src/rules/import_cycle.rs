@@ -67,6 +67,7 @@ use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::FxHashMap;
 
+use crate::files::FileId;
 use crate::graph::ImportEdge;
 use crate::rules::Context;
 use crate::span::Position;
@@ -185,7 +186,7 @@ fn describe(
             let _ = write!(text, "… {elided} more imports, ");
         }
         let line = context.import_of(hop.edge).span.start.line;
-        let path = &context.files[hop.edge.file].path;
+        let path = &context.files.source(hop.edge.file).path;
         let _ = write!(text, "{path}:{line} imports `{}`", hop.edge.target);
     }
     if members.len() > hops.len() {
@@ -248,11 +249,11 @@ impl<'a> NodeGraph<'a> {
         };
         // The node of each importing file and of each imported name, found
         // at its first import: each is imported many times.
-        let mut file_nodes: Vec<Option<u32>> = vec![None; files.len()];
+        let mut file_nodes = files.map(|_, _, _| None);
         let mut name_nodes: Vec<Option<u32>> = vec![None; context.graph.names.len()];
         let mut links = Vec::new();
         for edge in context.selected_edges(imports).filter(|edge| edge.internal) {
-            let Some(importer) = files[edge.file].module.as_deref() else {
+            let Some(importer) = files.source(edge.file).module.as_deref() else {
                 continue;
             };
             let from =
@@ -280,9 +281,9 @@ impl<'a> NodeGraph<'a> {
     }
 }
 
-/// Where the statement behind `edge` is: file index (files are sorted by
-/// path), then position. The order of imports as they appear in the project.
-pub(super) fn position(context: &Context<'_>, edge: &ImportEdge) -> (usize, Position) {
+/// Where the statement behind `edge` is: file (ids follow the path order),
+/// then position. The order of imports as they appear in the project.
+pub(super) fn position(context: &Context<'_>, edge: &ImportEdge) -> (FileId, Position) {
     (edge.file, context.import_of(edge).span.start)
 }
 

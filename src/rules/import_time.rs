@@ -82,7 +82,7 @@ use crate::settings::{NamePattern, Scope, Table};
 use std::borrow::Cow;
 
 use crate::facts::{FileFacts, MODULE_SCOPE, ModuleStatement, StatementKind};
-use crate::rules::{Context, violation};
+use crate::rules::Context;
 use crate::violation::Violation;
 
 /// The subject of a call whose callee is neither a name chain nor a method
@@ -164,11 +164,10 @@ impl Check for ImportTimeOptions {
 
 fn check(context: &Context<'_>, rule: &Rule, options: &ImportTimeOptions) -> Vec<Violation> {
     let mut violations = Vec::new();
-    for (index, file) in context.files.iter().enumerate() {
+    for (index, file, facts) in context.files.iter() {
         if !options.scope.covers(file.module.as_deref()) {
             continue;
         }
-        let facts = &context.facts[index];
         let mut statements = facts
             .module_statements
             .iter()
@@ -200,9 +199,9 @@ fn check(context: &Context<'_>, rule: &Rule, options: &ImportTimeOptions) -> Vec
                 }
                 _ => format!("`{subject}()` runs when `{module}` is imported"),
             };
-            violations.push(violation(
+            violations.push(context.violation(
                 rule,
-                &file.path,
+                index,
                 statement.span,
                 MODULE_SCOPE,
                 &subject,

@@ -63,8 +63,8 @@ use regex::Regex;
 use crate::diagnostic::Diagnostic;
 use crate::facts::MODULE_SCOPE;
 use crate::layers::declared_layer;
+use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
-use crate::rules::{Context, violation};
 use crate::settings::read::{regex_or, scope};
 use crate::settings::{DEFAULT_LAYER_HEADER, Scope, Table};
 use crate::span::Span;
@@ -116,13 +116,13 @@ impl Check for LayerHeaderOptions {
 fn check(context: &Context<'_>, rule: &Rule, options: &LayerHeaderOptions) -> Vec<Violation> {
     let layers = context.layers;
     let mut violations = Vec::new();
-    for (index, (file, facts)) in context.files.iter().zip(context.facts).enumerate() {
+    for (index, file, facts) in context.files.iter() {
         if facts.line_count == 0 || !options.scope.covers(file.module.as_deref()) {
             continue;
         }
         let report = |line: u32, subject: &str, text: String| {
             let span = Span::line_start(line);
-            violation(rule, &file.path, span, MODULE_SCOPE, subject, text)
+            context.violation(rule, index, span, MODULE_SCOPE, subject, text)
         };
         let Some((header, declared)) = declared_layer(&facts.header, &options.pattern) else {
             let text = if options.pattern.as_str() == DEFAULT_LAYER_HEADER {

@@ -60,6 +60,7 @@
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
+use crate::layers::LayerId;
 use crate::rules::{Check, Rule, RuleKind};
 use crate::settings::read::imports;
 use crate::settings::{ImportSelection, Layer, Table};
@@ -138,9 +139,9 @@ fn check(context: &Context<'_>, rule: &Rule, options: &LayersOptions) -> Vec<Vio
     violations
 }
 
-/// Why layer `importer` (at position `from`, 0 = top) may not import layer
-/// `imported` (at `to`), or `None` when it may.
-fn forbidden(from: usize, to: usize, importer: &Layer, imported: &Layer) -> Option<String> {
+/// Why layer `importer` (`from`) may not import layer `imported` (`to`),
+/// or `None` when it may.
+fn forbidden(from: LayerId, to: LayerId, importer: &Layer, imported: &Layer) -> Option<String> {
     if from == to {
         return None;
     }
@@ -169,7 +170,7 @@ fn forbidden(from: usize, to: usize, importer: &Layer, imported: &Layer) -> Opti
 fn transitive(context: &Context<'_>, rule: &Rule, options: &LayersOptions) -> Vec<Violation> {
     let layers = context.layers;
     let index = &context.graph.index;
-    let may_import = |from: usize, to: usize| {
+    let may_import = |from: LayerId, to: LayerId| {
         forbidden(from, to, layers.layer(from), layers.layer(to)).is_none()
     };
     let graph = HopGraph::build(context, options.imports, |edge| {
@@ -183,28 +184,27 @@ fn transitive(context: &Context<'_>, rule: &Rule, options: &LayersOptions) -> Ve
             _ => Hop::Allowed(&edge.target),
         }
     });
-    let node_layers: Vec<Option<usize>> = (0..graph.len())
-        .map(|node| match context.files.get(node) {
-            Some(_) => layers.of_file(node),
+    let node_layers: Vec<Option<LayerId>> = (0..graph.len())
+        .map(|node| match graph.file(node as u32) {
+            Some(file) => layers.of_file(file),
             None => layers.of_module(graph.name(node as u32), index),
         })
         .collect();
     let mut violations = Vec::new();
-    for from in 0..layers.layers().len() {
+    for from in layers.ids() {
         let reported =
             |node: u32| node_layers[node as usize].is_some_and(|to| !may_import(from, to));
         let within = graph.leading_to(reported);
-        let starts: Vec<u32> = (0..context.files.len())
-            .filter(|&file| within[file] && node_layers[file] == Some(from))
-            .map(|file| file as u32)
+        let starts: Vec<u32> = graph
+            .file_nodes()
+            .map(|(node, _)| node)
+            .filter(|&node| within[node as usize] && node_layers[node as usize] == Some(from))
             .collect();
         if starts.is_empty() {
             continue;
         }
         let importer = layers.layer(from);
-        let forbidden_layers = (0..layers.layers().len())
-            .filter(|&to| !may_import(from, to))
-            .count();
+        let forbidden_layers = layers.ids().filter(|&to| !may_import(from, to)).count();
         violations.par_extend(starts.par_iter().map_init(
             || graph.search(),
             |search, &start| {
@@ -214,7 +214,7 @@ fn transitive(context: &Context<'_>, rule: &Rule, options: &LayersOptions) -> Ve
                 let mut left = forbidden_layers;
                 for node in graph.forbidden_targets(start) {
                     if let Some(to) = node_layers[node as usize]
-                        && !std::mem::replace(&mut reached[to], true)
+                        && !std::mem::replace(&mut reached[to.index()], true)
                     {
                         left -= 1;
                     }
@@ -225,7 +225,7 @@ fn transitive(context: &Context<'_>, rule: &Rule, options: &LayersOptions) -> Ve
                 let chains = graph.first_reached(start, search, &within, |node| {
                     match node_layers[node as usize] {
                         Some(to) if !may_import(from, to) => {
-                            if std::mem::replace(&mut reached[to], true) {
+                            if std::mem::replace(&mut reached[to.index()], true) {
                                 Reach::Stop
                             } else {
                                 left -= 1;

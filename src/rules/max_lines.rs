@@ -40,8 +40,8 @@ use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::facts::MODULE_SCOPE;
+use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
-use crate::rules::{Context, violation};
 use crate::settings::read::{positive, scope};
 use crate::settings::{Scope, Table};
 use crate::span::Span;
@@ -92,15 +92,15 @@ impl Check for MaxLinesOptions {
 fn check(context: &Context<'_>, rule: &Rule, options: &MaxLinesOptions) -> Vec<Violation> {
     let MaxLinesOptions { scope, max } = options;
     let mut violations = Vec::new();
-    for (file, facts) in context.files.iter().zip(context.facts) {
+    for (index, file, facts) in context.files.iter() {
         if facts.line_count <= *max || !scope.covers(file.module.as_deref()) {
             continue;
         }
         let subject = file.module.as_deref().unwrap_or(&file.path);
         let text = format!("`{}` has {} lines (max {max})", file.path, facts.line_count);
-        violations.push(violation(
+        violations.push(context.violation(
             rule,
-            &file.path,
+            index,
             Span::line_start(1),
             MODULE_SCOPE,
             subject,

@@ -55,7 +55,8 @@ use rustc_hash::FxHashMap;
 
 use crate::discover::SourceFile;
 use crate::facts::MODULE_SCOPE;
-use crate::rules::{Context, violation};
+use crate::files::FileId;
+use crate::rules::Context;
 use crate::span::Span;
 use crate::violation::Violation;
 
@@ -103,9 +104,9 @@ struct Folder<'f> {
     dotted: &'f str,
     has_init: bool,
     /// The first file directly in the folder, in path order.
-    first_direct: Option<&'f str>,
+    first_direct: Option<FileId>,
     /// The first file anywhere below it.
-    first_below: &'f str,
+    first_below: FileId,
 }
 
 /// The `missing-init` rule kind.
@@ -150,22 +151,21 @@ impl Check for MissingInitOptions {
 fn check(context: &Context<'_>, rule: &Rule, options: &MissingInitOptions) -> Vec<Violation> {
     // Unordered: the caller sorts the violations.
     let mut folders: FxHashMap<&str, Folder<'_>> = FxHashMap::default();
-    for file in context.files {
+    for (id, file, _) in context.files.iter() {
         let Some(Ancestry { packages, .. }) = ancestry(file) else {
             continue;
         };
-        let path = file.path.as_str();
         for (index, &(dotted, folder)) in packages.iter().enumerate() {
             let entry = folders.entry(folder).or_insert(Folder {
                 dotted,
                 has_init: false,
                 first_direct: None,
-                first_below: path,
+                first_below: id,
             });
-            entry.first_below = entry.first_below.min(path);
+            entry.first_below = entry.first_below.min(id);
             if index + 1 == packages.len() {
                 entry.has_init |= file.is_package;
-                entry.first_direct = Some(entry.first_direct.map_or(path, |first| first.min(path)));
+                entry.first_direct = Some(entry.first_direct.map_or(id, |first| first.min(id)));
             }
         }
     }
@@ -181,7 +181,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &MissingInitOptions) -> Ve
         let text = format!(
             "`{folder}/` has {holding} but no `__init__.py`: it is an implicit namespace package"
         );
-        violations.push(violation(
+        violations.push(context.violation(
             rule,
             anchor,
             Span::line_start(1),

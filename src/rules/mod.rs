@@ -30,7 +30,7 @@ pub mod unused_ignore;
 
 use rayon::prelude::*;
 
-pub use context::{Context, import_counts, violation};
+pub use context::{Context, import_counts};
 pub use kind::{Check, Rule, RuleKind};
 
 use crate::violation::Violation;

@@ -81,7 +81,7 @@ use rustc_hash::FxHashSet;
 use super::db_write::{Target, Writes, binding_before, bound_call, call_within};
 use crate::dotted;
 use crate::facts::{Argument, Call, FileFacts, MODULE_SCOPE};
-use crate::rules::{Context, violation};
+use crate::rules::Context;
 use crate::symbols::Symbols;
 use crate::violation::Violation;
 
@@ -154,14 +154,13 @@ fn check(context: &Context<'_>, rule: &Rule, options: &ModelOwnershipOptions) ->
         .map(|model| dotted::last_segment(model))
         .collect();
     let mut violations = Vec::new();
-    for (index, file) in context.files.iter().enumerate() {
+    for (index, file, facts) in context.files.iter() {
         let Some(module) = file.module.as_deref() else {
             continue;
         };
         if matches_any(&options.owner, module) || matches_any(&options.allow, module) {
             continue;
         }
-        let facts = &context.facts[index];
         let symbols = context.symbols(index);
         let file_models = FileModels {
             facts,
@@ -187,14 +186,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &ModelOwnershipOptions) ->
             } else {
                 continue;
             };
-            violations.push(violation(
-                rule,
-                &file.path,
-                call.span,
-                &call.scope,
-                &model,
-                text,
-            ));
+            violations.push(context.violation(rule, index, call.span, &call.scope, &model, text));
         }
     }
     violations
@@ -210,12 +202,12 @@ fn matches_any(patterns: &[ModulePattern], module: &str) -> bool {
 fn models(context: &Context<'_>, patterns: &[ModulePattern]) -> FxHashSet<String> {
     // (qualified class, qualified bases, defined in a `models` module)
     let mut classes = Vec::new();
-    for (index, file) in context.files.iter().enumerate() {
+    for (index, file, facts) in context.files.iter() {
         let Some(module) = file.module.as_deref() else {
             continue;
         };
         let in_models = matches_any(patterns, module);
-        for class in &context.facts[index].classes {
+        for class in &facts.classes {
             if class.name.contains('.') || (!in_models && class.bases.is_empty()) {
                 continue;
             }

@@ -98,7 +98,12 @@ fn check(context: &Context<'_>, rule: &Rule, options: &PrivateModuleOptions) -> 
     // The private module each name lies in, decided at its first import.
     let mut private_of: Vec<Option<Option<&str>>> = vec![None; context.graph.names.len()];
     for edge in context.selected_edges(*imports) {
-        let importer = context.files[edge.file].module.as_deref().unwrap_or("");
+        let importer = context
+            .files
+            .source(edge.file)
+            .module
+            .as_deref()
+            .unwrap_or("");
         let target: &str = &edge.target;
         let private = *private_of[edge.target.id()].get_or_insert_with(|| {
             modules

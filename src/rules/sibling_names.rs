@@ -60,8 +60,9 @@ use rustc_hash::FxHashMap;
 
 use crate::dotted;
 use crate::facts::MODULE_SCOPE;
+use crate::files::FileId;
+use crate::rules::Context;
 use crate::rules::missing_init::{Ancestry, ancestry};
-use crate::rules::{Context, violation};
 use crate::span::Span;
 use crate::violation::Violation;
 
@@ -88,10 +89,10 @@ impl Parent<'_> {
 /// A module or package, as one name among its siblings.
 struct Member<'f> {
     dotted: &'f str,
-    /// The file to point at: `(0, path)` for the module's own file or the
-    /// package's `__init__.py`, `(1, path)` for a file below the package;
-    /// the smallest wins.
-    anchor: (u8, &'f str),
+    /// The file to point at: `(0, file)` for the module's own file or the
+    /// package's `__init__.py`, `(1, file)` for a file below the package;
+    /// the smallest wins (file ids follow the path order).
+    anchor: (u8, FileId),
 }
 
 /// The members of each parent, by name.
@@ -139,25 +140,24 @@ impl Check for SiblingNamesOptions {
 fn check(context: &Context<'_>, rule: &Rule, options: &SiblingNamesOptions) -> Vec<Violation> {
     // Every file names all its packages: gather each member's anchor
     // first, then ask the scope once per member.
-    let mut anchors: FxHashMap<(Parent<'_>, &str), (u8, &str)> = FxHashMap::default();
+    let mut anchors: FxHashMap<(Parent<'_>, &str), (u8, FileId)> = FxHashMap::default();
     let mut add = |parent, dotted, anchor| {
         let best = anchors.entry((parent, dotted)).or_insert(anchor);
         *best = (*best).min(anchor);
     };
-    for file in context.files {
+    for (id, file, _) in context.files.iter() {
         let Some(Ancestry { root, packages }) = ancestry(file) else {
             continue;
         };
-        let path = file.path.as_str();
         let mut parent = Parent::Root(root);
         for (index, &(dotted, _)) in packages.iter().enumerate() {
             let own_init = file.is_package && index + 1 == packages.len();
             let rank = u8::from(!own_init);
-            add(parent, dotted, (rank, path));
+            add(parent, dotted, (rank, id));
             parent = Parent::Package(dotted);
         }
         if let (false, Some(module)) = (file.is_package, file.module.as_deref()) {
-            add(parent, module, (0, path));
+            add(parent, module, (0, id));
         }
     }
     let mut parents = Siblings::new();
@@ -192,7 +192,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &SiblingNamesOptions) -> V
                 listing(&names),
                 parent.describe()
             );
-            violations.push(violation(
+            violations.push(context.violation(
                 rule,
                 last.anchor.1,
                 Span::line_start(1),

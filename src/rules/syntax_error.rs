@@ -49,11 +49,12 @@ impl RuleKind for SyntaxError {
 
 pub fn check(context: &Context<'_>) -> Vec<Violation> {
     let mut violations = Vec::new();
-    for (file, facts) in context.files.iter().zip(context.facts) {
+    for (index, file, facts) in context.files.iter() {
         for error in &facts.syntax_errors {
             violations.push(Violation {
                 rule: NAME.to_string(),
                 kind: NAME,
+                file: Some(index),
                 path: file.path.clone(),
                 span: error.span,
                 scope: MODULE_SCOPE.to_string(),

@@ -54,8 +54,8 @@ use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::facts::{FileFacts, StoreForm};
+use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
-use crate::rules::{Context, violation};
 use crate::settings::read::scope;
 use crate::settings::{Scope, Table};
 use crate::violation::Violation;
@@ -107,17 +107,16 @@ impl Check for SysPathOptions {
 
 fn check(context: &Context<'_>, rule: &Rule, options: &SysPathOptions) -> Vec<Violation> {
     let mut violations = Vec::new();
-    for (index, file) in context.files.iter().enumerate() {
+    for (index, file, facts) in context.files.iter() {
         if !options.scope.covers(file.module.as_deref()) {
             continue;
         }
-        let facts = &context.facts[index];
         if !may_edit(facts) {
             continue;
         }
         let symbols = context.symbols(index);
         let mut report = |span, scope: &str, subject: &str, text: String| {
-            violations.push(violation(rule, &file.path, span, scope, subject, text));
+            violations.push(context.violation(rule, index, span, scope, subject, text));
         };
         for call in facts.calls.iter().filter(|call| !call.type_checking) {
             let Some(written) = &call.callee else {

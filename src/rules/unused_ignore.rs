@@ -21,6 +21,7 @@
 //! meant for (`# gate: ignore[layers, no-legacy]`).
 
 use crate::facts::{IgnoreComment, MODULE_SCOPE};
+use crate::files::FileId;
 use crate::rules::RuleKind;
 use crate::violation::{Severity, Violation};
 
@@ -47,8 +48,15 @@ impl RuleKind for UnusedIgnore {
     }
 }
 
-/// A violation for one unused name of `comment` (`None`: a bare ignore).
-pub fn violation(path: &str, comment: &IgnoreComment, name: Option<&str>, hint: &str) -> Violation {
+/// A violation for one unused name of `comment` (`None`: a bare ignore) in
+/// `file`, at `path`.
+pub fn violation(
+    file: FileId,
+    path: &str,
+    comment: &IgnoreComment,
+    name: Option<&str>,
+    hint: &str,
+) -> Violation {
     let (subject, message) = match name {
         Some(name) => (
             name.to_string(),
@@ -63,6 +71,7 @@ pub fn violation(path: &str, comment: &IgnoreComment, name: Option<&str>, hint: 
     Violation {
         rule: NAME.to_string(),
         kind: NAME,
+        file: Some(file),
         path: path.to_string(),
         span: comment.span,
         scope: MODULE_SCOPE.to_string(),
