@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod diagnostic;
 pub mod discover;
 pub mod dotted;
 pub mod facts;
