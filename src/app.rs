@@ -182,3 +182,56 @@ fn ci_options(args: CiArgs) -> CiOptions {
         run: run_options(args.run),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn parse(args: &[&str]) -> Invocation {
+        invocation(Cli::try_parse_from([&["gate"], args].concat()).unwrap())
+    }
+
+    #[test]
+    fn check_arguments_become_run_and_report_options() {
+        let Invocation::Check { run, report } = parse(&[
+            "check",
+            "app",
+            "--no-baseline",
+            "--threads",
+            "3",
+            "--format",
+            "sarif",
+            "--sarif-known",
+            "suppressed",
+            "--category",
+            "gate/backend/",
+            "--color",
+            "always",
+            "--output",
+            "out.sarif",
+        ]) else {
+            panic!("not a check");
+        };
+        assert_eq!(run.baseline, BaselineChoice::Without);
+        assert_eq!(run.paths, [PathBuf::from("app")]);
+        assert_eq!(run.project.threads, Some(3));
+        assert_eq!(report.format, Format::Sarif);
+        assert_eq!(report.github.sarif_known, KnownInSarif::Suppressed);
+        assert_eq!(report.github.category, "gate/backend");
+        // Colour never goes into a file, even when asked for.
+        assert!(!report.text.color);
+    }
+
+    #[test]
+    fn a_named_baseline_is_chosen_over_the_configured_one() {
+        let Invocation::Ci(ci) = parse(&["ci", "--baseline", "b.json", "--no-comment"]) else {
+            panic!("not ci");
+        };
+        assert_eq!(ci.run.baseline, BaselineChoice::File("b.json".into()));
+        assert_eq!(ci.sarif, PathBuf::from("gate.sarif"));
+        assert!(!ci.publish.comment);
+        assert_eq!(ci.publish.token_variable, "GITHUB_TOKEN");
+    }
+}

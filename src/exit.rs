@@ -47,3 +47,21 @@ impl ExitCode {
         self as i32
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_the_documented_numbers() {
+        assert_eq!(ExitCode::Clean.code(), 0);
+        assert_eq!(ExitCode::NewViolations.code(), 1);
+        assert_eq!(ExitCode::Error.code(), 2);
+    }
+
+    #[test]
+    fn an_update_that_refused_new_violations_fails() {
+        assert_eq!(ExitCode::of_update(0), ExitCode::Clean);
+        assert_eq!(ExitCode::of_update(2), ExitCode::NewViolations);
+    }
+}
