@@ -1,17 +1,10 @@
-//! The command line: argument definitions and dispatch. Each command lives in
-//! `commands/`; this file only parses arguments and turns errors into exit
-//! codes.
+//! The command line as clap parses it, and nothing else: `crate::app` turns
+//! it into the plain options the commands take. Nothing of gate is
+//! imported here, so clap's types stay at the edge.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-
-use crate::commands;
-use crate::config::ConfigError;
-use crate::report::KnownInSarif;
-
-/// Exit code for usage, config, baseline and I/O errors.
-pub const EXIT_ERROR: i32 = 2;
 
 #[derive(Parser)]
 #[command(
@@ -22,11 +15,11 @@ pub const EXIT_ERROR: i32 = 2;
 )]
 pub struct Cli {
     #[command(subcommand)]
-    command: Command,
+    pub command: Command,
 }
 
 #[derive(Subcommand)]
-enum Command {
+pub enum Command {
     /// Check the project and compare with the baseline.
     Check(CheckArgs),
     /// Write or ratchet the baseline of known violations.
@@ -78,8 +71,8 @@ pub struct RunArgs {
 #[derive(Args)]
 pub struct GithubReportArgs {
     /// Known (baselined) violations in the SARIF: left out, marked suppressed (GitHub still opens alerts for those), or open.
-    #[arg(long, value_enum, value_name = "HOW", default_value_t = KnownInSarif::Omit)]
-    pub sarif_known: KnownInSarif,
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = SarifKnown::Omit)]
+    pub sarif_known: SarifKnown,
     /// Code-scanning category and comment marker; distinct per gate config in one repository.
     #[arg(long, value_name = "NAME", default_value = "gate", value_parser = parse_category)]
     pub category: String,
@@ -136,13 +129,18 @@ pub struct CiArgs {
 
 /// A category names a code-scanning analysis and the comment marker: it
 /// must fit in both (`gate/backend` is fine; `-->` would end the marker).
-fn parse_category(value: &str) -> Result<String, String> {
+/// clap calls it (`value_parser`) and prints the error after the value.
+fn parse_category(value: &str) -> Result<String, InvalidCategory> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/');
     if value.is_empty() || !value.chars().all(allowed) {
-        return Err("use letters, digits, `-`, `_`, `.` and `/` only".to_string());
+        return Err(InvalidCategory);
     }
     Ok(value.trim_end_matches('/').to_string())
 }
+
+#[derive(Debug, thiserror::Error)]
+#[error("use letters, digits, `-`, `_`, `.` and `/` only")]
+pub struct InvalidCategory;
 
 #[derive(Subcommand)]
 pub enum BaselineCommand {
@@ -203,31 +201,15 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Parses the arguments, runs the command, and returns the exit code.
-pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(error) => {
-            let _ = error.print();
-            return if error.use_stderr() { EXIT_ERROR } else { 0 };
-        }
-    };
-    let result = match cli.command {
-        Command::Check(args) => commands::check::run(&args),
-        Command::Baseline(command) => commands::baseline::run(&command),
-        Command::Explain { kind } => commands::explain::explain(&kind),
-        Command::Rules => commands::explain::list(),
-        Command::Graph(args) => commands::graph::run(&args),
-        Command::Ci(args) => commands::ci::run(&args),
-    };
-    match result {
-        Ok(code) => code,
-        Err(error) => {
-            match error.downcast_ref::<ConfigError>() {
-                Some(config_error) => eprintln!("{config_error}"),
-                None => eprintln!("error: {error:#}"),
-            }
-            EXIT_ERROR
-        }
-    }
+/// What the SARIF holds for violations the baseline allows (mirrors
+/// `report::KnownInSarif`; the docs are `--help`'s).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SarifKnown {
+    /// Left out, so code scanning opens no alerts for accepted debt.
+    Omit,
+    /// Emitted with an external suppression naming the baseline file.
+    /// GitHub ignores suppressions: they become open alerts there.
+    Suppressed,
+    /// Emitted as ordinary results.
+    Open,
 }

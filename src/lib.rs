@@ -4,6 +4,7 @@
 //! config → discover → parse → graph → rules → suppress → baseline → report.
 
 pub mod analyze;
+pub mod app;
 pub mod baseline;
 pub mod cli;
 pub mod commands;
@@ -11,14 +12,17 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod dotted;
+pub mod exit;
 pub mod facts;
 pub mod files;
 pub mod github;
 pub mod graph;
 pub mod layers;
+pub mod output;
 pub mod parse;
 pub mod report;
 pub mod rules;
+pub mod run;
 pub mod settings;
 pub mod span;
 pub mod suggest;

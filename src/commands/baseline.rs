@@ -1,54 +1,67 @@
 //! `gate baseline init` (adopt every current violation) and `gate baseline
 //! update` (the ratchet: the baseline only shrinks unless --accept-new).
 
-use anyhow::{Result, bail};
+use std::path::PathBuf;
 
 use crate::baseline;
-use crate::cli::BaselineCommand;
 use crate::commands;
+use crate::diagnostic::Diagnostic;
+use crate::exit::ExitCode;
+use crate::run::{self, ProjectOptions};
 
-pub fn run(command: &BaselineCommand) -> Result<i32> {
-    match command {
-        BaselineCommand::Init {
-            project,
-            baseline: explicit,
-            force,
-        } => {
-            let config = commands::load_config(project)?;
-            let path = commands::baseline_path(&config, explicit.as_deref());
-            if path.exists() && !force {
-                bail!(
-                    "{} already exists; `gate baseline update` ratchets it, `gate baseline init --force` replaces it",
-                    path.display()
-                );
-            }
-            let analysis = commands::analyze(&config, project, &[])?;
-            let new_baseline = baseline::from_violations(&analysis.violations);
-            baseline::save(&path, &new_baseline)?;
-            eprintln!(
-                "wrote {}: {} entries for {} violations in {} files",
-                path.display(),
-                new_baseline.entries.len(),
-                analysis.violations.len(),
-                analysis.files.len()
-            );
-            Ok(0)
-        }
-        BaselineCommand::Update {
-            project,
-            baseline: explicit,
-            accept_new,
-        } => {
-            let config = commands::load_config(project)?;
-            let path = commands::baseline_path(&config, explicit.as_deref());
-            let old = baseline::load(&path)?;
-            let analysis = commands::analyze(&config, project, &[])?;
-            let outcome = baseline::update(&old, &analysis.violations, *accept_new);
-            if outcome.baseline != old {
-                baseline::save(&path, &outcome.baseline)?;
-            }
-            eprintln!("{}", outcome.summary(&path));
-            Ok(if outcome.refused > 0 { 1 } else { 0 })
-        }
+/// `gate baseline init`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InitOptions {
+    pub project: ProjectOptions,
+    /// The baseline file to write; `None` for the config's.
+    pub baseline: Option<PathBuf>,
+    /// Overwrite an existing baseline.
+    pub force: bool,
+}
+
+/// `gate baseline update`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UpdateOptions {
+    pub project: ProjectOptions,
+    /// The baseline file to update; `None` for the config's.
+    pub baseline: Option<PathBuf>,
+    /// Also add the violations that are not in the baseline yet.
+    pub accept_new: bool,
+}
+
+pub fn init(options: &InitOptions) -> Result<ExitCode, Diagnostic> {
+    let config = run::load_config(&options.project)?;
+    let path = run::baseline_path(&config, options.baseline.as_deref());
+    if path.exists() && !options.force {
+        return Err(Diagnostic::error(format!(
+            "{} already exists; `gate baseline update` ratchets it, `gate baseline init --force` replaces it",
+            path.display()
+        )));
     }
+    let analysis = run::analyze(&config, &options.project, &[])?;
+    commands::print_warnings(&analysis.warnings);
+    let new_baseline = baseline::from_violations(&analysis.violations);
+    baseline::save(&path, &new_baseline).map_err(|error| Diagnostic::of_error(&error))?;
+    eprintln!(
+        "wrote {}: {} entries for {} violations in {} files",
+        path.display(),
+        new_baseline.entries.len(),
+        analysis.violations.len(),
+        analysis.files.len()
+    );
+    Ok(ExitCode::Clean)
+}
+
+pub fn update(options: &UpdateOptions) -> Result<ExitCode, Diagnostic> {
+    let config = run::load_config(&options.project)?;
+    let path = run::baseline_path(&config, options.baseline.as_deref());
+    let old = baseline::load(&path).map_err(|error| Diagnostic::from(&error))?;
+    let analysis = run::analyze(&config, &options.project, &[])?;
+    commands::print_warnings(&analysis.warnings);
+    let outcome = baseline::update(&old, &analysis.violations, options.accept_new);
+    if outcome.baseline != old {
+        baseline::save(&path, &outcome.baseline).map_err(|error| Diagnostic::of_error(&error))?;
+    }
+    eprintln!("{}", outcome.summary(&path));
+    Ok(ExitCode::of_update(outcome.refused))
 }

@@ -1,23 +1,26 @@
 //! `gate explain KIND` and `gate rules`: the documentation at the top of each
 //! rule file.
 
-use anyhow::{Result, bail};
-
+use crate::diagnostic::Diagnostic;
+use crate::exit::ExitCode;
+use crate::output;
 use crate::rules::{self, KINDS};
 
-pub fn explain(kind: &str) -> Result<i32> {
+pub fn explain(kind: &str) -> Result<ExitCode, Diagnostic> {
     let Some(doc) = rules::kind(kind) else {
         let kinds = rules::kind_names();
-        let closest = crate::suggest::closest(kind, &kinds)
-            .map(|name| format!("\n  = help: did you mean `{name}`?"))
-            .unwrap_or_default();
-        bail!("unknown rule kind `{kind}`; `gate rules` lists them{closest}");
+        let closest =
+            crate::suggest::closest(kind, &kinds).map(|name| format!("did you mean `{name}`?"));
+        return Err(Diagnostic::error(format!(
+            "unknown rule kind `{kind}`; `gate rules` lists them"
+        ))
+        .with_help(closest));
     };
-    crate::commands::print_stdout(&format!("# {}\n\n{}\n", doc.name(), doc.documentation()))?;
-    Ok(0)
+    output::print_stdout(&format!("# {}\n\n{}\n", doc.name(), doc.documentation()))?;
+    Ok(ExitCode::Clean)
 }
 
-pub fn list() -> Result<i32> {
+pub fn list() -> Result<ExitCode, Diagnostic> {
     let width = KINDS.iter().map(|doc| doc.name().len()).max().unwrap_or(0);
     let mut out = String::new();
     for doc in KINDS {
@@ -31,6 +34,6 @@ pub fn list() -> Result<i32> {
     out.push_str(
         "\n`gate explain KIND` shows what a kind checks, why, an example and its options.\n",
     );
-    crate::commands::print_stdout(&out)?;
-    Ok(0)
+    output::print_stdout(&out)?;
+    Ok(ExitCode::Clean)
 }

@@ -4,12 +4,27 @@
 
 use std::fmt::Write as _;
 
-use anyhow::Result;
 use serde::Serialize;
 
-use crate::cli::{GraphArgs, GraphFormat};
 use crate::commands;
+use crate::diagnostic::Diagnostic;
+use crate::exit::ExitCode;
 use crate::files::PerFile;
+use crate::output;
+use crate::run::{self, ProjectOptions};
+
+/// `gate graph`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GraphOptions {
+    pub project: ProjectOptions,
+    pub format: GraphFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GraphFormat {
+    Text,
+    Json,
+}
 
 #[derive(Serialize)]
 struct GraphReport<'a> {
@@ -33,9 +48,10 @@ struct ResolvedImport<'a> {
     in_function: bool,
 }
 
-pub fn run(args: &GraphArgs) -> Result<i32> {
-    let config = commands::load_config(&args.project)?;
-    let analysis = commands::analyze(&config, &args.project, &[])?;
+pub fn run(options: &GraphOptions) -> Result<ExitCode, Diagnostic> {
+    let config = run::load_config(&options.project)?;
+    let analysis = run::analyze(&config, &options.project, &[])?;
+    commands::print_warnings(&analysis.warnings);
     let mut report = GraphReport {
         files: analysis.files.map(|_, file, _| FileImports {
             path: &file.path,
@@ -54,12 +70,15 @@ pub fn run(args: &GraphArgs) -> Result<i32> {
             in_function: import.context.in_function,
         });
     }
-    let output = match args.format {
-        GraphFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+    let rendered = match options.format {
+        GraphFormat::Json => {
+            serde_json::to_string_pretty(&report).map_err(|error| Diagnostic::of_error(&error))?
+                + "\n"
+        }
         GraphFormat::Text => render_text(&report),
     };
-    commands::print_stdout(&output)?;
-    Ok(0)
+    output::print_stdout(&rendered)?;
+    Ok(ExitCode::Clean)
 }
 
 fn render_text(report: &GraphReport<'_>) -> String {

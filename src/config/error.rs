@@ -1,53 +1,52 @@
-//! Config errors, rendered like rustc's: what is wrong, where, the offending
-//! line, and a hint when there is one worth giving.
+//! Config errors, rendered like rustc's (see `crate::diagnostic`): what is
+//! wrong, where, the offending line, and a hint when there is one worth
+//! giving. The helpers below word the hints.
 
-use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
 pub use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Location;
 
 /// Why a config could not be loaded. `Display` renders the whole message,
 /// `error:` prefix included.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
+    #[error("{}", Diagnostic::from(self))]
     Io { file: PathBuf, source: io::Error },
     /// The file is not valid TOML; the message is toml's own.
+    #[error("{0}")]
     Syntax(Diagnostic),
     /// Valid TOML that does not follow the config schema.
+    #[error("{0}")]
     Invalid(Diagnostic),
 }
 
 impl ConfigError {
     /// Where the error is, unless the file could not be read at all.
-    pub fn diagnostic(&self) -> Option<&Diagnostic> {
+    pub fn diagnostic(&self) -> Option<&Location> {
         match self {
             ConfigError::Io { .. } => None,
-            ConfigError::Syntax(diagnostic) | ConfigError::Invalid(diagnostic) => Some(diagnostic),
+            ConfigError::Syntax(diagnostic) | ConfigError::Invalid(diagnostic) => {
+                diagnostic.location.as_ref()
+            }
         }
     }
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+impl From<&ConfigError> for Diagnostic {
+    fn from(error: &ConfigError) -> Self {
+        match error {
             ConfigError::Io { file, source } => {
                 // io::Error appends "(os error N)", noise for a person reading it.
                 let reason = source.to_string();
                 let reason = reason.split(" (os error").next().unwrap_or(&reason);
-                write!(f, "error: cannot read {}: {reason}", file.display())
+                Diagnostic::error(format!("cannot read {}: {reason}", file.display()))
             }
-            ConfigError::Syntax(diagnostic) | ConfigError::Invalid(diagnostic) => diagnostic.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ConfigError::Io { source, .. } => Some(source),
-            ConfigError::Syntax(_) | ConfigError::Invalid(_) => None,
+            ConfigError::Syntax(diagnostic) | ConfigError::Invalid(diagnostic) => {
+                diagnostic.clone()
+            }
         }
     }
 }

@@ -4,7 +4,6 @@
 //! typed models, which need complete payloads; octocrab's own retry is not
 //! compiled in, because it retries POSTs (see `comment`).
 
-use std::fmt;
 use std::time::Duration;
 
 use base64::Engine;
@@ -44,16 +43,49 @@ impl Default for RetryPolicy {
 }
 
 /// Why a request to GitHub failed; for gate a warning, never a failure.
-#[derive(Debug)]
-pub struct ApiError {
-    pub message: String,
+/// Messages never hold the token.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("cannot start the HTTP client: {0}")]
+    Runtime(std::io::Error),
+    #[error("GITHUB_API_URL `{api_url}` is not a URL")]
+    NotAUrl { api_url: String },
+    #[error("cannot set up the GitHub client: {0}")]
+    Setup(octocrab::Error),
+    /// A request that failed for good, or ran out of tries.
+    #[error("cannot {what}: {cause}")]
+    Request {
+        what: String,
+        cause: String,
+        help: Option<&'static str>,
+    },
+    #[error("cannot {what}: GitHub sent invalid base64: {error}")]
+    InvalidBase64 {
+        what: String,
+        error: base64::DecodeError,
+    },
+    #[error(
+        "cannot {what}: GitHub sent no contents (encoding `{encoding}`; files over 1 MB are not sent inline)"
+    )]
+    NoContents { what: String, encoding: String },
 }
 
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+impl ApiError {
+    /// What to do about it, when the job can do something.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            ApiError::Request { help, .. } => help.map(str::to_owned),
+            _ => None,
+        }
     }
 }
+
+/// GitHub refused a request for want of a permission.
+const PERMISSION_HELP: &str = "the token lacks a permission the job must grant \
+     (`pull-requests: write` for the comment, `contents: read` for files); \
+     on a pull request from a fork the token is read-only";
+/// GitHub did not accept the token at all.
+const TOKEN_HELP: &str = "check the token passed to gate";
 
 /// Runs `work` with a client for `repository` on a single-threaded runtime:
 /// the API is the only asynchronous part of gate.
@@ -69,9 +101,7 @@ where
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|error| ApiError {
-            message: format!("cannot start the HTTP client: {error}"),
-        })?;
+        .map_err(ApiError::Runtime)?;
     runtime.block_on(async {
         let client = Client::new(repository, retry)?;
         work(client).await
@@ -96,8 +126,8 @@ impl Client {
         let octocrab = octocrab::Octocrab::builder()
             .personal_token(repository.token.clone())
             .base_uri(repository.api_url.as_str())
-            .map_err(|_| ApiError {
-                message: format!("GITHUB_API_URL `{}` is not a URL", repository.api_url),
+            .map_err(|_| ApiError::NotAUrl {
+                api_url: repository.api_url.clone(),
             })?
             .add_header(
                 http::header::ACCEPT,
@@ -110,9 +140,7 @@ impl Client {
             .set_connect_timeout(Some(Duration::from_secs(10)))
             .set_read_timeout(Some(Duration::from_secs(30)))
             .build()
-            .map_err(|error| ApiError {
-                message: format!("cannot set up the GitHub client: {error}"),
-            })?;
+            .map_err(ApiError::Setup)?;
         Ok(Client {
             octocrab,
             route: format!("/repos/{}", repository.name),
@@ -150,15 +178,11 @@ impl Client {
                 base64::engine::general_purpose::STANDARD
                     .decode(compact)
                     .map(Some)
-                    .map_err(|error| ApiError {
-                        message: format!("cannot {what}: GitHub sent invalid base64: {error}"),
-                    })
+                    .map_err(|error| ApiError::InvalidBase64 { what, error })
             }
-            (encoding, _) => Err(ApiError {
-                message: format!(
-                    "cannot {what}: GitHub sent no contents (encoding `{}`; files over 1 MB are not sent inline)",
-                    encoding.unwrap_or("none")
-                ),
+            (encoding, _) => Err(ApiError::NoContents {
+                what,
+                encoding: encoding.unwrap_or("none").to_string(),
             }),
         }
     }
@@ -205,6 +229,8 @@ pub(super) struct Failure {
     retry_after: Option<Duration>,
     /// Names the cause and what to do; never holds the token.
     cause: String,
+    /// What to do, also part of `cause`.
+    help: Option<&'static str>,
 }
 
 impl Failure {
@@ -214,6 +240,7 @@ impl Failure {
                 retryable: true,
                 retry_after: None,
                 cause: format!("network error: {}", network_cause(error)),
+                help: None,
             };
         };
         let status = source.status_code;
@@ -243,49 +270,53 @@ impl Failure {
                 .as_secs();
             Some(Duration::from_secs(reset.saturating_sub(now)))
         };
-        let (retryable, cause) = if rate_limited {
+        let (retryable, cause, help) = if rate_limited {
             (
                 true,
                 format!("GitHub's rate limit ({}: {message})", status.as_u16()),
+                None,
             )
         } else if status.is_server_error() {
             (
                 true,
                 format!("GitHub answered {} ({message})", status.as_u16()),
+                None,
             )
         } else if status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND {
             (
                 false,
                 format!(
-                    "GitHub refused ({} {message}): the token lacks a permission the job must \
-                     grant (`pull-requests: write` for the comment, `contents: read` for files); \
-                     on a pull request from a fork the token is read-only",
+                    "GitHub refused ({} {message}): {PERMISSION_HELP}",
                     status.as_u16()
                 ),
+                Some(PERMISSION_HELP),
             )
         } else if status == StatusCode::UNAUTHORIZED {
             (
                 false,
-                format!(
-                    "GitHub rejected the token (401 {message}); check the token passed to gate"
-                ),
+                format!("GitHub rejected the token (401 {message}); {TOKEN_HELP}"),
+                Some(TOKEN_HELP),
             )
         } else {
             (
                 false,
                 format!("GitHub answered {} ({message})", status.as_u16()),
+                None,
             )
         };
         Failure {
             retryable,
             retry_after: retry_after.or_else(|| if exhausted { until_reset() } else { None }),
             cause,
+            help,
         }
     }
 
     pub(super) fn into_error(self, what: &str) -> ApiError {
-        ApiError {
-            message: format!("cannot {what}: {}", self.cause),
+        ApiError::Request {
+            what: what.to_string(),
+            cause: self.cause,
+            help: self.help,
         }
     }
 }

@@ -5,8 +5,53 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use super::api::{self, Repository, RetryPolicy};
-use crate::baseline::{self, Baseline};
+use super::api::{self, ApiError, Repository, RetryPolicy};
+use crate::baseline::{self, Baseline, BaselineError};
+use crate::diagnostic::Diagnostic;
+
+/// A shallow checkout lacks the base commit; a full one has it.
+const FETCH_DEPTH_HELP: &str = "use actions/checkout with `fetch-depth: 0`";
+
+/// Why the base branch's baseline could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum BaseReadError {
+    /// The event payload named something else (or something hostile).
+    #[error("the base commit `{sha}` is not a commit hash")]
+    NotACommit { sha: String },
+    #[error(
+        "{}the base commit {sha} is not in the checkout and could not be fetched; {FETCH_DEPTH_HELP}",
+        .api.as_ref().map(|error| format!("{error}; ")).unwrap_or_default()
+    )]
+    Unreachable {
+        sha: String,
+        /// Why the REST API could not tell either, when it was asked.
+        api: Option<ApiError>,
+    },
+    #[error("cannot run git: {0}")]
+    Git(std::io::Error),
+    #[error("git show {sha}:{path} failed: {stderr}")]
+    GitShow {
+        sha: String,
+        path: String,
+        stderr: String,
+    },
+    /// The base commit's baseline is broken.
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
+}
+
+impl BaseReadError {
+    /// What to do about it, when there is something to say.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            BaseReadError::Unreachable { .. } => Some(FETCH_DEPTH_HELP.to_string()),
+            BaseReadError::Baseline(error) => Diagnostic::from(error).help,
+            BaseReadError::NotACommit { .. }
+            | BaseReadError::Git(_)
+            | BaseReadError::GitShow { .. } => None,
+        }
+    }
+}
 
 /// The baseline at `path` (relative to the repository, `/`-separated) as of
 /// commit `sha`. A checkout made with `actions/checkout`'s default depth
@@ -18,13 +63,15 @@ pub fn read_base_baseline(
     sha: &str,
     path: &str,
     api: Option<&Repository>,
-) -> Result<Baseline, String> {
+) -> Result<Baseline, BaseReadError> {
     if sha.is_empty() || !sha.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(format!("the base commit `{sha}` is not a commit hash"));
+        return Err(BaseReadError::NotACommit {
+            sha: sha.to_string(),
+        });
     }
     let name = format!("{path} at {sha}");
     let parse = |file: Option<Vec<u8>>| match file {
-        Some(bytes) => baseline::parse(Path::new(&name), &bytes).map_err(|e| e.to_string()),
+        Some(bytes) => Ok(baseline::parse(Path::new(&name), &bytes)?),
         None => Ok(Baseline::default()),
     };
     if has_commit(checkout, sha) {
@@ -32,8 +79,8 @@ pub fn read_base_baseline(
     }
     let api_error = match api.map(|repository| read_through_api(repository, sha, path)) {
         Some(Ok(file)) => return parse(file),
-        Some(Err(error)) => format!("{error}; "),
-        None => String::new(),
+        Some(Err(error)) => Some(error),
+        None => None,
     };
     // The checkout action leaves the credentials for `origin` in place
     // unless told not to.
@@ -42,10 +89,10 @@ pub fn read_base_baseline(
         &["fetch", "--quiet", "--no-tags", "--depth=1", "origin", sha],
     );
     if !has_commit(checkout, sha) {
-        return Err(format!(
-            "{api_error}the base commit {sha} is not in the checkout and could not be fetched; \
-             use actions/checkout with `fetch-depth: 0`"
-        ));
+        return Err(BaseReadError::Unreachable {
+            sha: sha.to_string(),
+            api: api_error,
+        });
     }
     show(checkout, sha, path).and_then(parse)
 }
@@ -54,11 +101,10 @@ fn read_through_api(
     repository: &Repository,
     sha: &str,
     path: &str,
-) -> Result<Option<Vec<u8>>, String> {
+) -> Result<Option<Vec<u8>>, ApiError> {
     api::with_client(repository, RetryPolicy::default(), |client| async move {
         client.file_at(path, sha).await
     })
-    .map_err(|error| error.to_string())
 }
 
 fn has_commit(checkout: &Path, sha: &str) -> bool {
@@ -67,9 +113,8 @@ fn has_commit(checkout: &Path, sha: &str) -> bool {
 }
 
 /// The file at `path` in commit `sha`, `None` when the commit has none.
-fn show(checkout: &Path, sha: &str, path: &str) -> Result<Option<Vec<u8>>, String> {
-    let output = git(checkout, &["show", &format!("{sha}:{path}")])
-        .map_err(|error| format!("cannot run git: {error}"))?;
+fn show(checkout: &Path, sha: &str, path: &str) -> Result<Option<Vec<u8>>, BaseReadError> {
+    let output = git(checkout, &["show", &format!("{sha}:{path}")]).map_err(BaseReadError::Git)?;
     if output.status.success() {
         return Ok(Some(output.stdout));
     }
@@ -77,7 +122,11 @@ fn show(checkout: &Path, sha: &str, path: &str) -> Result<Option<Vec<u8>>, Strin
     if stderr.contains("does not exist") || stderr.contains("exists on disk, but not in") {
         return Ok(None);
     }
-    Err(format!("git show {sha}:{path} failed: {}", stderr.trim()))
+    Err(BaseReadError::GitShow {
+        sha: sha.to_string(),
+        path: path.to_string(),
+        stderr: stderr.trim().to_string(),
+    })
 }
 
 fn git(repository: &Path, args: &[&str]) -> std::io::Result<Output> {
@@ -138,8 +187,11 @@ mod tests {
         assert!(empty.entries.is_empty());
         let unknown =
             read_base_baseline(repo, &"0".repeat(40), "sub/baseline.json", None).unwrap_err();
-        assert!(unknown.contains("fetch-depth: 0"), "{unknown}");
+        assert!(unknown.to_string().contains("fetch-depth: 0"), "{unknown}");
         let not_a_hash = read_base_baseline(repo, "--upload-pack=x", "b", None).unwrap_err();
-        assert!(not_a_hash.contains("not a commit hash"), "{not_a_hash}");
+        assert!(
+            not_a_hash.to_string().contains("not a commit hash"),
+            "{not_a_hash}"
+        );
     }
 }

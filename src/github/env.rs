@@ -112,17 +112,31 @@ struct EventRepo {
     full_name: String,
 }
 
+/// Why the event payload could not be read; names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum EventError {
+    #[error("cannot read the event payload {}: {error}", .path.display())]
+    Unreadable {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("the event payload {} is not a GitHub event: {error}", .path.display())]
+    NotAnEvent {
+        path: PathBuf,
+        error: serde_json::Error,
+    },
+}
+
 /// Reads the pull request from the event payload at `path`; `Ok(None)` for
-/// an event without one (`push`). The error names the file and says what
-/// is wrong.
-pub fn read_pull_request(path: &Path) -> Result<Option<PullRequest>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| format!("cannot read the event payload {}: {error}", path.display()))?;
-    let event: Event = serde_json::from_str(&text).map_err(|error| {
-        format!(
-            "the event payload {} is not a GitHub event: {error}",
-            path.display()
-        )
+/// an event without one (`push`).
+pub fn read_pull_request(path: &Path) -> Result<Option<PullRequest>, EventError> {
+    let text = std::fs::read_to_string(path).map_err(|error| EventError::Unreadable {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let event: Event = serde_json::from_str(&text).map_err(|error| EventError::NotAnEvent {
+        path: path.to_path_buf(),
+        error,
     })?;
     Ok(event.pull_request.map(|pull| {
         let repo = |side: &EventRef| side.repo.as_ref().map(|repo| repo.full_name.clone());
@@ -212,7 +226,7 @@ mod tests {
         std::fs::write(&path, r#"{"ref":"refs/heads/main"}"#).unwrap();
         assert_eq!(read_pull_request(&path).unwrap(), None);
         std::fs::write(&path, "{not json").unwrap();
-        let error = read_pull_request(&path).unwrap_err();
+        let error = read_pull_request(&path).unwrap_err().to_string();
         assert!(
             error.contains("event.json") && error.contains("not a GitHub event"),
             "{error}"

@@ -1,4 +1,4 @@
-//! Stage 8: renders a baseline diff and decides the exit code.
+//! Stage 8: renders a baseline diff (the exit code is `crate::exit`'s).
 
 mod github;
 mod json;
@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::baseline::{Diff, Status};
-use crate::violation::Severity;
 
 pub use github::{MAX_ANNOTATIONS_PER_LEVEL, render_annotations, workflow_command};
 pub use json::render_json;
@@ -119,23 +118,50 @@ impl RepoPaths {
     }
 }
 
-/// The process's exit code for a check: 1 when a new violation of severity
-/// error exists, or when `fail_on_stale` and the baseline lists fixed
-/// occurrences; else 0. New warnings never fail.
-pub fn exit_code(diff: &Diff, fail_on_stale: bool) -> i32 {
-    let new_error = diff.findings.iter().any(|finding| {
-        finding.status == Status::New && finding.violation.severity == Severity::Error
-    });
-    let stale = fail_on_stale && !diff.fixed.is_empty();
-    i32::from(new_error || stale)
+/// What `gate check` writes: one format to standard output or `output`, and
+/// any extra files in the same run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportOptions {
+    pub format: Format,
+    /// Where the main format goes; standard output when `None`.
+    pub output: Option<PathBuf>,
+    /// Extra outputs of the same run.
+    pub json: Option<PathBuf>,
+    pub sarif: Option<PathBuf>,
+    pub markdown: Option<PathBuf>,
+    pub github: GithubReportOptions,
+    /// Colour already decided (terminal, `--color`, `NO_COLOR`).
+    pub text: TextOptions,
+}
+
+/// The output formats of `gate check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
+    /// The pull-request comment / job summary.
+    Markdown,
+}
+
+/// How the GitHub formats (SARIF, Markdown) are written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GithubReportOptions {
+    /// What the SARIF holds for baselined violations.
+    pub sarif_known: KnownInSarif,
+    /// Code-scanning category and comment marker.
+    pub category: String,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::baseline::{BaselineEntry, Finding};
+    use crate::exit::ExitCode;
     use crate::span::{Position, Span};
-    use crate::violation::Violation;
+    use crate::violation::{Severity, Violation};
 
     fn span(line: u32, column: u32) -> Span {
         Span {
@@ -270,7 +296,7 @@ mod tests {
 
     #[test]
     fn a_new_error_fails() {
-        assert_eq!(exit_code(&sample_diff(), false), 1);
+        assert_eq!(ExitCode::of_check(&sample_diff(), false).code(), 1);
     }
 
     #[test]
@@ -279,14 +305,14 @@ mod tests {
             f.status == Status::Known || f.violation.severity == Severity::Warning
         });
         assert_eq!(diff.findings.len(), 2);
-        assert_eq!(exit_code(&diff, true), 0);
+        assert_eq!(ExitCode::of_check(&diff, true).code(), 0);
     }
 
     #[test]
     fn fixed_entries_fail_only_under_fail_on_stale() {
         let mut diff = only(&sample_diff(), |f| f.status == Status::Known);
         diff.fixed = sample_diff().fixed;
-        assert_eq!(exit_code(&diff, false), 0);
-        assert_eq!(exit_code(&diff, true), 1);
+        assert_eq!(ExitCode::of_check(&diff, false).code(), 0);
+        assert_eq!(ExitCode::of_check(&diff, true).code(), 1);
     }
 }

@@ -31,7 +31,7 @@ pub const MAX_RESULTS: usize = 5_000;
 const MAX_DESCRIPTION: usize = 1_024;
 
 /// What the SARIF holds for violations the baseline allows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum KnownInSarif {
     /// Left out, so code scanning opens no alerts for accepted debt.
     #[default]

@@ -1,0 +1,237 @@
+//! From the process's arguments to its exit code: parse them with clap
+//! (`crate::cli`), turn them into plain options before any work is done,
+//! run the command, and print its error through the one renderer.
+//!
+//! This is the only module besides `cli` that knows clap.
+
+use std::io::IsTerminal;
+
+use clap::Parser;
+
+use crate::cli::{
+    self, BaselineCommand, CheckArgs, CiArgs, Cli, ColorChoice, Command, GithubReportArgs,
+    GraphArgs, ProjectArgs, RunArgs, SarifKnown,
+};
+use crate::commands;
+use crate::commands::baseline::{InitOptions, UpdateOptions};
+use crate::commands::ci::CiOptions;
+use crate::commands::graph::{GraphFormat, GraphOptions};
+use crate::exit::ExitCode;
+use crate::github::publish::PublishOptions;
+use crate::report::{Format, GithubReportOptions, KnownInSarif, ReportOptions, TextOptions};
+use crate::run::{BaselineChoice, ProjectOptions, RunOptions};
+
+/// A command and everything it was told, as plain data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Invocation {
+    Check {
+        run: RunOptions,
+        report: ReportOptions,
+    },
+    BaselineInit(InitOptions),
+    BaselineUpdate(UpdateOptions),
+    Explain {
+        kind: String,
+    },
+    Rules,
+    Graph(GraphOptions),
+    Ci(CiOptions),
+}
+
+/// Parses the arguments, runs the command, and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap prints usage errors, and also `--help` and `--version`.
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitCode::Error
+            } else {
+                ExitCode::Clean
+            };
+        }
+    };
+    let result = match invocation(cli) {
+        Invocation::Check { run, report } => commands::check::run(&run, &report),
+        Invocation::BaselineInit(options) => commands::baseline::init(&options),
+        Invocation::BaselineUpdate(options) => commands::baseline::update(&options),
+        Invocation::Explain { kind } => commands::explain::explain(&kind),
+        Invocation::Rules => commands::explain::list(),
+        Invocation::Graph(options) => commands::graph::run(&options),
+        Invocation::Ci(options) => commands::ci::run(&options),
+    };
+    result.unwrap_or_else(|diagnostic| {
+        eprintln!("{diagnostic}");
+        ExitCode::Error
+    })
+}
+
+/// The parsed command line as the options the commands take. Choices that
+/// depend on the terminal (colour) are made here, once.
+pub fn invocation(cli: Cli) -> Invocation {
+    match cli.command {
+        Command::Check(args) => Invocation::Check {
+            report: report_options(&args),
+            run: run_options(args.run),
+        },
+        Command::Baseline(BaselineCommand::Init {
+            project,
+            baseline,
+            force,
+        }) => Invocation::BaselineInit(InitOptions {
+            project: project_options(project),
+            baseline,
+            force,
+        }),
+        Command::Baseline(BaselineCommand::Update {
+            project,
+            baseline,
+            accept_new,
+        }) => Invocation::BaselineUpdate(UpdateOptions {
+            project: project_options(project),
+            baseline,
+            accept_new,
+        }),
+        Command::Explain { kind } => Invocation::Explain { kind },
+        Command::Rules => Invocation::Rules,
+        Command::Graph(args) => Invocation::Graph(graph_options(args)),
+        Command::Ci(args) => Invocation::Ci(ci_options(args)),
+    }
+}
+
+fn project_options(args: ProjectArgs) -> ProjectOptions {
+    ProjectOptions {
+        config: args.config,
+        threads: args.threads.map(usize::from),
+    }
+}
+
+fn run_options(args: RunArgs) -> RunOptions {
+    let baseline = match (args.no_baseline, args.baseline) {
+        (true, _) => BaselineChoice::Without,
+        (false, Some(path)) => BaselineChoice::File(path),
+        (false, None) => BaselineChoice::Configured,
+    };
+    RunOptions {
+        project: project_options(args.project),
+        paths: args.paths,
+        baseline,
+        fail_on_stale: args.fail_on_stale,
+    }
+}
+
+fn report_options(args: &CheckArgs) -> ReportOptions {
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    ReportOptions {
+        format: match args.format {
+            cli::Format::Text => Format::Text,
+            cli::Format::Json => Format::Json,
+            cli::Format::Sarif => Format::Sarif,
+            cli::Format::Github => Format::Github,
+            cli::Format::Markdown => Format::Markdown,
+        },
+        output: args.output.clone(),
+        json: args.json.clone(),
+        sarif: args.sarif.clone(),
+        markdown: args.markdown.clone(),
+        github: github_report_options(&args.github),
+        text: TextOptions {
+            // Colour never goes into a file.
+            color: color && args.output.is_none(),
+            quiet: args.quiet,
+            show_known: args.show_known,
+        },
+    }
+}
+
+fn github_report_options(args: &GithubReportArgs) -> GithubReportOptions {
+    GithubReportOptions {
+        sarif_known: match args.sarif_known {
+            SarifKnown::Omit => KnownInSarif::Omit,
+            SarifKnown::Suppressed => KnownInSarif::Suppressed,
+            SarifKnown::Open => KnownInSarif::Open,
+        },
+        category: args.category.clone(),
+    }
+}
+
+fn graph_options(args: GraphArgs) -> GraphOptions {
+    GraphOptions {
+        project: project_options(args.project),
+        format: match args.format {
+            cli::GraphFormat::Text => GraphFormat::Text,
+            cli::GraphFormat::Json => GraphFormat::Json,
+        },
+    }
+}
+
+fn ci_options(args: CiArgs) -> CiOptions {
+    CiOptions {
+        github: github_report_options(&args.github),
+        publish: PublishOptions {
+            comment: !args.no_comment,
+            token_variable: args.github_token_env,
+        },
+        sarif: args.sarif,
+        run: run_options(args.run),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn parse(args: &[&str]) -> Invocation {
+        invocation(Cli::try_parse_from([&["gate"], args].concat()).unwrap())
+    }
+
+    #[test]
+    fn check_arguments_become_run_and_report_options() {
+        let Invocation::Check { run, report } = parse(&[
+            "check",
+            "app",
+            "--no-baseline",
+            "--threads",
+            "3",
+            "--format",
+            "sarif",
+            "--sarif-known",
+            "suppressed",
+            "--category",
+            "gate/backend/",
+            "--color",
+            "always",
+            "--output",
+            "out.sarif",
+        ]) else {
+            panic!("not a check");
+        };
+        assert_eq!(run.baseline, BaselineChoice::Without);
+        assert_eq!(run.paths, [PathBuf::from("app")]);
+        assert_eq!(run.project.threads, Some(3));
+        assert_eq!(report.format, Format::Sarif);
+        assert_eq!(report.github.sarif_known, KnownInSarif::Suppressed);
+        assert_eq!(report.github.category, "gate/backend");
+        // Colour never goes into a file, even when asked for.
+        assert!(!report.text.color);
+    }
+
+    #[test]
+    fn a_named_baseline_is_chosen_over_the_configured_one() {
+        let Invocation::Ci(ci) = parse(&["ci", "--baseline", "b.json", "--no-comment"]) else {
+            panic!("not ci");
+        };
+        assert_eq!(ci.run.baseline, BaselineChoice::File("b.json".into()));
+        assert_eq!(ci.sarif, PathBuf::from("gate.sarif"));
+        assert!(!ci.publish.comment);
+        assert_eq!(ci.publish.token_variable, "GITHUB_TOKEN");
+    }
+}

@@ -1,0 +1,275 @@
+//! One run of gate over a project: load the config, read the baseline,
+//! analyse, compare. `check` and `ci` report the outcome; `baseline init`
+//! and `update` and `graph` use the first steps on their own.
+
+use std::path::{Path, PathBuf};
+
+use crate::analyze::{self, Analysis};
+use crate::baseline::{self, Baseline, BaselineError, Diff};
+use crate::config::{self, Config, ConfigError};
+use crate::diagnostic::Diagnostic;
+use crate::discover::SourceFile;
+use crate::report::{
+    self, GithubReportOptions, MarkdownOptions, RepoPaths, SarifOptions, SizeLimit,
+};
+
+/// Which project, and how many threads to analyse it on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProjectOptions {
+    /// `--config`; `None` finds one from the current folder upwards.
+    pub config: Option<PathBuf>,
+    /// Worker threads; `None` is one per core.
+    pub threads: Option<usize>,
+}
+
+/// What to check, and against which baseline.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    pub project: ProjectOptions,
+    /// Files or folders to report on; empty for the config's `include`.
+    pub paths: Vec<PathBuf>,
+    pub baseline: BaselineChoice,
+    /// Baseline entries that no longer occur fail the run.
+    pub fail_on_stale: bool,
+}
+
+/// The baseline a run compares with.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum BaselineChoice {
+    /// The config's `baseline`, relative to the project root.
+    #[default]
+    Configured,
+    /// A file named on the command line, relative to the current folder.
+    File(PathBuf),
+    /// None: every violation is new.
+    Without,
+}
+
+/// A finished run: the config, and every violation against the baseline.
+pub struct Outcome {
+    pub config: Config,
+    pub diff: Diff,
+    /// Python files analysed.
+    pub files: usize,
+    /// Degraded or skipped input, each naming the path.
+    pub warnings: Vec<String>,
+    /// The baseline compared with; `None` without one.
+    pub baseline_path: Option<PathBuf>,
+    /// That baseline as read, before a run over some paths narrowed it to
+    /// the files checked.
+    pub baseline: Option<Baseline>,
+}
+
+/// Why a run could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("cannot read the current directory")]
+    CurrentDirectory(#[source] std::io::Error),
+    #[error(
+        "no gate.toml (or pyproject.toml with [tool.gate]) in {} or any folder above it",
+        .cwd.display()
+    )]
+    NoConfig { cwd: PathBuf },
+    /// Boxed: a config error carries its excerpt, and results stay small.
+    #[error(transparent)]
+    Config(Box<ConfigError>),
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
+    /// Discovery or parsing failed (unreadable files, bad paths, threads).
+    #[error("{0:#}")]
+    Analysis(anyhow::Error),
+}
+
+impl RunError {
+    /// What to do about it, when there is something to say.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            RunError::NoConfig { .. } => Some(
+                "create a gate.toml at the project root (see the README), or pass --config FILE"
+                    .to_string(),
+            ),
+            RunError::Baseline(error) => Diagnostic::from(error).help,
+            RunError::CurrentDirectory(_) | RunError::Config(_) | RunError::Analysis(_) => None,
+        }
+    }
+}
+
+impl From<ConfigError> for RunError {
+    fn from(error: ConfigError) -> Self {
+        RunError::Config(Box::new(error))
+    }
+}
+
+impl From<RunError> for Diagnostic {
+    fn from(error: RunError) -> Self {
+        match &error {
+            RunError::CurrentDirectory(cause) => Diagnostic::caused_by(&error, cause),
+            RunError::Config(config) => Diagnostic::from(config.as_ref()),
+            RunError::Baseline(baseline) => Diagnostic::from(baseline),
+            RunError::NoConfig { .. } | RunError::Analysis(_) => {
+                Diagnostic::error(error.to_string()).with_help(error.help())
+            }
+        }
+    }
+}
+
+/// Loads the config and the baseline, analyses, and compares.
+pub fn check_project(options: &RunOptions) -> Result<Outcome, RunError> {
+    let config = load_config(&options.project)?;
+    // Read the baseline first: a broken one should fail before a long run.
+    let baseline_path = match &options.baseline {
+        BaselineChoice::Without => None,
+        BaselineChoice::Configured => Some(baseline_path(&config, None)),
+        BaselineChoice::File(path) => Some(baseline_path(&config, Some(path))),
+    };
+    let baseline = baseline_path.as_deref().map(baseline::load).transpose()?;
+    let analysis = analyze(&config, &options.project, &options.paths)?;
+    let checked_baseline = baseline.clone().map(|baseline| {
+        restrict_to_checked_files(baseline, analysis.files.sources(), &options.paths)
+    });
+    let files = analysis.files.len();
+    let diff = baseline::diff(analysis.violations, checked_baseline.as_ref());
+    // The facts of every file are hundreds of thousands of small
+    // allocations; the process is about to exit, so let the OS reclaim them
+    // at once instead of freeing them one by one.
+    std::mem::forget((analysis.files, analysis.graph));
+    Ok(Outcome {
+        config,
+        diff,
+        files,
+        warnings: analysis.warnings,
+        baseline_path,
+        baseline,
+    })
+}
+
+/// Loads the config named by `--config`, or finds one from the current
+/// folder upwards.
+pub fn load_config(project: &ProjectOptions) -> Result<Config, RunError> {
+    let cwd = std::env::current_dir().map_err(RunError::CurrentDirectory)?;
+    let path = match &project.config {
+        Some(path) => path.clone(),
+        None => {
+            let found =
+                config::find_config(&cwd).ok_or_else(|| RunError::NoConfig { cwd: cwd.clone() })?;
+            // Messages name the file as the user would type it.
+            found
+                .strip_prefix(&cwd)
+                .map(Path::to_path_buf)
+                .unwrap_or(found)
+        }
+    };
+    let mut config = config::load(&path)?;
+    config.root = crate::discover::normalize(&cwd.join(&config.root));
+    Ok(config)
+}
+
+/// Runs the analysis on the configured thread count.
+pub fn analyze(
+    config: &Config,
+    project: &ProjectOptions,
+    targets: &[PathBuf],
+) -> Result<Analysis, RunError> {
+    let threads = project.threads;
+    analyze::with_threads(threads, || analyze::analyze(config, targets, threads))
+        .and_then(|analysis| analysis)
+        .map_err(RunError::Analysis)
+}
+
+/// The baseline file: `explicit` (relative to the current folder), else
+/// the config's (relative to the project root). Relative to the current
+/// folder when it lies below it, so messages name it as the user would.
+pub fn baseline_path(config: &Config, explicit: Option<&Path>) -> PathBuf {
+    match explicit {
+        Some(path) => path.to_path_buf(),
+        None => {
+            let path = config.root.join(&config.project.baseline);
+            std::env::current_dir()
+                .ok()
+                .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+                .unwrap_or(path)
+        }
+    }
+}
+
+/// When only some paths are checked, baseline entries of the other files
+/// are not "fixed": they were not looked at.
+fn restrict_to_checked_files(
+    mut baseline: Baseline,
+    files: &[SourceFile],
+    targets: &[PathBuf],
+) -> Baseline {
+    if targets.is_empty() {
+        return baseline;
+    }
+    let checked: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    baseline
+        .entries
+        .retain(|entry| checked.contains(entry.path.as_str()));
+    baseline
+}
+
+impl Outcome {
+    /// The baseline file as messages name it.
+    pub fn baseline_name(&self) -> String {
+        match &self.baseline_path {
+            Some(path) => path.display().to_string(),
+            None => self.config.project.baseline.display().to_string(),
+        }
+    }
+
+    /// Why the SARIF does not hold every result, if it does not.
+    pub fn sarif_truncation(&self, options: &GithubReportOptions) -> Option<String> {
+        let count = report::sarif_result_count(&self.diff, options.sarif_known);
+        (count > report::MAX_RESULTS).then(|| {
+            format!(
+                "the SARIF holds the first {} of {count} results, as many as code scanning keeps \
+                 (new errors first); the text, JSON and Markdown reports list them all",
+                report::MAX_RESULTS
+            )
+        })
+    }
+
+    pub fn sarif(&self, options: &GithubReportOptions, paths: &RepoPaths) -> String {
+        report::render_sarif(
+            &self.diff,
+            &SarifOptions {
+                rules: &self.config.rules,
+                known: options.sarif_known,
+                category: &options.category,
+                baseline_file: &self.baseline_name(),
+                paths,
+            },
+        )
+    }
+
+    /// The Markdown report without GitHub's context (links, base branch).
+    pub fn markdown(&self, options: &GithubReportOptions, paths: &RepoPaths) -> String {
+        report::render_markdown(
+            &self.diff,
+            &MarkdownOptions {
+                files: self.files,
+                category: &options.category,
+                paths,
+                links: None,
+                baseline_file: &self.baseline_name(),
+                baseline_added: None,
+                run_url: None,
+                limit: SizeLimit::SUMMARY,
+            },
+        )
+    }
+}
+
+impl From<&BaselineError> for Diagnostic {
+    /// `BaselineError`'s messages carry their hint after `\n  = help: ` (it
+    /// is also shown as one line of a warning about the base branch's
+    /// baseline); taken apart here so the hint goes through the renderer.
+    fn from(error: &BaselineError) -> Self {
+        let text = error.to_string();
+        match text.split_once("\n  = help: ") {
+            Some((message, help)) => Diagnostic::error(message).with_help(help.to_string()),
+            None => Diagnostic::error(text),
+        }
+    }
+}
