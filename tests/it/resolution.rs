@@ -1,9 +1,9 @@
 //! Import resolution, one fixture tree per case under fixtures/resolution/:
 //! each test lists the exact edges `gate graph --format json` resolves.
 
-mod common;
-
 use serde_json::Value;
+
+use crate::common;
 
 /// (path, line, target, flags) where flags is a string of
 /// `t` (type-checking), `f` (in function), `x` (external).

@@ -2,9 +2,7 @@
 //! layer-header` on fixture trees under fixtures/rules/: every true positive
 //! is listed, so a near miss that gets reported fails the test.
 
-mod common;
-
-use common::{copy_fixture, fixture, owned, violations};
+use crate::common::{self, copy_fixture, fixture, owned, violations};
 
 /// The lines of `gate check --no-baseline` output in `dir`.
 fn report(dir: &std::path::Path) -> String {

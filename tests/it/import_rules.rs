@@ -1,9 +1,7 @@
 //! The import rules on fixture trees under fixtures/rules/: every true
 //! positive is listed, so a near miss that gets reported fails the test.
 
-mod common;
-
-use common::{fixture, owned, violations};
+use crate::common::{self, fixture, owned, violations};
 
 #[test]
 fn layers_reports_upward_and_unlisted_imports_only() {

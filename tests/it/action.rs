@@ -4,8 +4,6 @@
 //! GITHUB_PATH/GITHUB_OUTPUT files, a loopback HTTP server, a fake cargo and
 //! a fake gate, or the real one on the bundled demo), never against GitHub.
 
-mod common;
-
 use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -17,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use regex::Regex;
 use serde_yaml::{Mapping, Value};
+
+use crate::common;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const LINUX_X64: &str = "x86_64-unknown-linux-musl";

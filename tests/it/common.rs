@@ -1,8 +1,6 @@
 //! Helpers shared by the integration tests: run the real `gate` binary on a
 //! fixture tree or on a temporary copy of one.
 
-#![allow(dead_code)] // each test binary uses a different subset
-
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

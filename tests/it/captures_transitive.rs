@@ -3,9 +3,7 @@
 //! fixtures/rules/captures/ and fixtures/rules/transitive/: every true
 //! positive is listed, so a near miss that gets reported fails the test.
 
-mod common;
-
-use common::{copy_fixture, fixture, owned, run, violations, write};
+use crate::common::{copy_fixture, fixture, owned, run, violations, write};
 
 /// The text lines of `gate check --no-baseline` in `dir` that report a
 /// violation, in report order.

@@ -1,11 +1,9 @@
 //! Bad input never panics and never aborts the run: each case gets a precise
 //! message naming the file, and the rest of the project is still checked.
 
-mod common;
-
 use std::path::Path;
 
-use common::{run, write};
+use crate::common::{self, run, write};
 
 const CONFIG: &str = "[project]\nroots = [\".\"]\n\n[[layer]]\nname = \"api\"\nmodules = [\"app.api\"]\n\n[[layer]]\nname = \"models\"\nmodules = [\"app.models\"]\n";
 

@@ -4,7 +4,7 @@
 
 use archgate::rules::KINDS;
 
-const START: &str = "<!-- rule reference: generated from src/rules/*.rs by tests/readme.rs -->";
+const START: &str = "<!-- rule reference: generated from src/rules/*.rs by tests/it/readme.rs -->";
 const END: &str = "<!-- end of rule reference -->";
 
 /// The reference section: one `###` heading per kind, its sections one

@@ -1,8 +1,6 @@
 //! `gate rules`, `gate explain`, and usage errors.
 
-mod common;
-
-use common::run;
+use crate::common::run;
 
 fn here() -> std::path::PathBuf {
     std::env::temp_dir()

@@ -2,9 +2,7 @@
 //! fixtures/rules/: every true positive is listed, so a near miss that gets
 //! reported fails the test.
 
-mod common;
-
-use common::{fixture, owned, run, violations};
+use crate::common::{fixture, owned, run, violations};
 
 #[test]
 fn db_write_reports_session_writes_and_not_reads_or_other_receivers() {

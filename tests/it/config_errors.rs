@@ -1,9 +1,7 @@
 //! Config mistakes: each is an error (exit 2) that names the file, the line
 //! and the key, and suggests the closest valid word when there is one.
 
-mod common;
-
-use common::{run, write};
+use crate::common::{run, write};
 
 /// Runs `gate check` on a project whose gate.toml is `config`; returns
 /// stderr after asserting exit 2.

@@ -2,9 +2,7 @@
 //! `sibling-names`) on fixture trees under fixtures/rules/: every true
 //! positive is listed, so a near miss that gets reported fails the test.
 
-mod common;
-
-use common::{copy_fixture, fixture, owned, run, violations, write};
+use crate::common::{copy_fixture, fixture, owned, run, violations, write};
 
 /// The report line of the violation at `path`, from `gate check` in `dir`.
 fn report_line(dir: &std::path::Path, path: &str) -> String {

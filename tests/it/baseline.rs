@@ -1,11 +1,9 @@
 //! The baseline gate: identity without line numbers, counts, ratchet,
 //! refusal to lose or half-write a baseline.
 
-mod common;
-
 use std::path::Path;
 
-use common::{copy_fixture, run, write};
+use crate::common::{copy_fixture, run, write};
 
 const OTHER_MODEL: &str = "app/models/other.py";
 

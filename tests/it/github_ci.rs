@@ -2,14 +2,12 @@
 //! keeps issue comments, pages them two at a time, records every request
 //! and fails on demand.
 
-mod common;
-
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
-use common::{copy_fixture, valid_sarif};
+use crate::common::{self, copy_fixture, valid_sarif};
 use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};

@@ -2,9 +2,7 @@
 //! trees under fixtures/rules/: every true positive is listed, so a near
 //! miss that gets reported fails the test.
 
-mod common;
-
-use common::{fixture, owned, violations};
+use crate::common::{self, fixture, owned, violations};
 
 /// `(path, line, scope)` of every violation in `dir`, in report order: the
 /// scope is part of a violation's baseline identity.

@@ -2,11 +2,9 @@
 //! gate finds exactly the violations its README lists, and a new violation
 //! fails the gate.
 
-mod common;
-
 use std::path::Path;
 
-use common::{copy_tree, run, write};
+use crate::common::{self, copy_tree, run, write};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

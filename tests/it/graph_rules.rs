@@ -2,11 +2,9 @@
 //! fixtures/rules/: every true positive is listed, so a near miss that gets
 //! reported fails the test.
 
-mod common;
-
 use std::path::Path;
 
-use common::{copy_fixture, fixture, owned, run, violations, write};
+use crate::common::{copy_fixture, fixture, owned, run, violations, write};
 
 /// The text output's violation lines, without the summary.
 fn lines(dir: &Path) -> Vec<String> {

@@ -2,11 +2,9 @@
 //! against the official schema every time), annotations and the Markdown
 //! report, on fixtures/github/project.
 
-mod common;
-
 use std::path::Path;
 
-use common::{copy_fixture, run, valid_sarif};
+use crate::common::{self, copy_fixture, run, valid_sarif};
 use serde_json::Value;
 
 fn sarif(dir: &Path, extra: &[&str]) -> Value {

@@ -1,8 +1,6 @@
 //! Same input, same bytes, whatever the thread count.
 
-mod common;
-
-use common::run;
+use crate::common::{self, run};
 
 #[test]
 fn one_and_two_threads_give_identical_text_json_and_baseline() {
