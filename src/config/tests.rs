@@ -334,4 +334,3 @@ fn captures_bound_in_from_may_be_used_in_to() {
     assert!(options.from.iter().all(ModulePattern::has_captures));
     assert!(options.transitive);
 }
-

@@ -1,0 +1,116 @@
+//! Decoding, lines and columns, and syntax errors.
+
+use super::{call, facts, imports, span};
+use crate::facts::FileFacts;
+use crate::parse::parse_file;
+use crate::span::Span;
+
+#[test]
+fn invalid_utf8_yields_one_syntax_error_at_its_line_and_nothing_else() {
+    let mut bytes = b"import a\r\nimport b\n".to_vec();
+    bytes.push(0xff);
+    bytes.extend_from_slice(b"\nimport c\n");
+    let facts = parse_file(&bytes);
+    assert_eq!(facts.syntax_errors.len(), 1);
+    let error = &facts.syntax_errors[0];
+    assert_eq!(
+        error.message,
+        "file is not valid UTF-8: invalid byte 0xff at byte offset 19"
+    );
+    assert_eq!(error.span, Span::line_start(3));
+    assert_eq!(
+        facts,
+        FileFacts {
+            syntax_errors: facts.syntax_errors.clone(),
+            ..FileFacts::default()
+        }
+    );
+}
+
+#[test]
+fn invalid_utf8_offset_counts_the_bom() {
+    let facts = parse_file(b"\xEF\xBB\xBFx = 1\n\xc3");
+    assert_eq!(
+        facts.syntax_errors[0].message,
+        "file is not valid UTF-8: invalid byte 0xc3 at byte offset 9"
+    );
+    assert_eq!(facts.syntax_errors[0].span.start.line, 2);
+}
+
+#[test]
+fn empty_and_bom_only_files_have_no_lines_and_no_errors() {
+    assert_eq!(parse_file(b""), FileFacts::default());
+    assert_eq!(parse_file(b"\xEF\xBB\xBF"), FileFacts::default());
+}
+
+#[test]
+fn bom_is_not_a_column() {
+    let facts = parse_file(b"\xEF\xBB\xBFimport a\n");
+    assert_eq!(facts.imports[0].span, span(1, 8, 1, 9));
+    assert_eq!(facts.line_count, 1);
+}
+
+#[test]
+fn line_count_ignores_a_final_line_break() {
+    assert_eq!(facts("a\n").line_count, 1);
+    assert_eq!(facts("a").line_count, 1);
+    assert_eq!(facts("a\n\nb").line_count, 3);
+    assert_eq!(facts("\n\n").line_count, 2);
+    assert_eq!(facts("a\r\nb\r\n").line_count, 2);
+    assert_eq!(facts("a\rb\r").line_count, 2);
+}
+
+#[test]
+fn crlf_and_lone_cr_line_endings_give_the_right_lines() {
+    let lines =
+        |source: &str| -> Vec<u32> { imports(source).iter().map(|i| i.span.start.line).collect() };
+    assert_eq!(lines("import a\r\n\r\nimport b\r\n"), [1, 3]);
+    assert_eq!(lines("import a\r\rimport b\r"), [1, 3]);
+}
+
+#[test]
+fn columns_count_code_points_with_tabs_and_multibyte_characters() {
+    let source = "if x:\n\tname = 'é€😀'; f(1)\n";
+    let f = call(source, "f");
+    assert_eq!(f.span, span(2, 16, 2, 20));
+}
+
+// Syntax errors
+
+#[test]
+fn syntax_errors_are_reported_and_the_recovered_imports_kept() {
+    let facts = facts("import a\ndef broken(:\n    pass\nfrom b import c\n");
+    assert!(!facts.syntax_errors.is_empty());
+    let error = &facts.syntax_errors[0];
+    assert_eq!(error.span.start.line, 2);
+    assert!(!error.message.contains("byte range"), "{}", error.message);
+    let modules: Vec<_> = facts.imports.iter().map(|i| i.module.as_str()).collect();
+    assert_eq!(modules, ["a", "b"]);
+}
+
+#[test]
+fn incomplete_imports_recovered_by_the_parser_are_dropped() {
+    let facts = facts("import\nfrom x import\nfrom import y\nimport ok\n");
+    assert!(!facts.syntax_errors.is_empty());
+    let modules: Vec<_> = facts.imports.iter().map(|i| i.module.as_str()).collect();
+    assert_eq!(modules, ["ok"]);
+}
+
+#[test]
+fn version_dependent_syntax_is_not_an_error() {
+    let facts = facts("match x:\n    case 1:\n        pass\ntype A = int\n");
+    assert!(facts.syntax_errors.is_empty());
+}
+
+#[test]
+fn columns_stay_exact_on_long_non_ascii_lines() {
+    let source = format!("x = '{}'; f()\n", "é".repeat(100));
+    assert_eq!(call(&source, "f").span, span(1, 109, 1, 112));
+}
+
+#[test]
+fn a_span_ending_the_text_at_a_block_boundary_is_located() {
+    let source = format!("# é\nf({})", "a".repeat(56));
+    assert_eq!(source.len(), 64);
+    assert_eq!(call(&source, "f").span, span(2, 1, 2, 60));
+}

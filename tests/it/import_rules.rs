@@ -1,0 +1,235 @@
+//! The import rules on fixture trees under fixtures/rules/: every true
+//! positive is listed, so a near miss that gets reported fails the test.
+
+use crate::common::{self, fixture, owned, violations};
+
+#[test]
+fn layers_reports_upward_and_unlisted_imports_only() {
+    assert_eq!(
+        violations(&fixture("rules/layers")),
+        owned(&[
+            ("app/api/deps.py", 2, "unused-ignore", "layers"),
+            ("app/api/routes.py", 5, "layers", "app.models.user"),
+            ("app/api/routes.py", 16, "layers", "app.models.user"),
+            (
+                "app/models/drivers/pg.py",
+                1,
+                "layers",
+                "app.services.billing"
+            ),
+            ("app/models/drivers/pg.py", 2, "layers", "app.models.user"),
+            ("app/services/billing.py", 1, "layers", "app.api.routes"),
+            ("app/services/billing.py", 2, "layers", "app.api.deps"),
+        ])
+    );
+}
+
+#[test]
+fn layer_messages_name_both_layers_and_the_reason() {
+    let output = common::run(&fixture("rules/layers"), &["check", "--no-baseline"]);
+    assert_eq!(output.code, 1);
+    assert!(output.stdout.contains(
+        "app/api/routes.py:5:24: layers (layers) import of `app.models.user` (layer `models`) in layer `api`: `api` may import only `services` [new]"
+    ), "{}", output.stdout);
+    assert!(output.stdout.contains(
+        "app/services/billing.py:1:21: layers (layers) import of `app.api.routes` (layer `api`) in layer `services`: `api` lies above `services`; imports must point down the layers [new]"
+    ), "{}", output.stdout);
+}
+
+#[test]
+fn forbidden_import_matches_internal_and_external_targets() {
+    assert_eq!(
+        violations(&fixture("rules/forbidden_import")),
+        owned(&[
+            ("app/domain/model.py", 3, "domain-no-web", "fastapi"),
+            ("app/domain/model.py", 4, "domain-no-web", "sqlalchemy.orm"),
+            ("app/domain/model.py", 5, "domain-no-web", "sqlalchemy.orm"),
+            (
+                "app/services/orders.py",
+                2,
+                "no-legacy",
+                "app.legacy.pricing"
+            ),
+        ])
+    );
+}
+
+#[test]
+fn the_users_message_follows_gates_own() {
+    let output = common::run(
+        &fixture("rules/forbidden_import"),
+        &["check", "--no-baseline"],
+    );
+    assert!(output.stdout.contains(
+        "app/services/orders.py:2:32: no-legacy (forbidden-import) `app.services.orders` imports `app.legacy.pricing`, forbidden by `app.legacy`; go through an anti-corruption adapter [new]"
+    ), "{}", output.stdout);
+}
+
+#[test]
+fn private_modules_are_private_to_their_parent_package() {
+    assert_eq!(
+        violations(&fixture("rules/private_module")),
+        owned(&[
+            (
+                "acme/billing/invoices.py",
+                1,
+                "internals-stay-private",
+                "acme.crm.internal.repo"
+            ),
+            (
+                "acme/billing/invoices.py",
+                3,
+                "internals-stay-private",
+                "acme.crm.internal"
+            ),
+        ])
+    );
+}
+
+/// A copy of the layers fixture whose gate.toml `edit` rewrites.
+fn layers_with_config(edit: impl FnOnce(&str) -> String) -> tempfile::TempDir {
+    let dir = common::copy_fixture("rules/layers");
+    let config = std::fs::read_to_string(dir.path().join("gate.toml")).unwrap();
+    common::write(dir.path(), "gate.toml", &edit(&config));
+    dir
+}
+
+/// The same, with `line` added to its `[project]` table.
+fn layers_with_project_line(line: &str) -> tempfile::TempDir {
+    layers_with_config(|config| {
+        config.replace("roots = [\".\"]", &format!("roots = [\".\"]\n{line}"))
+    })
+}
+
+#[test]
+fn type_checking_imports_count_when_the_project_says_check() {
+    let dir = layers_with_project_line("type-checking-imports = \"check\"");
+    let found = violations(dir.path());
+    assert!(
+        found.contains(&(
+            "app/api/routes.py".to_string(),
+            12,
+            "layers".to_string(),
+            "app.models.user".to_string()
+        )),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn module_level_selection_leaves_out_imports_inside_functions() {
+    let dir = layers_with_config(|config| {
+        format!(
+            "{config}\n[[rule]]\nkind = \"layers\"\nname = \"layering\"\nimports = \"module-level\"\n"
+        )
+    });
+    let found = violations(dir.path());
+    assert!(
+        found
+            .iter()
+            .all(|v| v.1 != 16 || v.0 != "app/api/routes.py"),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "app/api/routes.py".to_string(),
+            5,
+            "layering".to_string(),
+            "app.models.user".to_string()
+        )),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn files_outside_every_root_are_named_in_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(dir.path(), "gate.toml", "[project]\nroots = [\"src\"]\n");
+    common::write(dir.path(), "src/app/__init__.py", "");
+    common::write(dir.path(), "scripts/seed.py", "import app\n");
+    let output = common::run(dir.path(), &["check", "--no-baseline"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("1 file(s) lie outside every source root"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("(first: scripts/seed.py)"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn checking_one_path_reports_only_that_file() {
+    let dir = fixture("rules/layers");
+    let output = common::run(&dir, &["check", "--no-baseline", "app/services/billing.py"]);
+    assert_eq!(output.code, 1);
+    let files: std::collections::BTreeSet<&str> = output
+        .stdout
+        .lines()
+        .filter_map(|line| line.split(':').next().filter(|p| p.ends_with(".py")))
+        .collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        vec!["app/services/billing.py"]
+    );
+}
+
+#[test]
+fn output_and_json_files_are_written_in_the_same_run() {
+    let out = tempfile::tempdir().unwrap();
+    let text = out.path().join("gate.txt");
+    let json = out.path().join("gate.json");
+    let output = common::run(
+        &fixture("rules/layers"),
+        &[
+            "check",
+            "--no-baseline",
+            "--output",
+            text.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.code, 1);
+    assert!(output.stdout.is_empty(), "{}", output.stdout);
+    let text = std::fs::read_to_string(text).unwrap();
+    assert!(text.contains("[new]") && !text.contains('\u{1b}'), "{text}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    assert_eq!(report["summary"]["new"], 7);
+}
+
+#[test]
+fn excluded_and_gitignored_files_are_not_checked() {
+    let dir = layers_with_project_line("exclude = [\"**/drivers/**\"]");
+    common::write(dir.path(), ".gitignore", "app/services/\n");
+    let found = violations(dir.path());
+    assert!(
+        found
+            .iter()
+            .all(|v| !v.0.contains("drivers") && !v.0.contains("services")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|v| v.0 == "app/api/routes.py"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_include_path_that_does_not_exist_is_an_error() {
+    let dir = layers_with_project_line("include = [\"backend\"]");
+    let output = common::run(dir.path(), &["check", "--no-baseline"]);
+    assert_eq!(output.code, 2);
+    assert!(
+        output.stderr.contains("backend` does not exist"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("include"), "{}", output.stderr);
+}
