@@ -43,6 +43,6 @@ fn the_readme_rule_reference_matches_the_rule_docs() {
         return;
     }
     panic!(
-        "the rule reference in README.md is out of date: run `UPDATE_README=1 cargo test --test readme`"
+        "the rule reference in README.md is out of date: run `UPDATE_README=1 cargo test --test it readme`"
     );
 }
