@@ -5,10 +5,8 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result, bail};
-
 use crate::config::Config;
-use crate::discover::{self, SourceFile};
+use crate::discover::{self, DiscoverError, SourceFile};
 use crate::facts::FileFacts;
 use crate::files::Files;
 use crate::graph::{self, Graph};
@@ -16,6 +14,37 @@ use crate::layers::LayerMap;
 use crate::rules;
 use crate::suppress;
 use crate::violation::Violation;
+
+/// Why the analysis could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisError {
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+    /// Files found but not read; none is analysed then.
+    #[error(
+        "cannot read {} file(s):\n  {}\nfix their permissions, or add them to `exclude`",
+        .0.len(),
+        lines(.0)
+    )]
+    Unreadable(Vec<UnreadableFile>),
+    #[error("cannot start the worker threads")]
+    Threads(#[source] rayon::ThreadPoolBuildError),
+}
+
+/// A file found by the walk that could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {error}")]
+pub struct UnreadableFile {
+    /// Relative to the project root, as in every report.
+    pub path: String,
+    pub error: std::io::Error,
+}
+
+/// The unreadable files, one a line, indented under the message.
+fn lines(files: &[UnreadableFile]) -> String {
+    let lines: Vec<String> = files.iter().map(ToString::to_string).collect();
+    lines.join("\n  ")
+}
 
 pub struct Analysis {
     /// Sorted by path, each with its facts.
@@ -29,7 +58,11 @@ pub struct Analysis {
 
 /// Analyses the files under `targets` (the config's `include` when empty)
 /// on `threads` threads (all cores when `None`).
-pub fn analyze(config: &Config, targets: &[PathBuf], threads: Option<usize>) -> Result<Analysis> {
+pub fn analyze(
+    config: &Config,
+    targets: &[PathBuf],
+    threads: Option<usize>,
+) -> Result<Analysis, AnalysisError> {
     let layout = discover::Layout {
         root: &config.root,
         config_file: &config.file,
@@ -42,15 +75,14 @@ pub fn analyze(config: &Config, targets: &[PathBuf], threads: Option<usize>) -> 
     for (file, parsed) in discovery.files {
         match parsed {
             Ok(facts) => parsed_files.push((file, facts)),
-            Err(error) => unreadable.push(format!("{}: {error}", file.path)),
+            Err(error) => unreadable.push(UnreadableFile {
+                path: file.path,
+                error,
+            }),
         }
     }
     if !unreadable.is_empty() {
-        bail!(
-            "cannot read {} file(s):\n  {}\nfix their permissions, or add them to `exclude`",
-            unreadable.len(),
-            unreadable.join("\n  ")
-        );
+        return Err(AnalysisError::Unreadable(unreadable));
     }
 
     let files = Files::new(parsed_files);
@@ -107,11 +139,14 @@ fn read_and_parse(file: &SourceFile) -> std::io::Result<FileFacts> {
 }
 
 /// Runs `work` on a pool of `threads` threads (all cores when `None`).
-pub fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<T> {
+pub fn with_threads<T: Send>(
+    threads: Option<usize>,
+    work: impl FnOnce() -> T + Send,
+) -> Result<T, AnalysisError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = threads {
         builder = builder.num_threads(threads);
     }
-    let pool = builder.build().context("cannot start the worker threads")?;
+    let pool = builder.build().map_err(AnalysisError::Threads)?;
     Ok(pool.install(work))
 }

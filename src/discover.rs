@@ -8,9 +8,47 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use anyhow::{Context, Result, bail};
-
 use crate::settings::Project;
+
+/// Why the walk could not start: a path to walk is missing or lies outside
+/// the project.
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("cannot read the current directory")]
+    CurrentDirectory(#[source] std::io::Error),
+    #[error(
+        "path `{}` does not exist (check `include` in {} or the paths given to gate)",
+        .path.display(),
+        .config_file.display()
+    )]
+    Missing { path: PathBuf, config_file: PathBuf },
+    #[error(
+        "path `{}` is outside the project root `{}` (the folder holding {})",
+        .path.display(),
+        .root.display(),
+        .config_file.display()
+    )]
+    OutsideRoot {
+        path: PathBuf,
+        root: PathBuf,
+        config_file: PathBuf,
+    },
+}
+
+/// An entry the walk passed over; a warning, not an error: the rest of the
+/// project is still analysed.
+#[derive(Debug, thiserror::Error)]
+pub enum Skipped {
+    /// The relative path of a symlink to a folder.
+    #[error("skipped symlinked folder {0}: gate does not follow symlinked folders")]
+    SymlinkedFolder(String),
+    /// The relative path of a `.py` symlink that points nowhere.
+    #[error("skipped {0}: broken symbolic link")]
+    BrokenSymlink(String),
+    /// An entry the walker could not read.
+    #[error("skipped: {0}")]
+    Unwalkable(ignore::Error),
+}
 
 /// Where the files are: the project root, the config file (for messages)
 /// and its `[project]` table.
@@ -54,7 +92,7 @@ pub fn discover<T: Send>(
     targets: &[PathBuf],
     threads: usize,
     visit: &(dyn Fn(&SourceFile) -> T + Sync),
-) -> Result<Discovery<T>> {
+) -> Result<Discovery<T>, DiscoverError> {
     let roots: Vec<PathBuf> = layout
         .project
         .roots
@@ -69,7 +107,7 @@ pub fn discover<T: Send>(
             .map(|p| layout.root.join(p))
             .collect()
     } else {
-        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let cwd = std::env::current_dir().map_err(DiscoverError::CurrentDirectory)?;
         targets.iter().map(|p| cwd.join(p)).collect()
     };
 
@@ -80,19 +118,17 @@ pub fn discover<T: Send>(
     for target in &targets {
         let target = normalize(target);
         if !target.exists() {
-            bail!(
-                "path `{}` does not exist (check `include` in {} or the paths given to gate)",
-                target.display(),
-                layout.config_file.display()
-            );
+            return Err(DiscoverError::Missing {
+                path: target,
+                config_file: layout.config_file.to_path_buf(),
+            });
         }
         if !target.starts_with(layout.root) {
-            bail!(
-                "path `{}` is outside the project root `{}` (the folder holding {})",
-                target.display(),
-                layout.root.display(),
-                layout.config_file.display()
-            );
+            return Err(DiscoverError::OutsideRoot {
+                path: target,
+                root: layout.root.to_path_buf(),
+                config_file: layout.config_file.to_path_buf(),
+            });
         }
         walk(layout, &roots, &target, threads, visit, &mut discovery);
     }
@@ -122,7 +158,7 @@ pub fn discover<T: Send>(
 /// What the walk found at one entry.
 enum Found<T> {
     File(SourceFile, T),
-    Warning(String),
+    Warning(Skipped),
 }
 
 /// Walks `target` on several threads (the folder reads and `.gitignore`
@@ -160,7 +196,7 @@ fn walk<T: Send>(
                         }
                         Err(warning) => Found::Warning(warning),
                     }),
-                    Err(error) => Some(Found::Warning(format!("skipped: {error}"))),
+                    Err(error) => Some(Found::Warning(Skipped::Unwalkable(error))),
                 };
                 if let Some(item) = item {
                     found.lock().expect("no panics while held").push(item);
@@ -171,7 +207,7 @@ fn walk<T: Send>(
     for item in found.into_inner().expect("no panics while held") {
         match item {
             Found::File(file, payload) => discovery.files.push((file, payload)),
-            Found::Warning(warning) => discovery.warnings.push(warning),
+            Found::Warning(warning) => discovery.warnings.push(warning.to_string()),
         }
     }
 }
@@ -181,22 +217,22 @@ fn classify(
     layout: &Layout<'_>,
     roots: &[PathBuf],
     entry: &ignore::DirEntry,
-) -> Option<Result<SourceFile, String>> {
+) -> Option<Result<SourceFile, Skipped>> {
     let path = entry.path();
     if path.extension().is_none_or(|ext| ext != "py") {
         return (entry.path_is_symlink() && path.is_dir()).then(|| {
-            Err(format!(
-                "skipped symlinked folder {}: gate does not follow symlinked folders",
-                display_relative(layout.root, path)
-            ))
+            Err(Skipped::SymlinkedFolder(display_relative(
+                layout.root,
+                path,
+            )))
         });
     }
     let file_type = entry.file_type()?;
     if file_type.is_symlink() && !path.is_file() {
-        return Some(Err(format!(
-            "skipped {}: broken symbolic link",
-            display_relative(layout.root, path)
-        )));
+        return Some(Err(Skipped::BrokenSymlink(display_relative(
+            layout.root,
+            path,
+        ))));
     }
     if file_type.is_dir() {
         return None;

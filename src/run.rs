@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::analyze::{self, Analysis};
+use crate::analyze::{self, Analysis, AnalysisError};
 use crate::baseline::{self, Baseline, BaselineError, Diff};
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Diagnostic;
@@ -76,8 +76,8 @@ pub enum RunError {
     #[error(transparent)]
     Baseline(#[from] BaselineError),
     /// Discovery or parsing failed (unreadable files, bad paths, threads).
-    #[error("{0:#}")]
-    Analysis(anyhow::Error),
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
 }
 
 impl RunError {
@@ -106,7 +106,10 @@ impl From<RunError> for Diagnostic {
             RunError::CurrentDirectory(cause) => Diagnostic::caused_by(&error, cause),
             RunError::Config(config) => Diagnostic::from(config.as_ref()),
             RunError::Baseline(baseline) => Diagnostic::from(baseline),
-            RunError::NoConfig { .. } | RunError::Analysis(_) => {
+            // The message and its causes, as `cannot start the worker
+            // threads: ...`.
+            RunError::Analysis(analysis) => Diagnostic::of_error(analysis),
+            RunError::NoConfig { .. } => {
                 Diagnostic::error(error.to_string()).with_help(error.help())
             }
         }
@@ -171,9 +174,8 @@ pub fn analyze(
     targets: &[PathBuf],
 ) -> Result<Analysis, RunError> {
     let threads = project.threads;
-    analyze::with_threads(threads, || analyze::analyze(config, targets, threads))
-        .and_then(|analysis| analysis)
-        .map_err(RunError::Analysis)
+    let analysis = analyze::with_threads(threads, || analyze::analyze(config, targets, threads))??;
+    Ok(analysis)
 }
 
 /// The baseline file: `explicit` (relative to the current folder), else

@@ -98,7 +98,17 @@ struct ImportHeader<'h> {
     items: Vec<Item>,
     /// Items that are neither a layer name nor a module pattern, each with
     /// the reason.
-    invalid: Vec<(&'h str, String)>,
+    invalid: Vec<(&'h str, ItemError)>,
+}
+
+/// Why a header item is neither a layer name nor a module pattern.
+#[derive(Debug, PartialEq, thiserror::Error)]
+enum ItemError {
+    #[error("captures (`{{name}}`) have nothing to bind in a header")]
+    Captures,
+    /// The reason the module pattern was refused.
+    #[error("{0}")]
+    Pattern(String),
 }
 
 impl ImportHeader<'_> {
@@ -343,16 +353,14 @@ fn split_items(list: &str) -> impl Iterator<Item = &str> {
 }
 
 /// A layer name when a `[[layer]]` table has it, else a module pattern.
-fn parse_item(item: &str, layers: &LayerMap<'_>) -> Result<Item, String> {
+fn parse_item(item: &str, layers: &LayerMap<'_>) -> Result<Item, ItemError> {
     if let Some(position) = layers.by_name(item) {
         return Ok(Item::Layer(position));
     }
     match ModulePattern::parse(item) {
-        Ok(pattern) if pattern.has_captures() => {
-            Err("captures (`{name}`) have nothing to bind in a header".to_string())
-        }
+        Ok(pattern) if pattern.has_captures() => Err(ItemError::Captures),
         Ok(pattern) => Ok(Item::Pattern(pattern)),
-        Err(error) => Err(error.reason),
+        Err(error) => Err(ItemError::Pattern(error.reason)),
     }
 }
 

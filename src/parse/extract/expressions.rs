@@ -1,0 +1,160 @@
+//! Free functions over expressions: dotted names, name chains, the calls
+//! they start from, and the literal text kept of a call's first argument.
+
+use ruff_python_ast::{Expr, ExprCall, FStringPart, FStringValue, InterpolatedStringElement};
+
+use crate::facts::Argument;
+
+/// Longest string literal kept in an [`Argument::Str`], in characters.
+const MAX_STR_ARGUMENT: usize = 64;
+
+/// The call of `f()` or `await f()`.
+pub(super) fn call_of(expr: &Expr) -> Option<&ExprCall> {
+    match expr {
+        Expr::Call(call) => Some(call),
+        Expr::Await(await_expr) => match &*await_expr.value {
+            Expr::Call(call) => Some(call),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `a.b.c` for a chain of attributes on a name.
+pub(super) fn dotted(expr: &Expr) -> Option<String> {
+    fn push(expr: &Expr, out: &mut String) -> bool {
+        match expr {
+            Expr::Name(name) => {
+                out.push_str(&name.id);
+                true
+            }
+            Expr::Attribute(attribute) => {
+                if !push(&attribute.value, out) {
+                    return false;
+                }
+                out.push('.');
+                out.push_str(&attribute.attr);
+                true
+            }
+            _ => false,
+        }
+    }
+    let mut out = String::new();
+    push(expr, &mut out).then_some(out)
+}
+
+/// Whether `expr` is a name or a chain of attributes on one.
+pub(super) fn is_name_chain(expr: &Expr) -> bool {
+    root_name(expr).is_some()
+}
+
+/// `a` for `a`, `a.b` and `a.b.c`; `None` when the chain does not start
+/// with a name (`f().b`, `x[0].b`).
+pub(super) fn root_name(expr: &Expr) -> Option<&str> {
+    let mut expr = expr;
+    loop {
+        match expr {
+            Expr::Name(name) => return Some(&name.id),
+            Expr::Attribute(attribute) => expr = &attribute.value,
+            _ => return None,
+        }
+    }
+}
+
+pub(super) fn argument(expr: &Expr) -> Argument {
+    match expr {
+        Expr::Name(_) | Expr::Attribute(_) => dotted(expr).map_or(Argument::Other, Argument::Name),
+        Expr::Call(call) => match chain_root(call) {
+            Some(root) => sql_text(root).map_or_else(
+                || dotted(&root.func).map_or(Argument::Other, Argument::Call),
+                Argument::Str,
+            ),
+            None => Argument::Other,
+        },
+        _ => literal_prefix(expr).map_or(Argument::Other, Argument::Str),
+    }
+}
+
+/// The literal text of a string (its first [`MAX_STR_ARGUMENT`]
+/// characters), or of an f-string up to its first replacement field; `None`
+/// for anything else, or for an f-string that starts with a replacement
+/// field.
+fn literal_prefix(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::StringLiteral(literal) => {
+            Some(literal.value.chars().take(MAX_STR_ARGUMENT).collect())
+        }
+        Expr::FString(f_string) => f_string_prefix(&f_string.value),
+        _ => None,
+    }
+}
+
+/// The literal text of an f-string (implicitly concatenated parts joined)
+/// before its first replacement field; `None` when that text is empty.
+fn f_string_prefix(value: &FStringValue) -> Option<String> {
+    let mut out = String::new();
+    let mut room = MAX_STR_ARGUMENT;
+    let mut push = |text: &str| {
+        for c in text.chars().take(room) {
+            out.push(c);
+            room -= 1;
+        }
+    };
+    'parts: for part in value {
+        match part {
+            FStringPart::Literal(literal) => push(&literal.value),
+            FStringPart::FString(f_string) => {
+                for element in &f_string.elements {
+                    match element {
+                        InterpolatedStringElement::Literal(literal) => push(&literal.value),
+                        InterpolatedStringElement::Interpolation(_) => break 'parts,
+                    }
+                }
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The SQL of SQLAlchemy's `text("...")` (any callee whose last name is
+/// `text`: `text`, `sa.text`, `sqlalchemy.text`) when its first argument is
+/// a string or f-string literal.
+fn sql_text(call: &ExprCall) -> Option<String> {
+    let last = match &*call.func {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attribute) => attribute.attr.as_str(),
+        _ => return None,
+    };
+    if last != "text" {
+        return None;
+    }
+    literal_prefix(call.arguments.args.first()?)
+}
+
+/// The dotted callee of a call, or for a method chain on a call
+/// (`insert(T).values(...)`) the callee of the call the chain starts from.
+/// A call of a call's result (`sessionmaker()()`) has none: its value is not
+/// what the inner callee makes.
+pub(super) fn root_callee(call: &ExprCall) -> Option<String> {
+    chain_root(call).and_then(|root| dotted(&root.func))
+}
+
+/// The call a method chain starts from (`insert(T)` for
+/// `insert(T).values(...).returning(...)`), the call itself when its callee
+/// is a name chain; `None` when the chain does not start with a named call.
+fn chain_root(call: &ExprCall) -> Option<&ExprCall> {
+    let mut call = call;
+    loop {
+        let mut receiver = &*call.func;
+        let mut method = false;
+        while let Expr::Attribute(attribute) = receiver {
+            receiver = &attribute.value;
+            method = true;
+        }
+        match receiver {
+            Expr::Name(_) => return Some(call),
+            Expr::Call(inner) if method => call = inner,
+            _ => return None,
+        }
+    }
+}
