@@ -64,6 +64,7 @@ use std::collections::VecDeque;
 use std::fmt::Write as _;
 
 use petgraph::algo::kosaraju_scc;
+use rayon::prelude::*;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::FxHashMap;
 
@@ -131,24 +132,54 @@ fn check(context: &Context<'_>, rule: &Rule, options: &ImportCycleOptions) -> Ve
         links.retain(|link| link.from != link.to);
     }
     // By node pair, then position: the first link of each pair is its
-    // first import statement in file and line order.
+    // first import statement in file and line order, and stands for the
+    // pair in the loops that messages show.
     // The position lies in the import's facts: read it once per link.
     links.sort_by_cached_key(|link| (link.from, link.to, position(context, link.edge)));
-    links.dedup_by_key(|link| (link.from, link.to));
-    let arcs: Vec<(u32, u32)> = links.iter().map(|link| (link.from, link.to)).collect();
+    let mut pairs = links.clone();
+    pairs.dedup_by_key(|link| (link.from, link.to));
+    let arcs: Vec<(u32, u32)> = pairs.iter().map(|link| (link.from, link.to)).collect();
+    let cycles = Cycles::new(names.len(), &arcs);
     let noun = match granularity {
         Granularity::Module => "modules",
         Granularity::Package { .. } => "packages",
     };
-    find_cycles(names.len(), &arcs)
+    // Every import on a cycle is a finding of its own, about the module it
+    // imports: a module that joins a cycle adds findings without changing
+    // the others'. Links are sorted by target, so one search from each
+    // target finds the way back for all the links into it.
+    let mut on_cycles: Vec<Link<'_>> = links
         .into_iter()
-        .map(|cycle| {
-            let hops: Vec<Link<'_>> = cycle.hops.iter().map(|&arc| links[arc]).collect();
-            let members: Vec<&str> = cycle.members.iter().map(|&m| names[m as usize]).collect();
-            let text = describe(context, &hops, &names, &members, noun);
-            let closing = hops.last().expect("a loop has at least one hop");
-            context.import_violation(rule, closing.edge, &members.join(", "), text)
-        })
+        .filter(|link| cycles.contains(link.from, link.to))
+        .collect();
+    on_cycles.sort_by_key(|link| link.to);
+    on_cycles
+        .chunk_by(|a, b| a.to == b.to)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map_init(
+            || cycles.search(),
+            |search, into| {
+                let target = into[0].to;
+                cycles.search_from(target, search);
+                into.iter()
+                    .map(|link| {
+                        let back = cycles.way_back(search, link.from);
+                        let hops: Vec<Link<'_>> = std::iter::once(*link)
+                            .chain(back.iter().map(|&arc| pairs[arc]))
+                            .collect();
+                        let members: Vec<&str> = cycles
+                            .members_with(link.from)
+                            .iter()
+                            .map(|&member| names[member as usize])
+                            .collect();
+                        let text = describe(context, &hops, &names, &members, noun);
+                        context.import_violation(rule, link.edge, names[target as usize], text)
+                    })
+                    .collect::<Vec<_>>()
+            },
+        )
+        .flatten()
         .collect()
 }
 
@@ -287,185 +318,215 @@ pub(super) fn position(context: &Context<'_>, edge: &ImportEdge) -> (FileId, Pos
     (edge.file, context.import_of(edge).span.start)
 }
 
-/// A cycle of the graph: its members, and one loop through them.
-#[derive(Debug, PartialEq, Eq)]
-struct Cycle {
-    /// Sorted node ids: the strongly connected component, or the one node of
-    /// a self-loop.
-    members: Vec<u32>,
-    /// Indices into the arcs, in loop order: the first starts at the
-    /// smallest member, the last returns to it.
-    hops: Vec<usize>,
+/// The cycles of a graph whose `arcs` are sorted and free of duplicates:
+/// its strongly connected components of two or more nodes, and its
+/// self-loops. Found without recursion (petgraph's `tarjan_scc` recurses
+/// once per node of a path, which a long chain of imports would turn into a
+/// stack overflow on a worker thread; `kosaraju_scc` keeps its stack on the
+/// heap).
+struct Cycles<'a> {
+    arcs: &'a [(u32, u32)],
+    /// The arcs out of node `u` are `arcs[first[u]..first[u + 1]]`, by
+    /// target id, that is by name.
+    first: Vec<usize>,
+    /// The component of each node in a cycle of two nodes or more.
+    component: Vec<Option<u32>>,
+    /// The sorted members of each component.
+    members: Vec<Vec<u32>>,
 }
 
-/// The cycles of a graph of `node_count` nodes whose `arcs` are sorted and
-/// free of duplicates: one per strongly connected component of two or more
-/// nodes, and one per self-loop. Linear in the size of the graph, and
-/// iterative (petgraph's `tarjan_scc` recurses once per node of a path, which
-/// a long chain of imports would turn into a stack overflow on a worker
-/// thread; `kosaraju_scc` keeps its stack on the heap).
-fn find_cycles(node_count: usize, arcs: &[(u32, u32)]) -> Vec<Cycle> {
-    let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(node_count, arcs.len());
-    for _ in 0..node_count {
-        graph.add_node(());
-    }
-    // Arcs sorted by source: the arcs out of `u` are `first[u]..first[u + 1]`,
-    // by target id, that is by name.
-    let mut first = vec![0usize; node_count + 1];
-    for &(from, to) in arcs {
-        first[from as usize + 1] += 1;
-        if from != to {
-            graph.add_edge(
-                NodeIndex::new(from as usize),
-                NodeIndex::new(to as usize),
-                (),
-            );
-        }
-    }
-    for u in 0..node_count {
-        first[u + 1] += first[u];
-    }
-    let mut cycles: Vec<Cycle> = arcs
-        .iter()
-        .enumerate()
-        .filter(|(_, (from, to))| from == to)
-        .map(|(arc, &(from, _))| Cycle {
-            members: vec![from],
-            hops: vec![arc],
-        })
-        .collect();
-    const NONE: u32 = u32::MAX;
-    let mut component = vec![NONE; node_count];
-    // The arc by which the search first reached a node.
-    let mut via = vec![usize::MAX; node_count];
-    let mut queue = VecDeque::new();
-    for (number, nodes) in kosaraju_scc(&graph).into_iter().enumerate() {
-        if nodes.len() < 2 {
-            continue;
-        }
-        let mut members: Vec<u32> = nodes.iter().map(|n| n.index() as u32).collect();
-        members.sort_unstable();
-        for &m in &members {
-            component[m as usize] = number as u32;
-        }
-        let hops = shortest_loop(members[0], arcs, &first, &component, &mut via, &mut queue);
-        cycles.push(Cycle { members, hops });
-    }
-    cycles
+/// Scratch space of one search, reused from target to target.
+struct Search {
+    /// The arc by which the search first reached each node, if it did.
+    via: Vec<Option<usize>>,
+    reached: Vec<u32>,
+    queue: VecDeque<u32>,
 }
 
-/// The shortest loop from `start` back to itself inside its component, by a
-/// breadth-first search that tries successors in id order. Self-loops are
-/// left out: they are cycles of their own.
-fn shortest_loop(
-    start: u32,
-    arcs: &[(u32, u32)],
-    first: &[usize],
-    component: &[u32],
-    via: &mut [usize],
-    queue: &mut VecDeque<u32>,
-) -> Vec<usize> {
-    let inside = component[start as usize];
-    queue.clear();
-    queue.push_back(start);
-    let closing = 'search: loop {
-        let u = queue
-            .pop_front()
-            .expect("a strongly connected component leads back to its start");
-        let out = first[u as usize]..first[u as usize + 1];
-        for (arc, &(from, to)) in arcs[out.clone()].iter().enumerate() {
-            let arc = out.start + arc;
-            if to == start && from != start {
-                break 'search arc;
-            }
-            if to != start && component[to as usize] == inside && via[to as usize] == usize::MAX {
-                via[to as usize] = arc;
-                queue.push_back(to);
+impl<'a> Cycles<'a> {
+    fn new(node_count: usize, arcs: &'a [(u32, u32)]) -> Self {
+        let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(node_count, arcs.len());
+        for _ in 0..node_count {
+            graph.add_node(());
+        }
+        let mut first = vec![0usize; node_count + 1];
+        for &(from, to) in arcs {
+            first[from as usize + 1] += 1;
+            if from != to {
+                graph.add_edge(
+                    NodeIndex::new(from as usize),
+                    NodeIndex::new(to as usize),
+                    (),
+                );
             }
         }
-    };
-    let mut hops = vec![closing];
-    let mut at = arcs[closing].0;
-    while at != start {
-        let arc = via[at as usize];
-        hops.push(arc);
-        at = arcs[arc].0;
+        for u in 0..node_count {
+            first[u + 1] += first[u];
+        }
+        let mut component = vec![None; node_count];
+        let mut members = Vec::new();
+        for nodes in kosaraju_scc(&graph) {
+            if nodes.len() < 2 {
+                continue;
+            }
+            let mut sorted: Vec<u32> = nodes.iter().map(|n| n.index() as u32).collect();
+            sorted.sort_unstable();
+            for &node in &sorted {
+                component[node as usize] = Some(members.len() as u32);
+            }
+            members.push(sorted);
+        }
+        Cycles {
+            arcs,
+            first,
+            component,
+            members,
+        }
     }
-    hops.reverse();
-    hops
+
+    /// The arc `from → to` lies on a cycle: both ends in one component, or
+    /// a module importing itself.
+    fn contains(&self, from: u32, to: u32) -> bool {
+        from == to
+            || self.component[from as usize].is_some_and(|c| self.component[to as usize] == Some(c))
+    }
+
+    /// The members of the cycle through `node`, sorted (itself alone for a
+    /// self-loop).
+    fn members_with(&self, node: u32) -> Vec<u32> {
+        match self.component[node as usize] {
+            Some(component) => self.members[component as usize].clone(),
+            None => vec![node],
+        }
+    }
+
+    fn search(&self) -> Search {
+        Search {
+            via: vec![None; self.component.len()],
+            reached: Vec::new(),
+            queue: VecDeque::new(),
+        }
+    }
+
+    /// A breadth-first search from `start` inside its component, trying
+    /// successors in id order: afterwards [`Self::way_back`] gives the
+    /// shortest way from `start` to any node of the component.
+    fn search_from(&self, start: u32, search: &mut Search) {
+        for node in search.reached.drain(..) {
+            search.via[node as usize] = None;
+        }
+        let Some(inside) = self.component[start as usize] else {
+            return;
+        };
+        search.queue.clear();
+        search.queue.push_back(start);
+        search.reached.push(start);
+        while let Some(u) = search.queue.pop_front() {
+            let out = self.first[u as usize]..self.first[u as usize + 1];
+            for (offset, &(_, to)) in self.arcs[out.clone()].iter().enumerate() {
+                if to != start
+                    && self.component[to as usize] == Some(inside)
+                    && search.via[to as usize].is_none()
+                {
+                    search.via[to as usize] = Some(out.start + offset);
+                    search.reached.push(to);
+                    search.queue.push_back(to);
+                }
+            }
+        }
+    }
+
+    /// The arcs of the shortest way from the last search's start to `end`,
+    /// in order; none when `end` is the start.
+    fn way_back(&self, search: &Search, end: u32) -> Vec<usize> {
+        let mut arcs = Vec::new();
+        let mut at = end;
+        while let Some(arc) = search.via[at as usize] {
+            arcs.push(arc);
+            at = self.arcs[arc].0;
+        }
+        arcs.reverse();
+        arcs
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A cycle's members and its loop, as node pairs.
-    type Found = (Vec<u32>, Vec<(u32, u32)>);
+    /// The arcs of the shortest way from `from` to `to` inside their cycle.
+    fn way(cycles: &Cycles<'_>, from: u32, to: u32) -> Vec<(u32, u32)> {
+        let mut search = cycles.search();
+        cycles.search_from(from, &mut search);
+        cycles
+            .way_back(&search, to)
+            .iter()
+            .map(|&arc| cycles.arcs[arc])
+            .collect()
+    }
 
-    fn cycles(node_count: usize, arcs: &[(u32, u32)]) -> Vec<Found> {
+    fn sorted(arcs: &[(u32, u32)]) -> Vec<(u32, u32)> {
         let mut sorted = arcs.to_vec();
         sorted.sort_unstable();
         sorted.dedup();
-        let mut found: Vec<_> = find_cycles(node_count, &sorted)
-            .into_iter()
-            .map(|c| (c.members, c.hops.iter().map(|&h| sorted[h]).collect()))
-            .collect();
-        found.sort();
-        found
+        sorted
     }
 
     #[test]
-    fn a_two_cycle_starts_at_its_smallest_member() {
-        assert_eq!(
-            cycles(3, &[(1, 0), (0, 1), (2, 0)]),
-            vec![(vec![0, 1], vec![(0, 1), (1, 0)])]
-        );
+    fn only_arcs_inside_a_component_lie_on_a_cycle() {
+        let arcs = sorted(&[(1, 0), (0, 1), (2, 0)]);
+        let cycles = Cycles::new(3, &arcs);
+        assert!(cycles.contains(0, 1) && cycles.contains(1, 0));
+        assert!(!cycles.contains(2, 0));
+        assert_eq!(cycles.members_with(1), [0, 1]);
+        assert_eq!(way(&cycles, 1, 0), [(1, 0)]);
     }
 
     #[test]
-    fn the_loop_is_the_shortest_way_back_to_the_smallest_member() {
+    fn the_way_back_is_the_shortest_trying_smaller_successors_first() {
         // 0 → 1 → 2 → 3 → 0, and a shortcut 2 → 0.
-        assert_eq!(
-            cycles(4, &[(0, 1), (1, 2), (2, 3), (3, 0), (2, 0)]),
-            vec![(vec![0, 1, 2, 3], vec![(0, 1), (1, 2), (2, 0)])]
-        );
-        // Two loops of one length: the smaller successor wins.
-        assert_eq!(
-            cycles(4, &[(0, 2), (0, 1), (1, 0), (2, 0)]),
-            vec![(vec![0, 1, 2], vec![(0, 1), (1, 0)])]
-        );
+        let arcs = sorted(&[(0, 1), (1, 2), (2, 3), (3, 0), (2, 0)]);
+        let cycles = Cycles::new(4, &arcs);
+        assert_eq!(way(&cycles, 1, 0), [(1, 2), (2, 0)]);
+        assert_eq!(way(&cycles, 0, 3), [(0, 1), (1, 2), (2, 3)]);
+        // Two ways of one length: the smaller successor wins.
+        let arcs = sorted(&[(0, 2), (0, 1), (1, 3), (2, 3), (3, 0)]);
+        let cycles = Cycles::new(4, &arcs);
+        assert_eq!(way(&cycles, 0, 3), [(0, 1), (1, 3)]);
     }
 
     #[test]
     fn disjoint_components_and_self_loops_are_separate_cycles() {
-        assert_eq!(
-            cycles(6, &[(0, 1), (1, 0), (2, 3), (3, 4), (4, 2), (5, 5), (1, 1)]),
-            vec![
-                (vec![0, 1], vec![(0, 1), (1, 0)]),
-                (vec![1], vec![(1, 1)]),
-                (vec![2, 3, 4], vec![(2, 3), (3, 4), (4, 2)]),
-                (vec![5], vec![(5, 5)]),
-            ]
-        );
+        let arcs = sorted(&[(0, 1), (1, 0), (2, 3), (3, 4), (4, 2), (5, 5), (1, 1)]);
+        let cycles = Cycles::new(6, &arcs);
+        assert!(!cycles.contains(1, 2) && !cycles.contains(0, 2));
+        assert!(cycles.contains(5, 5) && cycles.contains(1, 1));
+        assert_eq!(cycles.members_with(3), [2, 3, 4]);
+        assert_eq!(cycles.members_with(5), [5]);
+        assert_eq!(way(&cycles, 1, 1), []);
     }
 
     #[test]
     fn an_acyclic_graph_has_no_cycles() {
-        assert_eq!(cycles(3, &[(0, 1), (1, 2), (0, 2)]), vec![]);
+        let arcs = sorted(&[(0, 1), (1, 2), (0, 2)]);
+        let cycles = Cycles::new(3, &arcs);
+        assert!(arcs.iter().all(|&(from, to)| !cycles.contains(from, to)));
     }
 
     #[test]
     fn a_very_long_loop_needs_no_deep_stack() {
         const N: u32 = 200_000;
         let arcs: Vec<(u32, u32)> = (0..N).map(|i| (i, (i + 1) % N)).collect();
-        let found = std::thread::Builder::new()
+        let length = std::thread::Builder::new()
             .stack_size(256 * 1024)
-            .spawn(move || find_cycles(N as usize, &arcs))
+            .spawn(move || {
+                let cycles = Cycles::new(N as usize, &arcs);
+                assert!(cycles.contains(N - 1, 0));
+                way(&cycles, 1, 0).len()
+            })
             .unwrap()
             .join()
             .unwrap();
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].members.len(), N as usize);
-        assert_eq!(found[0].hops.len(), N as usize);
+        assert_eq!(length, N as usize - 1);
     }
 }
