@@ -1,8 +1,8 @@
 //! ## What it does
-//! Reports circular imports: modules (or packages, with `granularity =
-//! "package"`) that import each other, directly or through others. Each
-//! strongly connected component of the internal import graph is one
-//! violation, shown as one concrete loop of real import statements.
+//! Reports circular imports: every import between modules (or packages, with
+//! `granularity = "package"`) that import each other, directly or through
+//! others. Each import statement that lies on a cycle of the internal import
+//! graph is one violation, shown with one concrete loop through it.
 //!
 //! ## Why is this bad
 //! A cycle makes its members one unit: none can be understood, tested,
@@ -22,22 +22,25 @@
 //! ```
 //! ```python
 //! # app/crm/models.py
-//! from app.billing.invoices import Invoice   # reported with the import below:
-//! # app/billing/invoices.py                  # `app.billing` → `app.crm` → `app.billing`
-//! from app.crm.models import Customer
+//! from app.billing.invoices import Invoice   # reported: `app.crm` → `app.billing` → `app.crm`
+//! # app/billing/invoices.py
+//! from app.crm.models import Customer        # reported: `app.billing` → `app.crm` → `app.billing`
 //! # app/crm/api.py
 //! from app.crm.models import Customer        # fine: inside one package
 //! ```
 //!
-//! The violation sits at the import that closes the loop. The loop starts at
-//! the component's alphabetically first member and is the shortest way back
-//! to it; each hop names an import statement (`file:line`), at package
-//! granularity the first one in file and line order between the two
-//! packages. Its identity is the sorted list of the component's members, so
-//! it stays known while lines move, and becomes new when a module joins or
-//! leaves the cycle. A module that imports itself (`import app.a` in
-//! `app/a.py`) is a cycle of its own, reported once per module. Only imports
-//! of the project's own modules count.
+//! Each import on a cycle is reported at its statement, about the module
+//! (or package) it imports, with the shortest loop back through it; each
+//! hop names an import statement (`file:line`), at package granularity the
+//! first one in file and line order between the two packages. Its identity
+//! is the importing file, the scope and the imported module, so it stays
+//! known while lines move and while other modules join or leave the cycle:
+//! a module joining a cycle adds only its own imports as new, and an import
+//! whose removal breaks a cycle turns the rest of that cycle's findings into
+//! fixed ones. When the way back is longer than a thousand modules the
+//! message names the cycle's size instead of the loop. A module that imports
+//! itself (`import app.a` in `app/a.py`) is a cycle of its own. Only
+//! imports of the project's own modules count.
 //!
 //! ## Options
 //! - `granularity` (`module` or `package`, default `module`): what a node of
@@ -76,6 +79,11 @@ use crate::violation::Violation;
 
 /// Members listed in a message before "… and N more".
 const LISTED: usize = 10;
+
+/// Nodes a search for the way back from an import visits at most: the
+/// loops of real code are short, and a search per imported module through
+/// a cycle of many thousands would take quadratic time.
+const SEARCHED: usize = 1024;
 
 /// Hops of a loop shown in a message; a longer loop shows its first and
 /// last halves of these.
@@ -164,16 +172,20 @@ fn check(context: &Context<'_>, rule: &Rule, options: &ImportCycleOptions) -> Ve
                 cycles.search_from(target, search);
                 into.iter()
                     .map(|link| {
-                        let back = cycles.way_back(search, link.from);
-                        let hops: Vec<Link<'_>> = std::iter::once(*link)
-                            .chain(back.iter().map(|&arc| pairs[arc]))
-                            .collect();
                         let members: Vec<&str> = cycles
                             .members_with(link.from)
                             .iter()
                             .map(|&member| names[member as usize])
                             .collect();
-                        let text = describe(context, &hops, &names, &members, noun);
+                        let text = match cycles.way_back(search, link.from) {
+                            Some(back) => {
+                                let hops: Vec<Link<'_>> = std::iter::once(*link)
+                                    .chain(back.iter().map(|&arc| pairs[arc]))
+                                    .collect();
+                                describe(context, &hops, &names, &members, noun)
+                            }
+                            None => describe_far(context, link, &names, &members, noun),
+                        };
                         context.import_violation(rule, link.edge, names[target as usize], text)
                     })
                     .collect::<Vec<_>>()
@@ -229,6 +241,28 @@ fn describe(
         );
     }
     text
+}
+
+/// The message of an import whose way back lies beyond [`SEARCHED`]
+/// modules: the import and the size of its cycle, without a loop.
+fn describe_far(
+    context: &Context<'_>,
+    link: &Link<'_>,
+    names: &[&str],
+    members: &[&str],
+    noun: &str,
+) -> String {
+    let (from, to) = (names[link.from as usize], names[link.to as usize]);
+    let line = context.import_of(link.edge).span.start.line;
+    let path = &context.files.source(link.edge.file).path;
+    format!(
+        "import cycle `{from}` → `{to}` → … → `{from}`: {path}:{line} imports `{}`, and `{to}` \
+         leads back to `{from}` through more than {SEARCHED} {noun}; the cycle ties {} {noun} \
+         together: {}",
+        link.edge.target,
+        members.len(),
+        listing(members)
+    )
 }
 
 /// `` `a`, `b`, … and 3 more ``: the first names of a sorted list.
@@ -409,21 +443,25 @@ impl<'a> Cycles<'a> {
     }
 
     /// A breadth-first search from `start` inside its component, trying
-    /// successors in id order: afterwards [`Self::way_back`] gives the
-    /// shortest way from `start` to any node of the component.
+    /// successors in id order, through at most [`SEARCHED`] nodes:
+    /// afterwards [`Self::way_back`] gives the shortest way from `start` to
+    /// the nodes it reached.
     fn search_from(&self, start: u32, search: &mut Search) {
         for node in search.reached.drain(..) {
             search.via[node as usize] = None;
         }
+        search.reached.push(start);
         let Some(inside) = self.component[start as usize] else {
             return;
         };
         search.queue.clear();
         search.queue.push_back(start);
-        search.reached.push(start);
         while let Some(u) = search.queue.pop_front() {
             let out = self.first[u as usize]..self.first[u as usize + 1];
             for (offset, &(_, to)) in self.arcs[out.clone()].iter().enumerate() {
+                if search.reached.len() == SEARCHED {
+                    return;
+                }
                 if to != start
                     && self.component[to as usize] == Some(inside)
                     && search.via[to as usize].is_none()
@@ -437,8 +475,12 @@ impl<'a> Cycles<'a> {
     }
 
     /// The arcs of the shortest way from the last search's start to `end`,
-    /// in order; none when `end` is the start.
-    fn way_back(&self, search: &Search, end: u32) -> Vec<usize> {
+    /// in order (none when `end` is the start), if the search reached it.
+    fn way_back(&self, search: &Search, end: u32) -> Option<Vec<usize>> {
+        let start = *search.reached.first()?;
+        if end != start && search.via[end as usize].is_none() {
+            return None;
+        }
         let mut arcs = Vec::new();
         let mut at = end;
         while let Some(arc) = search.via[at as usize] {
@@ -446,7 +488,7 @@ impl<'a> Cycles<'a> {
             at = self.arcs[arc].0;
         }
         arcs.reverse();
-        arcs
+        Some(arcs)
     }
 }
 
@@ -460,6 +502,7 @@ mod tests {
         cycles.search_from(from, &mut search);
         cycles
             .way_back(&search, to)
+            .expect("the search reached it")
             .iter()
             .map(|&arc| cycles.arcs[arc])
             .collect()
@@ -507,6 +550,18 @@ mod tests {
     }
 
     #[test]
+    fn a_search_stops_after_its_budget_of_nodes() {
+        let n = SEARCHED as u32 * 2;
+        let arcs: Vec<(u32, u32)> = (0..n).map(|i| (i, (i + 1) % n)).collect();
+        let cycles = Cycles::new(n as usize, &arcs);
+        let mut search = cycles.search();
+        cycles.search_from(0, &mut search);
+        assert_eq!(search.reached.len(), SEARCHED);
+        assert!(cycles.way_back(&search, SEARCHED as u32 - 1).is_some());
+        assert_eq!(cycles.way_back(&search, n - 1), None);
+    }
+
+    #[test]
     fn an_acyclic_graph_has_no_cycles() {
         let arcs = sorted(&[(0, 1), (1, 2), (0, 2)]);
         let cycles = Cycles::new(3, &arcs);
@@ -522,11 +577,11 @@ mod tests {
             .spawn(move || {
                 let cycles = Cycles::new(N as usize, &arcs);
                 assert!(cycles.contains(N - 1, 0));
-                way(&cycles, 1, 0).len()
+                way(&cycles, 1, 2).len()
             })
             .unwrap()
             .join()
             .unwrap();
-        assert_eq!(length, N as usize - 1);
+        assert_eq!(length, 1);
     }
 }
