@@ -10,7 +10,10 @@ output of ``gate graph --format json`` run in the project root.
         --gate target/release/gate
 
 Compared: the multiset of (path, line, target, type_checking) over the files
-both sides analysed, and, for every target both sides found, whether it is
+both sides analysed; the import statement and module pairs, each one finding
+for gate's import rules (``from m import a, b`` that both resolve to ``m`` is
+one, reported on the line of ``m``; names that are submodules are one each,
+on their own line); and, for every target both sides found, whether it is
 internal. Prints every disagreement and a summary line
 ``imports: N compared, N agree (P%)``; exits 1 on any disagreement, 2 when
 gate cannot be run. ``--gate-json FILE`` reads gate's output from a file
@@ -76,6 +79,11 @@ class RawImport:
     """One import as written, before resolution."""
 
     line: int
+    # The line of the statement's module name (or first dot) for `from M
+    # import ...`, else `line`: where gate reports a finding about it.
+    module_line: int
+    # Tells the statements of one file apart.
+    statement_id: int
     # "import", "from" or "dynamic"
     statement: str
     module: str
@@ -103,7 +111,7 @@ class ImportExtractor(ast.NodeVisitor):
                 self.typing_names.add(alias.asname)
             if alias.asname and alias.name == "importlib":
                 self.importlib_names.add(alias.asname)
-            self._add(alias.lineno, "import", alias.name, 0, None)
+            self._add(alias.lineno, alias.lineno, id(alias), "import", alias.name, 0, None)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
@@ -114,7 +122,7 @@ class ImportExtractor(ast.NodeVisitor):
                     self.type_checking_names.add(local)
                 if module == "importlib" and alias.name == "import_module":
                     self.import_module_names.add(local)
-            self._add(alias.lineno, "from", module, node.level, alias.name)
+            self._add(alias.lineno, node.lineno, id(node), "from", module, node.level, alias.name)
 
     def visit_If(self, node: ast.If) -> None:
         self.visit(node.test)
@@ -141,7 +149,7 @@ class ImportExtractor(ast.NodeVisitor):
         found = self._dynamic_import(node)
         if found is not None:
             module, level = found
-            self._add(node.lineno, "dynamic", module, level, None)
+            self._add(node.lineno, node.lineno, id(node), "dynamic", module, level, None)
         self.generic_visit(node)
 
     def _is_type_checking(self, test: ast.expr) -> bool:
@@ -185,8 +193,19 @@ class ImportExtractor(ast.NodeVisitor):
             return (module, level)
         return None
 
-    def _add(self, line: int, statement: str, module: str, level: int, name: str | None) -> None:
-        self.imports.append(RawImport(line, statement, module, level, name, self.type_checking))
+    def _add(
+        self,
+        line: int,
+        module_line: int,
+        statement_id: int,
+        statement: str,
+        module: str,
+        level: int,
+        name: str | None,
+    ) -> None:
+        self.imports.append(
+            RawImport(line, module_line, statement_id, statement, module, level, name, self.type_checking)
+        )
 
 
 def _argument(call: ast.Call, keyword: str, position: int) -> ast.expr | None:
@@ -269,6 +288,11 @@ class Resolver:
         return any(".".join(parts[:end]) in self.modules for end in range(1, len(parts) + 1))
 
     def resolve(self, file: PythonFile, raw: RawImport) -> str | None:
+        resolved = self.resolve_to(file, raw)
+        return resolved[0] if resolved else None
+
+    def resolve_to(self, file: PythonFile, raw: RawImport) -> tuple[str, bool] | None:
+        """The target and whether it is the submodule a `from` import names."""
         if raw.level == 0:
             base = raw.module
         else:
@@ -279,9 +303,9 @@ class Resolver:
         if not base:
             return None
         if raw.statement != "from" or raw.name == "*":
-            return base
+            return base, False
         submodule = f"{base}.{raw.name}"
-        return submodule if submodule in self.modules else base
+        return (submodule, True) if submodule in self.modules else (base, False)
 
     @staticmethod
     def _anchor(file: PythonFile, level: int) -> str | None:
@@ -343,6 +367,9 @@ def main() -> int:
     disagreements: list[str] = []
     ours: collections.Counter = collections.Counter()
     theirs: collections.Counter = collections.Counter()
+    # One unit per import statement and imported module: what a finding is.
+    units_ours: collections.Counter = collections.Counter()
+    units_theirs: collections.Counter = collections.Counter()
     internal_ours: dict[str, bool] = {}
     internal_theirs: dict[str, set[bool]] = collections.defaultdict(set)
     skipped = only_here = 0
@@ -359,20 +386,34 @@ def main() -> int:
         if raw_imports is None:
             skipped += 1
             continue
+        statements_ours: set[tuple[int, int, str]] = set()
         for raw in raw_imports:
-            target = resolver.resolve(file, raw)
-            if target is not None:
+            resolved = resolver.resolve_to(file, raw)
+            if resolved is not None:
+                target, submodule = resolved
                 ours[(file.path, raw.line, target, raw.type_checking)] += 1
                 internal_ours[target] = resolver.is_internal(target)
+                line = raw.line if submodule else raw.module_line
+                statements_ours.add((raw.statement_id, line, target))
+        for _, line, target in statements_ours:
+            units_ours[(file.path, line, target)] += 1
+        statements_theirs: set[tuple[int, int, str]] = set()
         for imported in entry["imports"]:
             target = imported["target"]
             theirs[(file.path, imported["line"], target, imported["type_checking"])] += 1
             internal_theirs[target].add(imported["internal"])
+            statements_theirs.add((imported["finding_line"], imported["finding_column"], target))
+        for line, _, target in statements_theirs:
+            units_theirs[(file.path, line, target)] += 1
 
     for key, count in sorted((theirs - ours).items()):
         disagreements.append(f"only in gate ({count}x): {_describe(key)}")
     for key, count in sorted((ours - theirs).items()):
         disagreements.append(f"only in python ({count}x): {_describe(key)}")
+    for key, count in sorted((units_theirs - units_ours).items()):
+        disagreements.append(f"statement only in gate ({count}x): {_describe_unit(key)}")
+    for key, count in sorted((units_ours - units_theirs).items()):
+        disagreements.append(f"statement only in python ({count}x): {_describe_unit(key)}")
     for target, flags in sorted(internal_theirs.items()):
         if target in internal_ours and flags != {internal_ours[target]}:
             disagreements.append(
@@ -390,7 +431,15 @@ def main() -> int:
         f"{only_here} not analysed by gate, {len(gate_files)} only in gate"
     )
     print(f"imports: {compared} compared, {agree} agree ({percent:.1f}%)")
+    units = sum((units_ours | units_theirs).values())
+    units_agree = sum((units_ours & units_theirs).values())
+    print(f"statement and module pairs (one finding each): {units} compared, {units_agree} agree")
     return 1 if disagreements else 0
+
+
+def _describe_unit(key: tuple[str, int, str]) -> str:
+    path, line, target = key
+    return f"{path}:{line} -> {target} (one statement)"
 
 
 def _describe(key: tuple[str, int, str, bool]) -> str:

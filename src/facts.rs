@@ -89,6 +89,9 @@ pub struct Import {
     pub alias: Option<String>,
     /// The alias (or the whole call for dynamic imports).
     pub span: Span,
+    /// For `from m import ...`: the module name `m` as written (the first
+    /// dot of `from . import ...`), shared by every name of the statement.
+    pub module_span: Option<Span>,
     /// Enclosing definition, dotted (`Router.create`), or `<module>`.
     pub scope: Arc<str>,
     pub context: ImportContext,

@@ -15,6 +15,7 @@ use rustc_hash::FxHashMap;
 use crate::discover::SourceFile;
 use crate::facts::{Import, ImportContext, ImportStatement};
 use crate::files::{FileId, Files};
+use crate::span::Span;
 
 /// Every module and package of the project, with the file that defines it.
 #[derive(Debug, Default)]
@@ -124,6 +125,17 @@ pub struct ImportEdge {
 }
 
 impl ImportEdge {
+    /// Where findings about this edge point: the module name of a `from m
+    /// import a, b` (one place for the statement, whatever the names),
+    /// unless the name is itself the submodule imported; else the name.
+    /// `import` is the statement behind the edge.
+    pub fn finding_span(&self, import: &Import) -> Span {
+        match import.module_span {
+            Some(module) if !self.to_submodule => module,
+            _ => import.span,
+        }
+    }
+
     /// The names this edge may be matched by: the target, and for external
     /// from-imports the possible submodule too.
     pub fn candidate_targets(&self) -> impl Iterator<Item = &Name> {
@@ -341,6 +353,7 @@ mod tests {
             name: Some(name.to_string()),
             alias: None,
             span: Default::default(),
+            module_span: None,
             scope: MODULE_SCOPE.into(),
             context: ImportContext::default(),
         }

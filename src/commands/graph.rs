@@ -42,6 +42,10 @@ struct FileImports<'a> {
 struct ResolvedImport<'a> {
     line: u32,
     column: u32,
+    /// Where gate reports findings about the import: one place per
+    /// statement and imported module.
+    finding_line: u32,
+    finding_column: u32,
     target: &'a str,
     internal: bool,
     type_checking: bool,
@@ -61,9 +65,12 @@ pub fn run(options: &GraphOptions) -> Result<ExitCode, Diagnostic> {
     };
     for edge in &analysis.graph.edges {
         let import = &analysis.files.facts(edge.file).imports[edge.import];
+        let finding = edge.finding_span(import).start;
         report.files[edge.file].imports.push(ResolvedImport {
             line: import.span.start.line,
             column: import.span.start.column,
+            finding_line: finding.line,
+            finding_column: finding.column,
             target: &edge.target,
             internal: edge.internal,
             type_checking: import.context.type_checking,

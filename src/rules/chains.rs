@@ -280,7 +280,7 @@ impl<'a> HopGraph<'a> {
         context.violation(
             rule,
             first.file,
-            context.import_of(first).span,
+            context.import_span(first),
             MODULE_SCOPE,
             subject,
             text,

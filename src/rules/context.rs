@@ -52,6 +52,12 @@ impl<'a> Context<'a> {
         &self.files.facts(edge.file).imports[edge.import]
     }
 
+    /// Where a finding about `edge` points (see
+    /// [`ImportEdge::finding_span`]).
+    pub fn import_span(&self, edge: &ImportEdge) -> Span {
+        edge.finding_span(self.import_of(edge))
+    }
+
     /// The edges whose import statement counts under `selection` and the
     /// project's `type-checking-imports` policy.
     pub fn selected_edges(
@@ -73,8 +79,14 @@ impl<'a> Context<'a> {
         subject: &str,
         text: String,
     ) -> Violation {
-        let import = self.import_of(edge);
-        self.violation(rule, edge.file, import.span, &import.scope, subject, text)
+        self.violation(
+            rule,
+            edge.file,
+            self.import_span(edge),
+            &self.import_of(edge).scope,
+            subject,
+            text,
+        )
     }
 
     /// A violation of `rule` in `file`; the user's `message` follows gate's

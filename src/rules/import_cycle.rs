@@ -67,8 +67,8 @@ use std::collections::VecDeque;
 use std::fmt::Write as _;
 
 use petgraph::algo::kosaraju_scc;
-use rayon::prelude::*;
 use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::files::FileId;

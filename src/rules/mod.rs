@@ -75,6 +75,10 @@ pub fn run(context: &Context<'_>, rules: &[Rule]) -> Vec<Violation> {
         .flat_map_iter(|rule| rule.check.check(context, rule))
         .collect();
     violations.extend(syntax_error::check(context));
+    // The names of one `from m import a, b` that resolve to the same module
+    // are one import of it: their findings are the same, at `m`.
+    violations.sort_unstable_by(|a, b| (a.sort_key(), &a.message).cmp(&(b.sort_key(), &b.message)));
+    violations.dedup();
     violations
 }
 

@@ -193,6 +193,7 @@ mod tests {
             name: Some("x".to_string()),
             alias: None,
             span: Default::default(),
+            module_span: None,
             scope: Arc::from(MODULE_SCOPE),
             context: Default::default(),
         }

@@ -78,7 +78,7 @@ fn a_capture_violation_names_the_pattern_as_written() {
     let lines = reported_lines(&fixture("rules/captures"), &[]);
     assert_eq!(
         lines[0],
-        "app/domains/billing/drivers/pg.py:5:36: drivers-stay-home (forbidden-import) \
+        "app/domains/billing/drivers/pg.py:5:6: drivers-stay-home (forbidden-import) \
          `app.domains.billing.drivers.pg` imports `app.domains.crm.models`, forbidden by \
          `app.domains.{!d}`; a driver serves its own domain; call the other domain's api [new]"
     );

@@ -41,7 +41,7 @@ fn each_import_of_a_two_cycle_is_a_finding_about_the_module_it_imports() {
     assert_eq!(
         lines(&dir),
         [
-            "app/a.py:3:19: no-cycles (import-cycle) import cycle `app.a` → `app.b` → `app.a`: app/a.py:3 imports `app.b`, app/b.py:1 imports `app.a` [new]",
+            "app/a.py:3:6: no-cycles (import-cycle) import cycle `app.a` → `app.b` → `app.a`: app/a.py:3 imports `app.b`, app/b.py:1 imports `app.a` [new]",
             "app/b.py:1:8: no-cycles (import-cycle) import cycle `app.b` → `app.a` → `app.b`: app/b.py:1 imports `app.a`, app/a.py:3 imports `app.b` [new]",
         ]
     );
@@ -145,19 +145,29 @@ fn package_cycles_ignore_imports_inside_a_package() {
     assert_eq!(
         violations(&dir),
         owned(&[
-            ("app/billing/invoices.py", 2, "module-cycles", "app.crm.models"),
+            (
+                "app/billing/invoices.py",
+                2,
+                "module-cycles",
+                "app.crm.models"
+            ),
             ("app/billing/invoices.py", 2, "package-cycles", "app.crm"),
             ("app/crm/api.py", 1, "module-cycles", "app.crm.models"),
             ("app/crm/api.py", 2, "module-cycles", "app.billing.invoices"),
             ("app/crm/api.py", 2, "package-cycles", "app.billing"),
             ("app/crm/models.py", 1, "module-cycles", "app.crm.api"),
-            ("app/crm/models.py", 2, "module-cycles", "app.billing.invoices"),
+            (
+                "app/crm/models.py",
+                2,
+                "module-cycles",
+                "app.billing.invoices"
+            ),
             ("app/crm/models.py", 2, "package-cycles", "app.billing"),
         ])
     );
     assert_eq!(
         lines(&dir)[4],
-        "app/crm/api.py:2:34: package-cycles (import-cycle) import cycle `app.crm` → `app.billing` → `app.crm`: app/crm/api.py:2 imports `app.billing.invoices`, app/billing/invoices.py:2 imports `app.crm.models` [new]"
+        "app/crm/api.py:2:6: package-cycles (import-cycle) import cycle `app.crm` → `app.billing` → `app.crm`: app/crm/api.py:2 imports `app.billing.invoices`, app/billing/invoices.py:2 imports `app.crm.models` [new]"
     );
 }
 
@@ -238,7 +248,12 @@ fn two_cycles_merged_by_one_import_add_only_that_import() {
     // a ⇄ b and c ⇄ d, then b → c and d → a tie them into one.
     let (new, fixed) = growth(
         &[("a", &["b"]), ("b", &["a"]), ("c", &["d"]), ("d", &["c"])],
-        &[("a", &["b"]), ("b", &["a", "c"]), ("c", &["d"]), ("d", &["c", "a"])],
+        &[
+            ("a", &["b"]),
+            ("b", &["a", "c"]),
+            ("c", &["d"]),
+            ("d", &["c", "a"]),
+        ],
     );
     assert_eq!(new, pairs(&[("app/b.py", "app.c"), ("app/d.py", "app.a")]));
     assert_eq!(fixed, 0);

@@ -131,8 +131,8 @@ fn header_imports_checks_allowed_and_forbidden_lists() {
 fn header_imports_messages_quote_the_header() {
     let output = report(&fixture("rules/header_imports"));
     for line in [
-        "app/services/orders.py:10:29: header-contract (header-imports) `app.services.orders` imports `app.core.config`, which its header does not allow (`# Allowed Imports: models, app.core.auth`) [new]",
-        "app/api/routes.py:5:29: header-contract (header-imports) `app.api.routes` imports `app.models.user` (layer `models`), which its header forbids (`# Forbidden Imports: models`) [new]",
+        "app/services/orders.py:10:6: header-contract (header-imports) `app.services.orders` imports `app.core.config`, which its header does not allow (`# Allowed Imports: models, app.core.auth`) [new]",
+        "app/api/routes.py:5:6: header-contract (header-imports) `app.api.routes` imports `app.models.user` (layer `models`), which its header forbids (`# Forbidden Imports: models`) [new]",
         "app/api/broken.py:1:1: header-contract (header-imports) header item `app/core/auth.py` in `# Allowed Imports: services, app/core/auth.py` is neither a layer name nor a module pattern: module patterns are dotted names (`app.api`); use `paths` for file globs [new]",
     ] {
         assert!(output.contains(line), "{line}\nnot in\n{output}");
@@ -191,7 +191,7 @@ fn a_declared_layer_wins_over_the_folder() {
         ])
     );
     let output = report(&fixture("rules/project_layer_header"));
-    let line = "app/services/gateway.py:3:29: layers (layers) import of `app.models.user` (layer `models`) in layer `api`: `api` may import only `services` [new]";
+    let line = "app/services/gateway.py:3:6: layers (layers) import of `app.models.user` (layer `models`) in layer `api`: `api` may import only `services` [new]";
     assert!(output.contains(line), "{line}\nnot in\n{output}");
 }
 

@@ -61,7 +61,7 @@ fn the_users_message_follows_gates_own() {
         &["check", "--no-baseline"],
     );
     assert!(output.stdout.contains(
-        "app/services/orders.py:2:32: no-legacy (forbidden-import) `app.services.orders` imports `app.legacy.pricing`, forbidden by `app.legacy`; go through an anti-corruption adapter [new]"
+        "app/services/orders.py:2:6: no-legacy (forbidden-import) `app.services.orders` imports `app.legacy.pricing`, forbidden by `app.legacy`; go through an anti-corruption adapter [new]"
     ), "{}", output.stdout);
 }
 
@@ -232,4 +232,153 @@ fn an_include_path_that_does_not_exist_is_an_error() {
         output.stderr
     );
     assert!(output.stderr.contains("include"), "{}", output.stderr);
+}
+
+/// A project whose `app.api` may not import `app.internal` (a
+/// forbidden-import rule and a private-module rule see the same imports),
+/// with `app/api/routes.py` holding `routes`.
+fn one_statement_project(routes: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "gate.toml",
+        "[project]\nroots = [\".\"]\n\n\
+         [[rule]]\nkind = \"forbidden-import\"\nname = \"no-internal\"\nfrom = [\"app.api\"]\nto = [\"app.internal\"]\n\n\
+         [[rule]]\nkind = \"private-module\"\nname = \"private\"\nmodules = [\"app.*.adapters\"]\n",
+    );
+    for file in [
+        "app/__init__.py",
+        "app/api/__init__.py",
+        "app/internal/__init__.py",
+        "app/internal/adapters/__init__.py",
+        "app/internal/adapters/mail.py",
+        "app/internal/adapters/sms.py",
+    ] {
+        common::write(dir.path(), file, "");
+    }
+    common::write(dir.path(), "app/api/routes.py", routes);
+    dir
+}
+
+#[test]
+fn names_of_one_statement_resolving_to_one_module_are_one_finding_per_rule() {
+    let dir = one_statement_project(
+        "from app.internal.adapters import (\n    A,\n    B,\n    C,\n    D,\n    E,\n)\n",
+    );
+    assert_eq!(
+        violations(dir.path()),
+        owned(&[
+            (
+                "app/api/routes.py",
+                1,
+                "no-internal",
+                "app.internal.adapters"
+            ),
+            ("app/api/routes.py", 1, "private", "app.internal.adapters"),
+        ])
+    );
+    let output = common::run(dir.path(), &["check", "--no-baseline"]);
+    // At the module name of the statement.
+    assert!(
+        output
+            .stdout
+            .contains("app/api/routes.py:1:6: no-internal (forbidden-import)"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn names_resolving_to_different_submodules_are_one_finding_each() {
+    let dir = one_statement_project("from app.internal.adapters import mail, sms, A, B\n");
+    assert_eq!(
+        violations(dir.path()),
+        owned(&[
+            (
+                "app/api/routes.py",
+                1,
+                "no-internal",
+                "app.internal.adapters"
+            ),
+            ("app/api/routes.py", 1, "private", "app.internal.adapters"),
+            (
+                "app/api/routes.py",
+                1,
+                "no-internal",
+                "app.internal.adapters.mail"
+            ),
+            (
+                "app/api/routes.py",
+                1,
+                "private",
+                "app.internal.adapters.mail"
+            ),
+            (
+                "app/api/routes.py",
+                1,
+                "no-internal",
+                "app.internal.adapters.sms"
+            ),
+            (
+                "app/api/routes.py",
+                1,
+                "private",
+                "app.internal.adapters.sms"
+            ),
+        ])
+    );
+    let output = common::run(dir.path(), &["check", "--no-baseline"]);
+    // A submodule at its own name, the module's names at the module.
+    for place in ["1:6: no-internal", "1:35: no-internal", "1:41: no-internal"] {
+        assert!(output.stdout.contains(place), "{place}: {}", output.stdout);
+    }
+}
+
+#[test]
+fn a_relative_import_of_the_package_is_one_finding_at_its_dot() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "gate.toml",
+        "[project]\nroots = [\".\"]\n\n\
+         [[layer]]\nname = \"top\"\nmodules = [\"app\"]\n\n\
+         [[layer]]\nname = \"sub\"\nmodules = [\"app.sub\"]\n",
+    );
+    common::write(dir.path(), "app/__init__.py", "");
+    common::write(dir.path(), "app/other.py", "");
+    common::write(dir.path(), "app/sub/__init__.py", "");
+    common::write(dir.path(), "app/sub/mod.py", "from .. import A, other, B\n");
+    let output = common::run(dir.path(), &["check", "--no-baseline"]);
+    let places: Vec<&str> = output
+        .stdout
+        .lines()
+        .take_while(|line| !line.is_empty())
+        .map(|line| line.split(": ").next().unwrap())
+        .collect();
+    // `A` and `B` are names of `app`, above `app.sub`: one finding at the
+    // dot; `other` is a module of its own, at its name.
+    assert_eq!(places, ["app/sub/mod.py:1:6", "app/sub/mod.py:1:19"]);
+}
+
+#[test]
+fn a_baseline_counting_each_name_shrinks_to_one_per_statement() {
+    let dir = one_statement_project("from app.internal.adapters import A, B, C\n");
+    // The baseline a release that counted each name would have written.
+    common::write(
+        dir.path(),
+        "baseline.json",
+        "{\n  \"version\": 1,\n  \"entries\": [\n    {\n      \"rule\": \"no-internal\",\n      \"path\": \"app/api/routes.py\",\n      \"scope\": \"<module>\",\n      \"subject\": \"app.internal.adapters\",\n      \"count\": 3,\n      \"message\": \"old\"\n    },\n    {\n      \"rule\": \"private\",\n      \"path\": \"app/api/routes.py\",\n      \"scope\": \"<module>\",\n      \"subject\": \"app.internal.adapters\",\n      \"count\": 3,\n      \"message\": \"old\"\n    }\n  ]\n}\n",
+    );
+    let output = common::run(dir.path(), &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["new"], 0, "{}", output.stdout);
+    assert_eq!(report["fixed"][0]["count"], 2, "{}", output.stdout);
+    assert_eq!(report["fixed"][1]["count"], 2, "{}", output.stdout);
+    let update = common::run(dir.path(), &["baseline", "update"]);
+    assert_eq!(update.code, 0, "{}", update.stderr);
+    let baseline: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("baseline.json")).unwrap())
+            .unwrap();
+    assert_eq!(baseline["entries"][0]["count"], 1);
+    assert_eq!(baseline["entries"][1]["count"], 1);
 }

@@ -2,9 +2,11 @@
 //! `__import__`): the [`Import`] facts and the local names they bind.
 
 use ruff_python_ast::{Alias, Expr, ExprCall};
+use ruff_text_size::{TextRange, TextSize};
 
 use super::{Extractor, contains};
 use crate::facts::{Import, ImportContext, ImportStatement};
+use crate::span::Span;
 
 impl<'ast> Extractor<'_, '_, 'ast> {
     /// `(module, level)` of `importlib.import_module("a.b")`,
@@ -52,6 +54,7 @@ impl<'ast> Extractor<'_, '_, 'ast> {
         &mut self,
         statement: ImportStatement,
         from_module: &str,
+        module_span: Option<Span>,
         level: u32,
         alias: &'ast Alias,
         lazy: bool,
@@ -78,6 +81,7 @@ impl<'ast> Extractor<'_, '_, 'ast> {
             name,
             alias: asname.map(str::to_string),
             span: self.locator.span(alias.range),
+            module_span,
             scope: self.scope_name(),
             context: self.import_context(lazy),
         });
@@ -130,6 +134,17 @@ impl<'ast> Extractor<'_, '_, 'ast> {
         if local != "*" && !self.imported.contains(&local) {
             self.imported.push(local);
         }
+    }
+
+    /// The first dot of `from . import x` (whose module has no name to
+    /// point at), within the statement at `statement`.
+    pub(super) fn leading_dot(&self, statement: TextRange) -> Option<TextRange> {
+        let text = self
+            .text
+            .get(statement.start().to_usize()..statement.end().to_usize())?;
+        let offset = TextSize::try_from(text.find('.')?).ok()?;
+        let start = statement.start() + offset;
+        Some(TextRange::at(start, TextSize::from(1)))
     }
 
     pub(super) fn import_context(&self, lazy: bool) -> ImportContext {

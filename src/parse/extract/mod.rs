@@ -95,15 +95,22 @@ impl<'ast> SourceOrderVisitor<'ast> for Extractor<'_, '_, 'ast> {
             Stmt::ClassDef(class) => self.visit_class(class),
             Stmt::Import(import) => {
                 for alias in &import.names {
-                    self.record_import(ImportStatement::Import, "", 0, alias, import.is_lazy);
+                    self.record_import(ImportStatement::Import, "", None, 0, alias, import.is_lazy);
                 }
             }
             Stmt::ImportFrom(import) => {
                 let module = import.module.as_ref().map_or("", |m| m.as_str());
+                let module_span = match &import.module {
+                    Some(module) => Some(self.locator.span(module.range)),
+                    None => self
+                        .leading_dot(import.range)
+                        .map(|dot| self.locator.span(dot)),
+                };
                 for alias in &import.names {
                     self.record_import(
                         ImportStatement::ImportFrom,
                         module,
+                        module_span,
                         import.level,
                         alias,
                         import.is_lazy,
@@ -286,6 +293,7 @@ impl<'ast> Extractor<'_, '_, 'ast> {
                 name: None,
                 alias: None,
                 span: self.locator.span(call.range()),
+                module_span: None,
                 scope: self.scope_name(),
                 context: self.import_context(false),
             });
