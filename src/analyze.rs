@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use crate::config::Config;
-use crate::discover::{self, DiscoverError, SourceFile};
+use crate::discover::{self, DiscoverError, PathScope, SourceFile};
 use crate::facts::FileFacts;
 use crate::files::Files;
 use crate::graph::{self, Graph};
@@ -50,10 +50,23 @@ pub struct Analysis {
     /// Sorted by path, each with its facts.
     pub files: Files,
     pub graph: Graph,
-    /// Sorted by `Violation::sort_key`.
+    /// Sorted by `Violation::sort_key`; only those in `scope`.
     pub violations: Vec<Violation>,
     /// Degraded or skipped input, each naming the path.
     pub warnings: Vec<String>,
+    /// The files the run reports on: the paths asked about, or every file.
+    pub scope: PathScope,
+}
+
+impl Analysis {
+    /// How many of the files analysed the run reports on.
+    pub fn files_in_scope(&self) -> usize {
+        self.files
+            .sources()
+            .iter()
+            .filter(|file| self.scope.contains(&file.path))
+            .count()
+    }
 }
 
 /// Analyses the files under `targets` (the config's `include` when empty)
@@ -69,6 +82,7 @@ pub fn analyze(
         project: &config.project,
     };
     let discovery = discover::discover(&layout, targets, threads.unwrap_or(0), &read_and_parse)?;
+    let scope = discovery.scope;
     let mut warnings = discovery.warnings;
     let mut parsed_files = Vec::with_capacity(discovery.files.len());
     let mut unreadable = Vec::new();
@@ -88,6 +102,9 @@ pub fn analyze(
     let files = Files::new(parsed_files);
     let graph = graph::build(&files);
     for unresolved in &graph.unresolved {
+        if !scope.contains(&files.source(unresolved.file).path) {
+            continue;
+        }
         let import = &files.facts(unresolved.file).imports[unresolved.import];
         warnings.push(format!(
             "{}:{}:{}: cannot resolve import: {}",
@@ -123,6 +140,7 @@ pub fn analyze(
         )
         .collect();
     let mut violations = suppress::apply(found, &files, &rule_names);
+    violations.retain(|violation| scope.contains(&violation.path));
     violations.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
     Ok(Analysis {
@@ -130,6 +148,7 @@ pub fn analyze(
         graph,
         violations,
         warnings,
+        scope,
     })
 }
 

@@ -85,10 +85,12 @@ pub fn invocation(cli: Cli) -> Invocation {
             force,
         }),
         Command::Baseline(BaselineCommand::Update {
+            paths,
             project,
             baseline,
             accept_new,
         }) => Invocation::BaselineUpdate(UpdateOptions {
+            paths,
             project: project_options(project),
             baseline,
             accept_new,

@@ -157,6 +157,10 @@ pub enum BaselineCommand {
     },
     /// Ratchet: drop entries that no longer occur; add new ones only with --accept-new.
     Update {
+        /// Update only the entries located in these files or folders; the
+        /// others are kept as they are (default: every entry).
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
         #[command(flatten)]
         project: ProjectArgs,
         /// The baseline file to update.

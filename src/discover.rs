@@ -81,12 +81,46 @@ pub struct Discovery<T> {
     pub files: Vec<(SourceFile, T)>,
     /// Things skipped or degraded, each naming the path and the reason.
     pub warnings: Vec<String>,
+    /// The files the run reports on.
+    pub scope: PathScope,
 }
 
-/// Finds the files under `targets` (relative to the current directory or
-/// absolute; the config's `include` when empty) on `threads` threads (0:
-/// one per core), and calls `visit` on each file as soon as it is found, on
-/// the thread that found it: the next stage's work overlaps the walk.
+/// The files a run reports on: every file, or those under the paths given
+/// on the command line. The whole project is analysed either way, so that
+/// a finding about a file (a cycle, a chain, a fan-in) is the same whether
+/// or not the rest of the project was asked about.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PathScope {
+    /// Paths relative to the project root, `/`-separated (`` for the root
+    /// itself); `None` for every file.
+    within: Option<Vec<String>>,
+}
+
+impl PathScope {
+    /// The file or folder `path` (relative to the project root) is in scope.
+    pub fn contains(&self, path: &str) -> bool {
+        let Some(within) = &self.within else {
+            return true;
+        };
+        within.iter().any(|prefix| {
+            prefix.is_empty()
+                || path
+                    .strip_prefix(prefix.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+    }
+
+    /// Every file is in scope.
+    pub fn is_everything(&self) -> bool {
+        self.within.is_none()
+    }
+}
+
+/// Finds the files of the config's `include` and of `targets` (relative to
+/// the current directory or absolute) on `threads` threads (0: one per
+/// core), and calls `visit` on each file as soon as it is found, on the
+/// thread that found it: the next stage's work overlaps the walk. The run
+/// reports on `targets` only, when there are some.
 pub fn discover<T: Send>(
     layout: &Layout<'_>,
     targets: &[PathBuf],
@@ -99,24 +133,29 @@ pub fn discover<T: Send>(
         .iter()
         .map(|root| normalize(&layout.root.join(root)))
         .collect();
-    let targets: Vec<PathBuf> = if targets.is_empty() {
-        layout
-            .project
-            .include
-            .iter()
-            .map(|p| layout.root.join(p))
-            .collect()
+    let included = layout.project.include.iter().map(|p| layout.root.join(p));
+    let asked: Vec<PathBuf> = if targets.is_empty() {
+        Vec::new()
     } else {
         let cwd = std::env::current_dir().map_err(DiscoverError::CurrentDirectory)?;
-        targets.iter().map(|p| cwd.join(p)).collect()
+        targets.iter().map(|p| normalize(&cwd.join(p))).collect()
     };
-
     let mut discovery = Discovery {
         files: Vec::new(),
         warnings: Vec::new(),
+        scope: PathScope {
+            within: (!asked.is_empty()).then(|| {
+                asked
+                    .iter()
+                    .filter_map(|path| relative_path(layout.root, path))
+                    .collect()
+            }),
+        },
     };
-    for target in &targets {
-        let target = normalize(target);
+    // A path asked about may lie outside `include` (a script named on the
+    // command line): it is walked too.
+    for target in included.chain(asked.iter().cloned()) {
+        let target = normalize(&target);
         if !target.exists() {
             return Err(DiscoverError::Missing {
                 path: target,

@@ -8,7 +8,6 @@ use crate::analyze::{self, Analysis, AnalysisError};
 use crate::baseline::{self, Baseline, BaselineError, Diff};
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Diagnostic;
-use crate::discover::SourceFile;
 use crate::report::{
     self, GithubReportOptions, MarkdownOptions, RepoPaths, SarifOptions, SizeLimit,
 };
@@ -127,10 +126,12 @@ pub fn check_project(options: &RunOptions) -> Result<Outcome, RunError> {
     };
     let baseline = baseline_path.as_deref().map(baseline::load).transpose()?;
     let analysis = analyze(&config, &options.project, &options.paths)?;
-    let checked_baseline = baseline.clone().map(|baseline| {
-        restrict_to_checked_files(baseline, analysis.files.sources(), &options.paths)
-    });
-    let files = analysis.files.len();
+    // Entries outside the paths asked about were not looked at: they are
+    // neither fixed nor compared.
+    let checked_baseline = baseline
+        .clone()
+        .map(|baseline| baseline.within(&analysis.scope));
+    let files = analysis.files_in_scope();
     let diff = baseline::diff(analysis.violations, checked_baseline.as_ref());
     // The facts of every file are hundreds of thousands of small
     // allocations; the process is about to exit, so let the OS reclaim them
@@ -192,23 +193,6 @@ pub fn baseline_path(config: &Config, explicit: Option<&Path>) -> PathBuf {
                 .unwrap_or(path)
         }
     }
-}
-
-/// When only some paths are checked, baseline entries of the other files
-/// are not "fixed": they were not looked at.
-fn restrict_to_checked_files(
-    mut baseline: Baseline,
-    files: &[SourceFile],
-    targets: &[PathBuf],
-) -> Baseline {
-    if targets.is_empty() {
-        return baseline;
-    }
-    let checked: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    baseline
-        .entries
-        .retain(|entry| checked.contains(entry.path.as_str()));
-    baseline
 }
 
 impl Outcome {

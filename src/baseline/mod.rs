@@ -19,6 +19,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::discover::PathScope;
 use crate::violation::{Identity, Violation};
 
 pub use diff::{Diff, Finding, Status, diff};
@@ -73,6 +74,12 @@ impl fmt::Display for BaselineEntry {
 }
 
 impl Baseline {
+    /// The entries located in `scope`.
+    pub fn within(mut self, scope: &PathScope) -> Baseline {
+        self.entries.retain(|entry| scope.contains(&entry.path));
+        self
+    }
+
     /// One entry per identity, duplicates (a hand-merged file) adding up.
     fn allowances(&self) -> BTreeMap<Identity, BaselineEntry> {
         let mut allowed: BTreeMap<Identity, BaselineEntry> = BTreeMap::new();

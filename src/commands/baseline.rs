@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::baseline;
+use crate::baseline::{self, Baseline};
 use crate::commands;
 use crate::diagnostic::Diagnostic;
 use crate::exit::ExitCode;
@@ -22,6 +22,8 @@ pub struct InitOptions {
 /// `gate baseline update`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UpdateOptions {
+    /// Update only the entries located in these files or folders.
+    pub paths: Vec<PathBuf>,
     pub project: ProjectOptions,
     /// The baseline file to update; `None` for the config's.
     pub baseline: Option<PathBuf>,
@@ -56,10 +58,21 @@ pub fn update(options: &UpdateOptions) -> Result<ExitCode, Diagnostic> {
     let config = run::load_config(&options.project)?;
     let path = run::baseline_path(&config, options.baseline.as_deref());
     let old = baseline::load(&path).map_err(|error| Diagnostic::from(&error))?;
-    let analysis = run::analyze(&config, &options.project, &[])?;
+    let analysis = run::analyze(&config, &options.project, &options.paths)?;
     commands::print_warnings(&analysis.warnings);
-    let outcome = baseline::update(&old, &analysis.violations, options.accept_new);
-    if outcome.baseline != old {
+    // Entries outside the paths asked about are kept as they are.
+    let (within, outside): (Vec<_>, Vec<_>) = old
+        .entries
+        .iter()
+        .cloned()
+        .partition(|entry| analysis.scope.contains(&entry.path));
+    let mut outcome = baseline::update(
+        &Baseline { entries: within },
+        &analysis.violations,
+        options.accept_new,
+    );
+    outcome.baseline.entries.extend(outside);
+    if outcome.baseline.to_json() != old.to_json() {
         baseline::save(&path, &outcome.baseline).map_err(|error| Diagnostic::of_error(&error))?;
     }
     eprintln!("{}", outcome.summary(&path));
