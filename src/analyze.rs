@@ -14,6 +14,7 @@ use crate::layers::LayerMap;
 use crate::rules;
 use crate::suppress;
 use crate::violation::Violation;
+use crate::warning::{Warning, WarningKind};
 
 /// Why the analysis could not finish.
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +54,7 @@ pub struct Analysis {
     /// Sorted by `Violation::sort_key`; only those in `scope`.
     pub violations: Vec<Violation>,
     /// Degraded or skipped input, each naming the path.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The files the run reports on: the paths asked about, or every file.
     pub scope: PathScope,
 }
@@ -106,12 +107,15 @@ pub fn analyze(
             continue;
         }
         let import = &files.facts(unresolved.file).imports[unresolved.import];
-        warnings.push(format!(
-            "{}:{}:{}: cannot resolve import: {}",
-            files.source(unresolved.file).path,
-            import.span.start.line,
-            import.span.start.column,
-            unresolved.reason
+        warnings.push(Warning::new(
+            WarningKind::UnresolvedImport,
+            format!(
+                "{}:{}:{}: cannot resolve import: {}",
+                files.source(unresolved.file).path,
+                import.span.start.line,
+                import.span.start.column,
+                unresolved.reason
+            ),
         ));
     }
 

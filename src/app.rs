@@ -106,6 +106,7 @@ fn project_options(args: ProjectArgs) -> ProjectOptions {
     ProjectOptions {
         config: args.config,
         threads: args.threads.map(usize::from),
+        verbose: args.verbose,
     }
 }
 

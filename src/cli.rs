@@ -46,6 +46,9 @@ pub struct ProjectArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+    /// List every warning (by default, many of one kind print as a count and three examples).
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// What to check, and against which baseline: shared by `check` and `ci`.

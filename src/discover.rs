@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::settings::Project;
+use crate::warning::{Warning, WarningKind};
 
 /// Why the walk could not start: a path to walk is missing or lies outside
 /// the project.
@@ -80,7 +81,7 @@ pub struct Discovery<T> {
     /// what the visitor returned for it.
     pub files: Vec<(SourceFile, T)>,
     /// Things skipped or degraded, each naming the path and the reason.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The files the run reports on.
     pub scope: PathScope,
 }
@@ -183,12 +184,15 @@ pub fn discover<T: Send>(
         .map(|(file, _)| file.path.as_str())
         .collect();
     if let Some(first) = outside.first() {
-        discovery.warnings.push(format!(
-            "{} file(s) lie outside every source root or have a name that is not a Python \
+        discovery.warnings.push(Warning::new(
+            WarningKind::OutsideRoots,
+            format!(
+                "{} file(s) lie outside every source root or have a name that is not a Python \
              identifier (first: {first}); import rules cannot name their module, file-level \
              rules still apply. Add their folder to `roots` in {} to fix this",
-            outside.len(),
-            layout.config_file.display()
+                outside.len(),
+                layout.config_file.display()
+            ),
         ));
     }
     Ok(discovery)
@@ -246,7 +250,9 @@ fn walk<T: Send>(
     for item in found.into_inner().expect("no panics while held") {
         match item {
             Found::File(file, payload) => discovery.files.push((file, payload)),
-            Found::Warning(warning) => discovery.warnings.push(warning.to_string()),
+            Found::Warning(warning) => discovery
+                .warnings
+                .push(Warning::new(WarningKind::Skipped, warning.to_string())),
         }
     }
 }

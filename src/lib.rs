@@ -29,4 +29,5 @@ pub mod suggest;
 pub mod suppress;
 pub mod symbols;
 pub mod violation;
+pub mod warning;
 pub mod write;

@@ -11,6 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::report::{
     self, GithubReportOptions, MarkdownOptions, RepoPaths, SarifOptions, SizeLimit,
 };
+use crate::warning::Warning;
 
 /// Which project, and how many threads to analyse it on.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -19,6 +20,8 @@ pub struct ProjectOptions {
     pub config: Option<PathBuf>,
     /// Worker threads; `None` is one per core.
     pub threads: Option<usize>,
+    /// List every warning rather than a count per kind.
+    pub verbose: bool,
 }
 
 /// What to check, and against which baseline.
@@ -51,7 +54,7 @@ pub struct Outcome {
     /// Python files analysed.
     pub files: usize,
     /// Degraded or skipped input, each naming the path.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The baseline compared with; `None` without one.
     pub baseline_path: Option<PathBuf>,
     /// That baseline as read, before a run over some paths narrowed it to

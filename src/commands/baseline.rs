@@ -41,7 +41,7 @@ pub fn init(options: &InitOptions) -> Result<ExitCode, Diagnostic> {
         )));
     }
     let analysis = run::analyze(&config, &options.project, &[])?;
-    commands::print_warnings(&analysis.warnings);
+    commands::print_warnings(&analysis.warnings, options.project.verbose);
     let new_baseline = baseline::from_violations(&analysis.violations);
     baseline::save(&path, &new_baseline).map_err(|error| Diagnostic::of_error(&error))?;
     eprintln!(
@@ -59,7 +59,7 @@ pub fn update(options: &UpdateOptions) -> Result<ExitCode, Diagnostic> {
     let path = run::baseline_path(&config, options.baseline.as_deref());
     let old = baseline::load(&path).map_err(|error| Diagnostic::from(&error))?;
     let analysis = run::analyze(&config, &options.project, &options.paths)?;
-    commands::print_warnings(&analysis.warnings);
+    commands::print_warnings(&analysis.warnings, options.project.verbose);
     // Entries outside the paths asked about are kept as they are.
     let (within, outside): (Vec<_>, Vec<_>) = old
         .entries

@@ -10,13 +10,13 @@ use crate::run::{self, RunOptions};
 
 pub fn run(options: &RunOptions, report: &ReportOptions) -> Result<ExitCode, Diagnostic> {
     let outcome = run::check_project(options)?;
-    commands::print_warnings(&outcome.warnings);
+    commands::print_warnings(&outcome.warnings, options.project.verbose);
     let paths = commands::repo_paths(&outcome.config, None);
     let (diff, files) = (&outcome.diff, outcome.files);
 
     let rendered = match report.format {
         Format::Text => report::render_text(diff, files, &report.text),
-        Format::Json => report::render_json(diff, files),
+        Format::Json => report::render_json(diff, files, &outcome.warnings),
         Format::Sarif => outcome.sarif(&report.github, &paths),
         Format::Github => report::render_annotations(diff, &paths),
         Format::Markdown => outcome.markdown(&report.github, &paths),
@@ -26,7 +26,7 @@ pub fn run(options: &RunOptions, report: &ReportOptions) -> Result<ExitCode, Dia
         None => output::print_stdout(&rendered)?,
     }
     if let Some(path) = &report.json {
-        output::write_output(path, &report::render_json(diff, files))?;
+        output::write_output(path, &report::render_json(diff, files, &outcome.warnings))?;
     }
     if let Some(path) = &report.sarif {
         output::write_output(path, &outcome.sarif(&report.github, &paths))?;

@@ -27,7 +27,7 @@ pub struct CiOptions {
 pub fn run(options: &CiOptions) -> Result<ExitCode, Diagnostic> {
     let github = GithubEnv::from_process();
     let outcome = run::check_project(&options.run)?;
-    commands::print_warnings(&outcome.warnings);
+    commands::print_warnings(&outcome.warnings, options.run.project.verbose);
     let paths = commands::repo_paths(&outcome.config, github.workspace.as_deref());
 
     let sarif_path = absolute(&options.sarif);

@@ -55,7 +55,7 @@ struct ResolvedImport<'a> {
 pub fn run(options: &GraphOptions) -> Result<ExitCode, Diagnostic> {
     let config = run::load_config(&options.project)?;
     let analysis = run::analyze(&config, &options.project, &[])?;
-    commands::print_warnings(&analysis.warnings);
+    commands::print_warnings(&analysis.warnings, options.project.verbose);
     let mut report = GraphReport {
         files: analysis.files.map(|_, file, _| FileImports {
             path: &file.path,

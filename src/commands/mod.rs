@@ -13,12 +13,13 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::report::RepoPaths;
+use crate::warning::Warning;
 
 /// Prints the analysis's warnings (degraded or skipped input) to standard
 /// error, in yellow on a terminal.
-pub fn print_warnings(warnings: &[String]) {
+pub fn print_warnings(warnings: &[Warning], verbose: bool) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    for warning in warnings {
+    for warning in crate::warning::grouped(warnings, verbose) {
         if color {
             eprintln!("\x1b[1;33mwarning\x1b[0m: {warning}");
         } else {

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::Summary;
 use crate::baseline::{BaselineEntry, Diff, Finding, Status};
 use crate::violation::Severity;
+use crate::warning::Warning;
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -13,6 +14,8 @@ struct Report<'a> {
     summary: Summary,
     violations: Vec<JsonViolation<'a>>,
     fixed: Vec<JsonFixed<'a>>,
+    /// Every warning of the run, none left out (the terminal groups them).
+    warnings: &'a [Warning],
 }
 
 #[derive(Serialize)]
@@ -84,9 +87,9 @@ impl<'a> From<&'a BaselineEntry> for JsonFixed<'a> {
 }
 
 /// Renders `diff`, a run over `files` files, as pretty-printed JSON (two-space
-/// indent, trailing newline): every finding, new and known, and the fixed
-/// baseline entries.
-pub fn render_json(diff: &Diff, files: usize) -> String {
+/// indent, trailing newline): every finding, new and known, the fixed
+/// baseline entries and the run's warnings.
+pub fn render_json(diff: &Diff, files: usize, warnings: &[Warning]) -> String {
     let report = Report {
         tool: Tool {
             name: "gate",
@@ -95,6 +98,7 @@ pub fn render_json(diff: &Diff, files: usize) -> String {
         summary: Summary::new(diff, files),
         violations: diff.findings.iter().map(JsonViolation::from).collect(),
         fixed: diff.fixed.iter().map(JsonFixed::from).collect(),
+        warnings,
     };
     let mut json = serde_json::to_string_pretty(&report).expect("a report serializes");
     json.push('\n');
@@ -111,7 +115,7 @@ mod tests {
         insta::with_settings!({filters => vec![
             (r#""version": "[^"]+""#, r#""version": "[version]""#),
         ]}, {
-            insta::assert_snapshot!(render_json(&sample_diff(), 12));
+            insta::assert_snapshot!(render_json(&sample_diff(), 12, &[]));
         });
     }
 }

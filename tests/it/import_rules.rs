@@ -382,3 +382,46 @@ fn a_baseline_counting_each_name_shrinks_to_one_per_statement() {
     assert_eq!(baseline["entries"][0]["count"], 1);
     assert_eq!(baseline["entries"][1]["count"], 1);
 }
+
+#[test]
+fn many_warnings_of_one_kind_print_as_a_count_and_three_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "gate.toml",
+        "[project]\nroots = [\".\"]\n\n[[rule]]\nkind = \"sys-path\"\nname = \"no-sys-path\"\n",
+    );
+    // Ten top-level modules, each with a relative import beyond the top.
+    for i in 0..10 {
+        common::write(dir.path(), &format!("m{i}.py"), "from .. import x\n");
+    }
+    let grouped = common::run(dir.path(), &["check", "--no-baseline"]);
+    assert_eq!(grouped.code, 0, "{}", grouped.stderr);
+    assert_eq!(
+        grouped.stderr.matches("cannot resolve import").count(),
+        3,
+        "{}",
+        grouped.stderr
+    );
+    assert!(
+        grouped.stderr.starts_with(
+            "warning: 10 imports cannot be resolved, such as:\n  m0.py:1:16: cannot resolve import"
+        ),
+        "{}",
+        grouped.stderr
+    );
+    assert!(
+        grouped
+            .stderr
+            .contains("  … and 7 more (`--verbose` lists them all)\n"),
+        "{}",
+        grouped.stderr
+    );
+    let verbose = common::run(dir.path(), &["check", "--no-baseline", "--verbose"]);
+    assert_eq!(verbose.stderr.matches("cannot resolve import").count(), 10);
+    let json = common::run(dir.path(), &["check", "--no-baseline", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 10);
+    assert_eq!(warnings[0]["kind"], "unresolved-import");
+}
