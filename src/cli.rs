@@ -57,6 +57,12 @@ pub struct RunArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
     /// The baseline file (default: `baseline` in the config, else baseline.json).
+    ///
+    /// Without a baseline file yet (a first run), every violation is new: the
+    /// run exits 1 if there are any and says to run `gate baseline init`.
+    /// That holds only for the default baseline.json; a baseline named here or
+    /// by `baseline` in the config must exist (exit 2 otherwise), so a typo in
+    /// its path is reported as such.
     #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
     pub baseline: Option<PathBuf>,
     /// Report every violation as new.
