@@ -93,7 +93,7 @@ impl RunError {
     pub fn help(&self) -> Option<String> {
         match self {
             RunError::NoConfig { .. } => Some(
-                "create a gate.toml at the project root (see the README), or pass --config FILE"
+                "run `gate init` at the project root to propose a gate.toml, or pass --config FILE"
                     .to_string(),
             ),
             RunError::Baseline(error) => Diagnostic::from(error).help,
