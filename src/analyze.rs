@@ -132,18 +132,7 @@ pub fn analyze(
         &layers,
     );
     let found = rules::run(&context, &config.rules);
-    let rule_names: Vec<&str> = config
-        .rules
-        .iter()
-        .map(|rule| rule.name.as_str())
-        .chain(
-            rules::KINDS
-                .iter()
-                .filter(|k| k.always_on())
-                .map(|k| k.name()),
-        )
-        .collect();
-    let mut violations = suppress::apply(found, &files, &rule_names);
+    let mut violations = suppress::apply(found, &files, &config.rule_names());
     violations.retain(|violation| scope.contains(&violation.path));
     violations.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 

@@ -10,7 +10,7 @@ use clap::Parser;
 
 use crate::cli::{
     self, BaselineCommand, CheckArgs, CiArgs, Cli, ColorChoice, Command, GithubReportArgs,
-    GraphArgs, ProjectArgs, RunArgs, SarifKnown,
+    GraphArgs, InitArgs, ProjectArgs, RunArgs, SarifKnown,
 };
 use crate::commands;
 use crate::commands::baseline::{InitOptions, UpdateOptions};
@@ -24,6 +24,7 @@ use crate::run::{BaselineChoice, ProjectOptions, RunOptions};
 /// A command and everything it was told, as plain data.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Invocation {
+    Init(commands::init::InitOptions),
     Check {
         run: RunOptions,
         report: ReportOptions,
@@ -53,6 +54,7 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match invocation(cli) {
+        Invocation::Init(options) => commands::init::run(&options),
         Invocation::Check { run, report } => commands::check::run(&run, &report),
         Invocation::BaselineInit(options) => commands::baseline::init(&options),
         Invocation::BaselineUpdate(options) => commands::baseline::update(&options),
@@ -71,6 +73,7 @@ pub fn main() -> ExitCode {
 /// depend on the terminal (colour) are made here, once.
 pub fn invocation(cli: Cli) -> Invocation {
     match cli.command {
+        Command::Init(args) => Invocation::Init(init_options(args)),
         Command::Check(args) => Invocation::Check {
             report: report_options(&args),
             run: run_options(args.run),
@@ -99,6 +102,17 @@ pub fn invocation(cli: Cli) -> Invocation {
         Command::Rules => Invocation::Rules,
         Command::Graph(args) => Invocation::Graph(graph_options(args)),
         Command::Ci(args) => Invocation::Ci(ci_options(args)),
+    }
+}
+
+fn init_options(args: InitArgs) -> commands::init::InitOptions {
+    commands::init::InitOptions {
+        path: args.path,
+        pyproject: args.pyproject,
+        dry_run: args.dry_run,
+        force: args.force,
+        no_baseline: args.no_baseline,
+        threads: args.threads.map(usize::from),
     }
 }
 
@@ -236,5 +250,23 @@ mod tests {
         assert_eq!(ci.sarif, PathBuf::from("gate.sarif"));
         assert!(!ci.publish.comment);
         assert_eq!(ci.publish.token_variable, "GITHUB_TOKEN");
+    }
+
+    #[test]
+    fn init_arguments_become_init_options() {
+        let Invocation::Init(init) = parse(&[
+            "init",
+            "backend",
+            "--pyproject",
+            "--dry-run",
+            "--threads",
+            "2",
+        ]) else {
+            panic!("not init");
+        };
+        assert_eq!(init.path, Some(PathBuf::from("backend")));
+        assert!(init.pyproject && init.dry_run);
+        assert!(!init.force && !init.no_baseline);
+        assert_eq!(init.threads, Some(2));
     }
 }

@@ -20,6 +20,9 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
+    /// Set up gate in an existing repository: propose a gate.toml, check it, write it and the baseline.
+    #[command(long_about = INIT_ABOUT, after_long_help = INIT_AFTER)]
+    Init(InitArgs),
     /// Check the project and compare with the baseline.
     Check(CheckArgs),
     /// Write or ratchet the baseline of known violations.
@@ -36,6 +39,65 @@ pub enum Command {
     Graph(GraphArgs),
     /// In GitHub Actions: check, write SARIF, annotate, summarise, comment on the pull request, set step outputs.
     Ci(CiArgs),
+}
+
+const INIT_ABOUT: &str = "\
+Set up gate in an existing repository, without questions.
+
+gate init looks at the tree (as `gate check` will: .gitignore'd and hidden \
+paths are skipped, and so are virtualenvs, build output and node_modules) \
+and proposes a commented gate.toml:
+  - source roots: the folder above each top-level package, a src/ layout, \
+the package settings of pyproject.toml (setuptools, Poetry, Hatch, PDM, \
+maturin), the folder of Django's manage.py (its apps are listed);
+  - layers, top first, from conventional folder and module names: routes, \
+api, views, endpoints -> api; workers, tasks, jobs -> workers; adapters, \
+clients, integrations, gateways -> adapters; services, domain, use_cases -> \
+domain; models, db, repositories, orm -> persistence; settings, config, core \
+-> config (tests and migrations are left out);
+  - rules right in every project: sys-path, import-cycle between packages, \
+and db-write in the api layer when SQLAlchemy or django.db is imported \
+(syntax-error and unused-ignore are always on).
+
+It then loads the config as `gate check` would, runs it, prints per rule \
+how many violations the code has today and in how many files, writes the \
+config and baseline.json (those violations, so that `gate check` passes \
+until a new one appears), and prints the next steps.";
+
+const INIT_AFTER: &str = "\
+An existing gate.toml, [tool.gate] table or baseline.json is never replaced \
+without --force. Nothing is written with --dry-run: the config goes to \
+standard output, the counts to standard error.
+
+Examples:
+  gate init                      # gate.toml and baseline.json here
+  gate init --dry-run > gate.toml
+  gate init --pyproject backend  # [tool.gate] at the end of backend/pyproject.toml
+
+Without a baseline file, `gate check` reports every violation as new (exit \
+1 if there are any) and says to run `gate baseline init`; a baseline named \
+by --baseline or by `baseline` in the config must exist (exit 2).";
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// The repository to set up (default: the current folder).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Append the config as [tool.gate] to pyproject.toml (whose other bytes stay as they are) instead of writing gate.toml.
+    #[arg(long)]
+    pub pyproject: bool,
+    /// Print the proposed config and what it finds; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace an existing config (gate.toml, or [tool.gate] with --pyproject) and baseline.json.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not write baseline.json.
+    #[arg(long)]
+    pub no_baseline: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
 }
 
 #[derive(Args)]
@@ -60,6 +122,12 @@ pub struct RunArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
     /// The baseline file (default: `baseline` in the config, else baseline.json).
+    ///
+    /// Without a baseline file yet (a first run), every violation is new: the
+    /// run exits 1 if there are any and says to run `gate baseline init`.
+    /// That holds only for the default baseline.json; a baseline named here or
+    /// by `baseline` in the config must exist (exit 2 otherwise), so a typo in
+    /// its path is reported as such.
     #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
     pub baseline: Option<PathBuf>,
     /// Report every violation as new.

@@ -293,7 +293,7 @@ fn classify(
 }
 
 /// The dotted module of `file` under the deepest source root containing it.
-fn module_name(roots: &[PathBuf], file: &Path) -> (Option<String>, bool) {
+pub fn module_name(roots: &[PathBuf], file: &Path) -> (Option<String>, bool) {
     let is_package = file.file_name().is_some_and(|n| n == "__init__.py");
     let Some(root) = roots
         .iter()

@@ -17,6 +17,7 @@ pub mod facts;
 pub mod files;
 pub mod github;
 pub mod graph;
+pub mod init;
 pub mod layers;
 pub mod output;
 pub mod parse;

@@ -38,10 +38,15 @@ pub struct RunOptions {
 /// The baseline a run compares with.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum BaselineChoice {
-    /// The config's `baseline`, relative to the project root.
+    /// The config's `baseline`, relative to the project root. When the
+    /// config does not name one and the default `baseline.json` does not
+    /// exist, the run is a first run: every violation is new, and the
+    /// outcome says so (`missing_baseline`). A baseline the config names
+    /// must exist.
     #[default]
     Configured,
-    /// A file named on the command line, relative to the current folder.
+    /// A file named on the command line, relative to the current folder;
+    /// it must exist.
     File(PathBuf),
     /// None: every violation is new.
     Without,
@@ -60,6 +65,9 @@ pub struct Outcome {
     /// That baseline as read, before a run over some paths narrowed it to
     /// the files checked.
     pub baseline: Option<Baseline>,
+    /// The default baseline file when it does not exist yet: a first run,
+    /// where every violation is new (see [`BaselineChoice::Configured`]).
+    pub missing_baseline: Option<PathBuf>,
 }
 
 /// Why a run could not finish.
@@ -87,7 +95,7 @@ impl RunError {
     pub fn help(&self) -> Option<String> {
         match self {
             RunError::NoConfig { .. } => Some(
-                "create a gate.toml at the project root (see the README), or pass --config FILE"
+                "run `gate init` at the project root to propose a gate.toml, or pass --config FILE"
                     .to_string(),
             ),
             RunError::Baseline(error) => Diagnostic::from(error).help,
@@ -127,7 +135,19 @@ pub fn check_project(options: &RunOptions) -> Result<Outcome, RunError> {
         BaselineChoice::Configured => Some(baseline_path(&config, None)),
         BaselineChoice::File(path) => Some(baseline_path(&config, Some(path))),
     };
-    let baseline = baseline_path.as_deref().map(baseline::load).transpose()?;
+    let (baseline, missing_baseline) = match baseline_path.as_deref().map(baseline::load) {
+        None => (None, None),
+        Some(Ok(baseline)) => (Some(baseline), None),
+        // Only the default file may be missing: a path the user wrote down
+        // that does not exist is a mistake to report, not a first run.
+        Some(Err(BaselineError::Missing { path }))
+            if options.baseline == BaselineChoice::Configured
+                && !config.project.baseline_configured =>
+        {
+            (None, Some(path))
+        }
+        Some(Err(error)) => return Err(error.into()),
+    };
     let analysis = analyze(&config, &options.project, &options.paths)?;
     // Entries outside the paths asked about were not looked at: they are
     // neither fixed nor compared.
@@ -147,6 +167,7 @@ pub fn check_project(options: &RunOptions) -> Result<Outcome, RunError> {
         warnings: analysis.warnings,
         baseline_path,
         baseline,
+        missing_baseline,
     })
 }
 
@@ -199,6 +220,18 @@ pub fn baseline_path(config: &Config, explicit: Option<&Path>) -> PathBuf {
 }
 
 impl Outcome {
+    /// What a first run (no baseline file yet) ends with: why everything
+    /// is new, and how to adopt the current violations. `None` otherwise.
+    pub fn first_run_note(&self) -> Option<String> {
+        let path = self.missing_baseline.as_ref()?;
+        Some(format!(
+            "note: no baseline yet ({} does not exist), so every violation is reported as new\n  \
+             = help: run `gate baseline init` to record the current violations in it, then commit it \
+             (`gate init` proposes a config and does both)",
+            path.display()
+        ))
+    }
+
     /// The baseline file as messages name it.
     pub fn baseline_name(&self) -> String {
         match &self.baseline_path {

@@ -39,5 +39,8 @@ pub fn run(options: &RunOptions, report: &ReportOptions) -> Result<ExitCode, Dia
     if let Some(path) = &report.markdown {
         output::write_output(path, &outcome.markdown(&report.github, &paths))?;
     }
+    if let Some(note) = outcome.first_run_note() {
+        eprintln!("{note}");
+    }
     Ok(ExitCode::of_check(diff, options.fail_on_stale))
 }

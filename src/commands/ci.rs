@@ -42,6 +42,9 @@ pub fn run(options: &CiOptions) -> Result<ExitCode, Diagnostic> {
         Log { github: &github }.warning(&warning);
     }
     let code = ExitCode::of_check(&outcome.diff, options.run.fail_on_stale);
+    if let Some(note) = outcome.first_run_note() {
+        eprintln!("{note}");
+    }
     if !github.in_actions {
         eprintln!(
             "note: not in GitHub Actions (GITHUB_ACTIONS is not `true`): skipped the \

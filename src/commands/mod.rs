@@ -7,6 +7,7 @@ pub mod check;
 pub mod ci;
 pub mod explain;
 pub mod graph;
+pub mod init;
 
 use std::io::IsTerminal;
 use std::path::Path;

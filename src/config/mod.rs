@@ -47,6 +47,23 @@ pub struct Config {
     pub rules: Vec<Rule>,
 }
 
+impl Config {
+    /// The name of every rule a run reports: the configured ones in file
+    /// order, then the always-on kinds (`syntax-error`, `unused-ignore`).
+    pub fn rule_names(&self) -> Vec<&str> {
+        self.rules
+            .iter()
+            .map(|rule| rule.name.as_str())
+            .chain(
+                crate::rules::KINDS
+                    .iter()
+                    .filter(|kind| kind.always_on())
+                    .map(|kind| kind.name()),
+            )
+            .collect()
+    }
+}
+
 /// Reads and checks the config at `path`: the whole file when it is a
 /// `gate.toml` (or any other name), its `[tool.gate]` table when it is named
 /// `pyproject.toml`. Messages name `path` as given.

@@ -17,7 +17,9 @@ pub(super) fn project(table: &Table<'_>) -> Result<Project, Diagnostic> {
         "layer-header",
     ])?;
     let (exclude, exclude_patterns) = globs(table, "exclude")?;
-    let baseline = match table.string("baseline")? {
+    let baseline_setting = table.string("baseline")?;
+    let baseline_configured = baseline_setting.is_some();
+    let baseline = match baseline_setting {
         Some(baseline) => {
             refuse_empty(
                 table,
@@ -35,6 +37,7 @@ pub(super) fn project(table: &Table<'_>) -> Result<Project, Diagnostic> {
         exclude,
         exclude_patterns,
         baseline,
+        baseline_configured,
         type_checking_imports: table
             .choice(
                 "type-checking-imports",

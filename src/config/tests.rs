@@ -82,6 +82,7 @@ fn a_full_config_reads_every_key() {
     assert!(project.exclude.is_match("backend/app/migrations/0001.py"));
     assert!(!project.exclude.is_match("backend/app/models.py"));
     assert_eq!(project.baseline, PathBuf::from("ci/baseline.json"));
+    assert!(project.baseline_configured);
     assert_eq!(project.type_checking_imports, TypeCheckingImports::Check);
 
     let [api, domain] = &config.layers[..] else {
@@ -150,6 +151,7 @@ fn an_empty_config_takes_the_defaults() {
     assert!(config.project.exclude.is_empty());
     assert!(config.project.exclude_patterns.is_empty());
     assert_eq!(config.project.baseline, PathBuf::from("baseline.json"));
+    assert!(!config.project.baseline_configured);
     assert_eq!(
         config.project.type_checking_imports,
         TypeCheckingImports::Ignore

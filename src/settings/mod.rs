@@ -31,6 +31,9 @@ pub struct Project {
     pub exclude_patterns: Vec<String>,
     /// Relative to `root`. Default `baseline.json`.
     pub baseline: PathBuf,
+    /// `baseline` was written in the config. A baseline named explicitly
+    /// must exist; the default one may be missing (a first run).
+    pub baseline_configured: bool,
     pub type_checking_imports: TypeCheckingImports,
     /// `layer-header`: a regex with a `layer` group; a file whose leading
     /// comment block matches it belongs to the named layer, whatever its

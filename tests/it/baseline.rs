@@ -200,21 +200,102 @@ fn unknown_baseline_version_is_left_untouched() {
 }
 
 #[test]
-fn missing_baseline_is_an_error_that_says_what_to_do() {
+fn a_first_run_without_the_default_baseline_reports_everything_as_new() {
     let dir = copy_fixture("baseline/project");
+    let output = run(dir.path(), &["check"]);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    assert!(
+        output.stdout.contains("1 new, 0 known (baseline), 0 fixed"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stderr.trim_end().ends_with(
+            "= help: run `gate baseline init` to record the current violations in it, then \
+             commit it (`gate init` proposes a config and does both)"
+        ),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output
+            .stderr
+            .contains("no baseline yet (baseline.json does not exist)"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        !dir.path().join("baseline.json").exists(),
+        "check created a baseline"
+    );
+    // The same in JSON: the note goes to standard error, the report stays JSON.
+    let json = run(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(json.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(report["summary"]["new"], 1);
+}
+
+#[test]
+fn a_first_run_without_violations_passes() {
+    let dir = copy_fixture("baseline/project");
+    write(dir.path(), "app/models/user.py", "class User:\n    pass\n");
+    let output = run(dir.path(), &["check"]);
+    assert_eq!(output.code, 0, "{}{}", output.stdout, output.stderr);
+    assert!(
+        output.stderr.contains("gate baseline init"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn a_baseline_named_explicitly_must_exist() {
+    let dir = copy_fixture("baseline/project");
+    let named = run(dir.path(), &["check", "--baseline", "baselin.json"]);
+    assert_eq!(named.code, 2, "{}", named.stderr);
+    assert!(
+        named
+            .stderr
+            .contains("error: the baseline baselin.json does not exist"),
+        "{}",
+        named.stderr
+    );
+    let config = std::fs::read_to_string(dir.path().join("gate.toml")).unwrap();
+    write(
+        dir.path(),
+        "gate.toml",
+        &config.replace(
+            "[project]\n",
+            "[project]\nbaseline = \"ci/baseline.json\"\n",
+        ),
+    );
     for args in [&["check"][..], &["baseline", "update"]] {
-        let output = run(dir.path(), args);
-        assert_eq!(output.code, 2, "{args:?}");
+        let configured = run(dir.path(), args);
+        assert_eq!(configured.code, 2, "{args:?}: {}", configured.stderr);
         assert!(
-            output.stderr.contains("gate baseline init"),
+            configured
+                .stderr
+                .contains("the baseline ci/baseline.json does not exist"),
             "{args:?}: {}",
-            output.stderr
-        );
-        assert!(
-            !dir.path().join("baseline.json").exists(),
-            "{args:?} created a baseline"
+            configured.stderr
         );
     }
+}
+
+#[test]
+fn update_without_a_baseline_is_an_error_that_says_what_to_do() {
+    let dir = copy_fixture("baseline/project");
+    let output = run(dir.path(), &["baseline", "update"]);
+    assert_eq!(output.code, 2);
+    assert!(
+        output.stderr.contains("gate baseline init"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        !dir.path().join("baseline.json").exists(),
+        "update created a baseline"
+    );
     let unchecked = run(dir.path(), &["check", "--no-baseline"]);
     assert_eq!(unchecked.code, 1);
 }

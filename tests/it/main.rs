@@ -18,6 +18,7 @@ mod github_formats;
 mod graph_rules;
 mod header_rules;
 mod import_rules;
+mod init;
 mod readme;
 mod resolution;
 mod structure_rules;
