@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use crate::config::Config;
+use crate::dead_config;
 use crate::discover::{self, DiscoverError, PathScope, SourceFile};
 use crate::facts::FileFacts;
 use crate::files::Files;
@@ -125,6 +126,7 @@ pub fn analyze(
         config.project.layer_header.as_ref(),
         &graph,
     );
+    warnings.extend(dead_config::check(config, &files, &graph, &layers));
     let context = rules::Context::new(
         config.project.type_checking_imports,
         &files,

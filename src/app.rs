@@ -135,6 +135,7 @@ fn run_options(args: RunArgs) -> RunOptions {
         paths: args.paths,
         baseline,
         fail_on_stale: args.fail_on_stale,
+        strict: args.strict,
     }
 }
 

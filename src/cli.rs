@@ -136,6 +136,9 @@ pub struct RunArgs {
     /// Fail (exit 1) when baseline entries no longer occur.
     #[arg(long)]
     pub fail_on_stale: bool,
+    /// Fail (exit 2) when the config checks less than it says: a pattern or layer that matches nothing, most files outside every source root (also `[project] strict = true`).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// How the GitHub formats (SARIF, Markdown) are written.

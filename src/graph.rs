@@ -40,6 +40,11 @@ impl ModuleIndex {
         ModuleIndex { modules }
     }
 
+    /// Every module and package of the project.
+    pub fn modules(&self) -> impl Iterator<Item = &str> {
+        self.modules.keys().map(String::as_str)
+    }
+
     /// The module exists as a file or a (namespace) package.
     pub fn contains(&self, module: &str) -> bool {
         self.modules.contains_key(module)

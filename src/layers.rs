@@ -208,6 +208,7 @@ mod tests {
         }
         Layer {
             name: name.to_string(),
+            place: "gate.toml:1:1".to_string(),
             modules: modules
                 .iter()
                 .map(|m| ModulePattern::parse(m).unwrap())

@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod dead_config;
 pub mod diagnostic;
 pub mod discover;
 pub mod dotted;

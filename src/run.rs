@@ -33,6 +33,8 @@ pub struct RunOptions {
     pub baseline: BaselineChoice,
     /// Baseline entries that no longer occur fail the run.
     pub fail_on_stale: bool,
+    /// Config warnings fail the run (also `[project] strict`).
+    pub strict: bool,
 }
 
 /// The baseline a run compares with.
@@ -88,6 +90,13 @@ pub enum RunError {
     /// Discovery or parsing failed (unreadable files, bad paths, threads).
     #[error(transparent)]
     Analysis(#[from] AnalysisError),
+    /// Under `--strict`, the config checks less than it says.
+    #[error(
+        "the config checks less than it says ({} under --strict):\n  {}",
+        if warnings.len() == 1 { "1 problem".to_string() } else { format!("{} problems", warnings.len()) },
+        warnings.iter().map(|warning| warning.message.as_str()).collect::<Vec<_>>().join("\n  ")
+    )]
+    Strict { warnings: Vec<Warning> },
 }
 
 impl RunError {
@@ -99,6 +108,10 @@ impl RunError {
                     .to_string(),
             ),
             RunError::Baseline(error) => Diagnostic::from(error).help,
+            RunError::Strict { .. } => Some(
+                "fix the patterns named above, or run without --strict (and without `strict = true` in [project]) to have them as warnings"
+                    .to_string(),
+            ),
             RunError::CurrentDirectory(_) | RunError::Config(_) | RunError::Analysis(_) => None,
         }
     }
@@ -119,7 +132,7 @@ impl From<RunError> for Diagnostic {
             // The message and its causes, as `cannot start the worker
             // threads: ...`.
             RunError::Analysis(analysis) => Diagnostic::of_error(analysis),
-            RunError::NoConfig { .. } => {
+            RunError::NoConfig { .. } | RunError::Strict { .. } => {
                 Diagnostic::error(error.to_string()).with_help(error.help())
             }
         }
@@ -149,6 +162,19 @@ pub fn check_project(options: &RunOptions) -> Result<Outcome, RunError> {
         Some(Err(error)) => return Err(error.into()),
     };
     let analysis = analyze(&config, &options.project, &options.paths)?;
+    if options.strict || config.project.strict {
+        let config_warnings: Vec<Warning> = analysis
+            .warnings
+            .iter()
+            .filter(|warning| warning.kind.is_config())
+            .cloned()
+            .collect();
+        if !config_warnings.is_empty() {
+            return Err(RunError::Strict {
+                warnings: config_warnings,
+            });
+        }
+    }
     // Entries outside the paths asked about were not looked at: they are
     // neither fixed nor compared.
     let checked_baseline = baseline
@@ -256,6 +282,7 @@ impl Outcome {
         report::render_sarif(
             &self.diff,
             &SarifOptions {
+                warnings: &self.warnings,
                 rules: &self.config.rules,
                 known: options.sarif_known,
                 category: &options.category,

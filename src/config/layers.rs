@@ -36,6 +36,7 @@ pub(super) fn layers(tables: &[Table<'_>]) -> Result<Vec<Layer>, Diagnostic> {
         let may_import = table.strings("may-import")?;
         layers.push(Layer {
             name: name.get_ref().to_string(),
+            place: table.source.place(name.span().start),
             modules,
             paths,
             path_patterns,

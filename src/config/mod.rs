@@ -17,6 +17,7 @@ mod rules;
 #[cfg(test)]
 mod tests;
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use toml::de::DeTable;
@@ -25,7 +26,7 @@ pub use error::{ConfigError, Diagnostic};
 pub use find::find_config;
 
 use crate::rules::Rule;
-use crate::settings::{Layer, Project, Source, Table};
+use crate::settings::{Layer, Project, Source, Table, WrittenPattern};
 
 const GATE_TOML: &str = "gate.toml";
 const PYPROJECT_TOML: &str = "pyproject.toml";
@@ -45,6 +46,8 @@ pub struct Config {
     /// and no `[[rule]] kind = "layers"` configures them, a default `layers`
     /// rule is added here.
     pub rules: Vec<Rule>,
+    /// The patterns that say where rules and layers apply, as written.
+    pub written: Vec<WrittenPattern>,
 }
 
 impl Config {
@@ -79,7 +82,12 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 /// Checks the config `text`, read from `file` (the project root is the folder
 /// holding it); with `pyproject`, only its `[tool.gate]` table is read.
 pub fn load_str(text: &str, file: &Path, pyproject: bool) -> Result<Config, ConfigError> {
-    let source = Source { text, file };
+    let written = RefCell::new(Vec::new());
+    let source = Source {
+        text,
+        file,
+        written: &written,
+    };
     let parsed = DeTable::parse(text).map_err(|error| {
         ConfigError::Syntax(source.error(
             error.span().unwrap_or(0..0),
@@ -128,5 +136,6 @@ fn config(gate: &Table<'_>, root: PathBuf, file: &Path) -> Result<Config, Diagno
         project,
         layers,
         rules,
+        written: gate.source.written.take(),
     })
 }

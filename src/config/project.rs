@@ -1,5 +1,6 @@
 //! The `[project]` table: source roots, what to analyse and skip, the
-//! baseline file, the type-checking policy and the layer header.
+//! baseline file, the type-checking policy, the layer header and whether
+//! dead config fails the run.
 
 use std::path::PathBuf;
 
@@ -15,6 +16,7 @@ pub(super) fn project(table: &Table<'_>) -> Result<Project, Diagnostic> {
         "baseline",
         "type-checking-imports",
         "layer-header",
+        "strict",
     ])?;
     let (exclude, exclude_patterns) = globs(table, "exclude")?;
     let baseline_setting = table.string("baseline")?;
@@ -51,6 +53,7 @@ pub(super) fn project(table: &Table<'_>) -> Result<Project, Diagnostic> {
             .string("layer-header")?
             .map(|pattern| regex_with_group(table, &pattern, "layer"))
             .transpose()?,
+        strict: table.boolean("strict")?.unwrap_or(false),
     })
 }
 

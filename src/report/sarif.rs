@@ -6,10 +6,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
-    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
-    ResultBaselineState, ResultColumnKind, ResultLevel, Run, RunAutomationDetails, Sarif,
-    Suppression, SupressionKind, SupressionStatus, Tool, ToolComponent,
+    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
+    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
+    ReportingDescriptorReference, Result as SarifResult, ResultBaselineState, ResultColumnKind,
+    ResultLevel, Run, RunAutomationDetails, Sarif, Suppression, SupressionKind, SupressionStatus,
+    Tool, ToolComponent,
 };
 use sha2::{Digest, Sha256};
 
@@ -18,6 +19,7 @@ use crate::baseline::{Diff, Finding, Status};
 use crate::rules::Rule;
 use crate::rules::{KINDS, RuleKind};
 use crate::violation::{Identity, Severity};
+use crate::warning::Warning;
 
 /// The `$schema` GitHub's documentation uses.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -53,6 +55,8 @@ pub struct SarifOptions<'a> {
     /// The baseline file as the user names it (for suppressions).
     pub baseline_file: &'a str,
     pub paths: &'a RepoPaths,
+    /// The run's warnings: notifications of its invocation.
+    pub warnings: &'a [Warning],
 }
 
 /// Renders `diff` as a SARIF log (pretty-printed, trailing newline).
@@ -76,7 +80,7 @@ pub fn render_sarif(diff: &Diff, options: &SarifOptions<'_>) -> String {
             .uri(options.paths.root_uri())
             .build(),
     )]);
-    let run = Run::builder()
+    let mut run = Run::builder()
         .tool(Tool::from(driver))
         .automation_details(
             RunAutomationDetails::builder()
@@ -87,6 +91,9 @@ pub fn render_sarif(diff: &Diff, options: &SarifOptions<'_>) -> String {
         .column_kind(serde_json::json!(ResultColumnKind::UnicodeCodePoints))
         .results(results)
         .build();
+    if !options.warnings.is_empty() {
+        run.invocations = Some(vec![invocation(options.warnings)]);
+    }
     let log = Sarif::builder()
         .schema(SCHEMA)
         .version(serde_json::json!("2.1.0"))
@@ -95,6 +102,37 @@ pub fn render_sarif(diff: &Diff, options: &SarifOptions<'_>) -> String {
     let mut json = serde_json::to_string_pretty(&log).expect("a SARIF log serializes");
     json.push('\n');
     json
+}
+
+/// The run's warnings as its invocation's notifications: about the config
+/// (`toolConfigurationNotifications`: a pattern that matches nothing) or
+/// about the analysis (`toolExecutionNotifications`: a file skipped).
+fn invocation(warnings: &[Warning]) -> Invocation {
+    let notification = |warning: &Warning| {
+        let kind = serde_json::to_value(warning.kind).expect("a kind serializes");
+        Notification::builder()
+            .message(Message::builder().text(warning.message.clone()).build())
+            .level(serde_json::json!("warning"))
+            .descriptor(
+                ReportingDescriptorReference::builder()
+                    .id(kind.as_str().unwrap_or_default().to_string())
+                    .build(),
+            )
+            .build()
+    };
+    let (config, execution): (Vec<&Warning>, Vec<&Warning>) = warnings
+        .iter()
+        .partition(|warning| warning.kind.is_config());
+    let mut invocation = Invocation::builder().execution_successful(true).build();
+    if !config.is_empty() {
+        invocation.tool_configuration_notifications =
+            Some(config.into_iter().map(notification).collect());
+    }
+    if !execution.is_empty() {
+        invocation.tool_execution_notifications =
+            Some(execution.into_iter().map(notification).collect());
+    }
+    invocation
 }
 
 /// How many results `diff` would give under `known`, before the cap of

@@ -389,6 +389,7 @@ mod tests {
         set.add(globset::Glob::new("x/**").unwrap());
         let layers = vec![crate::settings::Layer {
             name: "services".to_string(),
+            place: "gate.toml:1:1".to_string(),
             modules: Vec::new(),
             paths: set.build().unwrap(),
             path_patterns: vec!["x/**".to_string()],

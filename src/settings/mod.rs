@@ -39,6 +39,9 @@ pub struct Project {
     /// comment block matches it belongs to the named layer, whatever its
     /// folder says.
     pub layer_header: Option<Regex>,
+    /// `strict`: config that matches nothing (see `dead_config`) fails the
+    /// run (exit 2) instead of being a warning.
+    pub strict: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -50,12 +53,54 @@ pub enum TypeCheckingImports {
     Check,
 }
 
+/// What a pattern that says where a rule or layer applies stands for.
+#[derive(Clone, Debug)]
+pub enum Selects {
+    /// Module patterns (`in`, `except`, `from`, `modules`, `owner`, ...).
+    Modules(ModulePattern),
+    /// A path glob (`paths`).
+    Paths(globset::GlobMatcher),
+}
+
+/// A pattern of the config as written, where it is written: the run warns
+/// when one matches nothing, for a rule that checks nothing passes green.
+#[derive(Clone, Debug)]
+pub struct WrittenPattern {
+    pub selects: Selects,
+    /// As written.
+    pub text: String,
+    /// `from`, `modules`, ...
+    pub key: String,
+    /// Where in the config: `in [[rule]] "no-legacy"`.
+    pub table: String,
+    /// `gate.toml:12:9`.
+    pub place: String,
+    /// The pattern belongs to a `[[layer]]` table.
+    pub of_layer: bool,
+}
+
+/// The keys whose patterns say where a rule or layer applies (rather than
+/// what it forbids, which may well match nothing in a healthy project).
+pub const SCOPE_KEYS: &[&str] = &[
+    "in",
+    "except",
+    "from",
+    "modules",
+    "paths",
+    "owner",
+    "models",
+    "allow",
+    "allow-from",
+];
+
 /// The keys of a `[[layer]]` table.
 pub const LAYER_KEYS: &[&str] = &["name", "modules", "paths", "may-import"];
 
 #[derive(Clone, Debug)]
 pub struct Layer {
     pub name: String,
+    /// Where its `name` is written (`gate.toml:12:8`), for messages.
+    pub place: String,
     pub modules: Vec<ModulePattern>,
     /// Path globs relative to `root` (`backend/app/**/api/**`).
     pub paths: GlobSet,

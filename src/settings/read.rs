@@ -13,7 +13,7 @@ use toml::Spanned;
 use super::name_pattern::NamePattern;
 use super::pattern::ModulePattern;
 use super::table::Table;
-use super::{Granularity, ImportSelection, Scope};
+use super::{Granularity, ImportSelection, SCOPE_KEYS, Scope, Selects, WrittenPattern};
 use crate::diagnostic::{Diagnostic, line_number};
 
 /// A regex that must have the named capture group `group`.
@@ -69,6 +69,7 @@ pub fn globs(table: &Table<'_>, key: &str) -> Result<(GlobSet, Vec<String>), Dia
                 format!("invalid glob `{}`: {}", item.get_ref(), error.kind()),
             )
         })?;
+        record(table, key, item, || Selects::Paths(glob.compile_matcher()));
         builder.add(glob);
     }
     let set = builder.build().map_err(|error| {
@@ -83,6 +84,22 @@ pub fn globs(table: &Table<'_>, key: &str) -> Result<(GlobSet, Vec<String>), Dia
         .map(|item| item.get_ref().to_string())
         .collect();
     Ok((set, written))
+}
+
+/// Keeps `item` of `key` for the check that it matches something, when
+/// `key` says where a rule or layer applies.
+fn record(table: &Table<'_>, key: &str, item: &Spanned<&str>, selects: impl FnOnce() -> Selects) {
+    if !SCOPE_KEYS.contains(&key) {
+        return;
+    }
+    table.source.written.borrow_mut().push(WrittenPattern {
+        selects: selects(),
+        text: item.get_ref().to_string(),
+        key: key.to_string(),
+        table: table.place.clone(),
+        place: table.source.place(item.span().start),
+        of_layer: table.key() == "layer",
+    });
 }
 
 pub fn module_patterns(table: &Table<'_>, key: &str) -> Result<Vec<ModulePattern>, Diagnostic> {
@@ -104,6 +121,7 @@ pub fn parse_module_patterns(
         .map(|item| {
             let pattern = ModulePattern::parse(item.get_ref())
                 .map_err(|error| table.source.error(item.span(), error.to_string()))?;
+            record(table, key, item, || Selects::Modules(pattern.clone()));
             if pattern.has_captures() && !captures_allowed {
                 return Err(table
                     .source

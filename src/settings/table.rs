@@ -1,12 +1,14 @@
 //! Typed reads from one parsed TOML table that keep every key's and value's
 //! byte position, so that each schema error can name its line and key.
 
+use std::cell::RefCell;
 use std::ops::Range;
 use std::path::Path;
 
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
+use super::WrittenPattern;
 use crate::diagnostic::Diagnostic;
 use crate::suggest::{did_you_mean, one_of, suggest_or_list};
 
@@ -17,11 +19,27 @@ type Result<T> = std::result::Result<T, Diagnostic>;
 pub struct Source<'a> {
     pub text: &'a str,
     pub file: &'a Path,
+    /// The patterns that say where rules and layers apply, as read: the
+    /// run checks that each matches something.
+    pub written: &'a RefCell<Vec<WrittenPattern>>,
 }
 
 impl Source<'_> {
     pub fn error(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         Diagnostic::at(self.file, self.text, span, message)
+    }
+
+    /// `file:line:column` of the byte `offset`.
+    pub fn place(&self, offset: usize) -> String {
+        let location = Diagnostic::at(self.file, self.text, offset..offset, "")
+            .location
+            .expect("a diagnostic at a span has a location");
+        format!(
+            "{}:{}:{}",
+            self.file.display(),
+            location.line,
+            location.column
+        )
     }
 }
 
@@ -254,6 +272,11 @@ impl<'a> Table<'a> {
                 })
             })
             .collect()
+    }
+
+    /// The key this table is under (`layer` for `[[tool.gate.layer]]`).
+    pub fn key(&self) -> &str {
+        self.path.rsplit('.').next().unwrap_or_default()
     }
 
     fn child_path(&self, key: &str) -> String {

@@ -425,3 +425,89 @@ fn many_warnings_of_one_kind_print_as_a_count_and_three_examples() {
     assert_eq!(warnings.len(), 10);
     assert_eq!(warnings[0]["kind"], "unresolved-import");
 }
+
+#[test]
+fn config_that_matches_nothing_is_a_warning_naming_its_line_and_key() {
+    let dir = fixture("rules/dead_config");
+    let output = common::run(&dir, &["check", "--no-baseline", "--verbose"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    for expected in [
+        "warning: gate.toml:24:9: `app.utilitis` (`from` in [[rule]] \"no-utils\") matches no module of the project",
+        "warning: gate.toml:30:11: `app.scripts` (`except` in [[rule]] \"no-sys-path\") matches no module of the project",
+        "warning: gate.toml:14:12: `app.workers` (`modules` in [[layer]] \"workers\") matches no module of the project",
+        "warning: gate.toml:15:10: `app/jobs/**` (`paths` in [[layer]] \"workers\") matches no file of the project",
+        "warning: gate.toml:13:8: layer `workers` holds no file",
+        "warning: gate.toml:10:12: `*.urls` (`modules` in [[layer]] \"routing\") also matches modules outside the project, such as `django.urls`",
+    ] {
+        assert!(
+            output.stderr.contains(expected),
+            "{expected}\nnot in\n{}",
+            output.stderr
+        );
+    }
+    // What matches something says nothing: `to` may match nothing in a
+    // healthy project, and `app.api`, `app.services` match modules.
+    assert_eq!(
+        output.stderr.matches("warning:").count(),
+        6,
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn strict_makes_dead_config_an_error() {
+    let dir = fixture("rules/dead_config");
+    let output = common::run(&dir, &["check", "--no-baseline", "--strict"]);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("error: the config checks less than it says (6 problems under --strict):"),
+        "{}",
+        output.stderr
+    );
+    let copy = common::copy_fixture("rules/dead_config");
+    let config = std::fs::read_to_string(copy.path().join("gate.toml")).unwrap();
+    common::write(
+        copy.path(),
+        "gate.toml",
+        &config.replace("[project]\n", "[project]\nstrict = true\n"),
+    );
+    assert_eq!(
+        common::run(copy.path(), &["check", "--no-baseline"]).code,
+        2
+    );
+    // A clean config passes under --strict.
+    let clean = common::run(
+        &fixture("rules/forbidden_import"),
+        &["check", "--no-baseline", "--strict"],
+    );
+    assert_eq!(clean.code, 1, "{}", clean.stderr);
+}
+
+#[test]
+fn json_and_sarif_carry_the_warnings() {
+    let dir = fixture("rules/dead_config");
+    let json = common::run(&dir, &["check", "--no-baseline", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let kinds: Vec<&str> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|warning| warning["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|kind| **kind == "dead-pattern").count(),
+        4,
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&"empty-layer") && kinds.contains(&"external-match"));
+    let sarif = common::run(&dir, &["check", "--no-baseline", "--format", "sarif"]);
+    let log = common::valid_sarif(&sarif.stdout);
+    let notifications = log["runs"][0]["invocations"][0]["toolConfigurationNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notifications.len(), 6);
+    assert_eq!(notifications[0]["level"], "warning");
+}
