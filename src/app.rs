@@ -16,6 +16,7 @@ use crate::commands;
 use crate::commands::baseline::{InitOptions, UpdateOptions};
 use crate::commands::ci::CiOptions;
 use crate::commands::graph::{GraphFormat, GraphOptions};
+use crate::diagnostic::Diagnostic;
 use crate::exit::ExitCode;
 use crate::github::publish::PublishOptions;
 use crate::report::{Format, GithubReportOptions, KnownInSarif, ReportOptions, TextOptions};
@@ -53,7 +54,14 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    let result = match invocation(cli) {
+    let invocation = match invocation(cli) {
+        Ok(invocation) => invocation,
+        Err(diagnostic) => {
+            eprintln!("{diagnostic}");
+            return ExitCode::Error;
+        }
+    };
+    let result = match invocation {
         Invocation::Init(options) => commands::init::run(&options),
         Invocation::Check { run, report } => commands::check::run(&run, &report),
         Invocation::BaselineInit(options) => commands::baseline::init(&options),
@@ -71,11 +79,11 @@ pub fn main() -> ExitCode {
 
 /// The parsed command line as the options the commands take. Choices that
 /// depend on the terminal (colour) are made here, once.
-pub fn invocation(cli: Cli) -> Invocation {
-    match cli.command {
+pub fn invocation(cli: Cli) -> Result<Invocation, Diagnostic> {
+    Ok(match cli.command {
         Command::Init(args) => Invocation::Init(init_options(args)),
         Command::Check(args) => Invocation::Check {
-            report: report_options(&args),
+            report: report_options(&args)?,
             run: run_options(args.run),
         },
         Command::Baseline(BaselineCommand::Init {
@@ -102,7 +110,7 @@ pub fn invocation(cli: Cli) -> Invocation {
         Command::Rules => Invocation::Rules,
         Command::Graph(args) => Invocation::Graph(graph_options(args)),
         Command::Ci(args) => Invocation::Ci(ci_options(args)),
-    }
+    })
 }
 
 fn init_options(args: InitArgs) -> commands::init::InitOptions {
@@ -139,21 +147,15 @@ fn run_options(args: RunArgs) -> RunOptions {
     }
 }
 
-fn report_options(args: &CheckArgs) -> ReportOptions {
+fn report_options(args: &CheckArgs) -> Result<ReportOptions, Diagnostic> {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
     };
-    ReportOptions {
-        format: match args.format {
-            cli::Format::Text => Format::Text,
-            cli::Format::Json => Format::Json,
-            cli::Format::Sarif => Format::Sarif,
-            cli::Format::Github => Format::Github,
-            cli::Format::Markdown => Format::Markdown,
-        },
+    Ok(ReportOptions {
+        format: output_format(args.format, args.output.as_deref())?,
         output: args.output.clone(),
         json: args.json.clone(),
         sarif: args.sarif.clone(),
@@ -164,7 +166,60 @@ fn report_options(args: &CheckArgs) -> ReportOptions {
             color: color && args.output.is_none(),
             quiet: args.quiet,
             show_known: args.show_known,
+            statistics: args.statistics,
         },
+    })
+}
+
+/// `--format`, or the format the extension of `--output` names: a report
+/// never lands in a file whose name says another format (text in a
+/// `.sarif` upload would fail far from its cause).
+fn output_format(
+    format: Option<cli::Format>,
+    output: Option<&std::path::Path>,
+) -> Result<Format, Diagnostic> {
+    let chosen = format.map(|format| match format {
+        cli::Format::Text => Format::Text,
+        cli::Format::Json => Format::Json,
+        cli::Format::Sarif => Format::Sarif,
+        cli::Format::Github => Format::Github,
+        cli::Format::Markdown => Format::Markdown,
+    });
+    let Some(output) = output else {
+        return Ok(chosen.unwrap_or(Format::Text));
+    };
+    let extension = output
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .map(str::to_ascii_lowercase);
+    let named = match extension.as_deref() {
+        Some("sarif") => Some(Format::Sarif),
+        Some("json") => Some(Format::Json),
+        Some("md" | "markdown") => Some(Format::Markdown),
+        Some("txt" | "text" | "log") => Some(Format::Text),
+        _ => None,
+    };
+    let formats = "text, json, sarif, github or markdown";
+    match (chosen, named) {
+        (Some(chosen), Some(named)) if chosen != named => Err(Diagnostic::error(format!(
+            "--format {} would write {} into {}, whose extension says {}",
+            chosen.name(),
+            chosen.name(),
+            output.display(),
+            named.name()
+        ))
+        .with_help(format!(
+            "drop --format to write {} there, or name the file after the format",
+            named.name()
+        ))),
+        (Some(format), _) | (None, Some(format)) => Ok(format),
+        (None, None) => Err(Diagnostic::error(format!(
+            "cannot tell the format of {} from its extension",
+            output.display()
+        ))
+        .with_help(format!(
+            "pass --format ({formats}), or name the file .sarif, .json, .md or .txt"
+        ))),
     }
 }
 
@@ -208,7 +263,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Invocation {
-        invocation(Cli::try_parse_from([&["gate"], args].concat()).unwrap())
+        invocation(Cli::try_parse_from([&["gate"], args].concat()).unwrap()).unwrap()
     }
 
     #[test]

@@ -157,8 +157,9 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub run: RunArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format (default: from the extension of --output, .sarif .json .md .txt; else text).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write the output to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -176,6 +177,9 @@ pub struct CheckArgs {
     /// List known (baselined) violations too.
     #[arg(long)]
     pub show_known: bool,
+    /// Print the number of violations per rule (new and known) instead of the violations.
+    #[arg(long, conflicts_with_all = ["quiet", "show_known"])]
+    pub statistics: bool,
     /// Print only the new violations.
     #[arg(long, short)]
     pub quiet: bool,

@@ -146,6 +146,19 @@ pub enum Format {
     Markdown,
 }
 
+impl Format {
+    /// As `--format` names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
 /// How the GitHub formats (SARIF, Markdown) are written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GithubReportOptions {

@@ -15,6 +15,8 @@ pub struct TextOptions {
     pub quiet: bool,
     /// List the known violations too.
     pub show_known: bool,
+    /// Counts per rule instead of the violations.
+    pub statistics: bool,
 }
 
 const BOLD: &str = "1";
@@ -41,9 +43,13 @@ impl Paint {
 pub fn render_text(diff: &Diff, files: usize, options: &TextOptions) -> String {
     let paint = Paint(options.color);
     let mut out = String::new();
+    if options.statistics {
+        out.push_str(&statistics(diff));
+    }
     let shown = diff
         .findings
         .iter()
+        .filter(|_| !options.statistics)
         .filter(|finding| finding.status == Status::New || (options.show_known && !options.quiet));
     for finding in shown {
         write_finding(&mut out, finding, &paint);
@@ -71,6 +77,44 @@ pub fn render_text(diff: &Diff, files: usize, options: &TextOptions) -> String {
         out.push_str(
             "  = help: run `gate baseline update` to remove the fixed entries from the baseline\n",
         );
+    }
+    out
+}
+
+/// One line per rule, most violations first, like ruff's `--statistics`:
+/// `  12  layers (layers): 2 new, 10 known`.
+fn statistics(diff: &Diff) -> String {
+    let mut counts: Vec<(&str, &str, usize, usize)> = Vec::new();
+    for finding in &diff.findings {
+        let violation = &finding.violation;
+        let index = match counts.iter().position(|(rule, ..)| *rule == violation.rule) {
+            Some(index) => index,
+            None => {
+                counts.push((&violation.rule, violation.kind, 0, 0));
+                counts.len() - 1
+            }
+        };
+        match finding.status {
+            Status::New => counts[index].2 += 1,
+            Status::Known => counts[index].3 += 1,
+        }
+    }
+    counts.sort_by(|a, b| (b.2 + b.3).cmp(&(a.2 + a.3)).then(a.0.cmp(b.0)));
+    let width = counts
+        .iter()
+        .map(|(_, _, new, known)| (new + known).to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut out = String::new();
+    for (rule, kind, new, known) in counts {
+        let _ = writeln!(
+            out,
+            "{:>width$}  {rule} ({kind}): {new} new, {known} known",
+            new + known
+        );
+    }
+    if !out.is_empty() {
+        out.push('\n');
     }
     out
 }
@@ -116,8 +160,41 @@ mod tests {
                 color,
                 quiet,
                 show_known,
+                statistics: false,
             },
         )
+    }
+
+    #[test]
+    fn statistics_count_each_rule_most_first_instead_of_listing() {
+        let text = render_text(
+            &sample_diff(),
+            12,
+            &TextOptions {
+                statistics: true,
+                ..TextOptions::default()
+            },
+        );
+        let (counts, summary) = text.split_once("\n\n").unwrap();
+        let lines: Vec<&str> = counts.lines().collect();
+        assert!(lines.len() >= 2, "{text}");
+        let totals: Vec<usize> = lines
+            .iter()
+            .map(|line| {
+                line.trim_start()
+                    .split(' ')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            })
+            .collect();
+        assert!(totals.is_sorted_by(|a, b| a >= b), "{text}");
+        assert!(
+            !text.contains("[new]") && !text.contains("[known]"),
+            "{text}"
+        );
+        assert!(summary.contains("12 files:"), "{text}");
     }
 
     #[test]

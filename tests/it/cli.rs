@@ -1,6 +1,6 @@
 //! `gate rules`, `gate explain`, and usage errors.
 
-use crate::common::run;
+use crate::common::{self, run};
 
 fn here() -> std::path::PathBuf {
     std::env::temp_dir()
@@ -72,4 +72,77 @@ fn no_config_anywhere_says_how_to_create_one() {
     assert_eq!(output.code, 2);
     assert!(output.stderr.contains("no gate.toml"), "{}", output.stderr);
     assert!(output.stderr.contains("--config"), "{}", output.stderr);
+}
+
+#[test]
+fn output_takes_its_format_from_the_extension() {
+    let dir = common::copy_fixture("rules/forbidden_import");
+    let output = common::run(
+        dir.path(),
+        &["check", "--no-baseline", "--output", "out/report.sarif"],
+    );
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    let written = std::fs::read_to_string(dir.path().join("out/report.sarif")).unwrap();
+    common::valid_sarif(&written);
+    let output = common::run(
+        dir.path(),
+        &["check", "--no-baseline", "--output", "report.md"],
+    );
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    assert!(
+        std::fs::read_to_string(dir.path().join("report.md"))
+            .unwrap()
+            .contains("### ")
+    );
+}
+
+#[test]
+fn an_output_whose_extension_says_another_format_is_refused() {
+    let dir = common::copy_fixture("rules/forbidden_import");
+    let clash = common::run(
+        dir.path(),
+        &[
+            "check",
+            "--no-baseline",
+            "--format",
+            "text",
+            "--output",
+            "report.sarif",
+        ],
+    );
+    assert_eq!(clash.code, 2);
+    assert!(
+        clash.stderr.starts_with(
+            "error: --format text would write text into report.sarif, whose extension says sarif"
+        ),
+        "{}",
+        clash.stderr
+    );
+    let unknown = common::run(
+        dir.path(),
+        &["check", "--no-baseline", "--output", "report.xyz"],
+    );
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown
+            .stderr
+            .contains("cannot tell the format of report.xyz"),
+        "{}",
+        unknown.stderr
+    );
+    assert!(!dir.path().join("report.sarif").exists() && !dir.path().join("report.xyz").exists());
+}
+
+#[test]
+fn statistics_print_the_count_per_rule() {
+    let output = common::run(
+        &common::fixture("rules/forbidden_import"),
+        &["check", "--no-baseline", "--statistics"],
+    );
+    assert_eq!(output.code, 1);
+    assert!(
+        output.stdout.starts_with("3  domain-no-web (forbidden-import): 3 new, 0 known\n1  no-legacy (forbidden-import): 1 new, 0 known\n\n"),
+        "{}",
+        output.stdout
+    );
 }
