@@ -81,7 +81,61 @@ pub fn check(config: &Config, files: &Files, graph: &Graph, layers: &LayerMap<'_
             ));
         }
     }
+    warnings.extend(unseen_by_in(config, files));
     warnings.extend(roots_warning(config, files));
+    warnings
+}
+
+/// Rules whose `in` reaches for every module (`**`, `*`) cannot see the
+/// files outside every source root, which have no module: one warning per
+/// rule, with the `paths` that would name them.
+fn unseen_by_in(config: &Config, files: &Files) -> Vec<Warning> {
+    let outside: Vec<&str> = files
+        .sources()
+        .iter()
+        .filter(|file| file.module.is_none())
+        .map(|file| file.path.as_str())
+        .collect();
+    let Some(first) = outside.first() else {
+        return Vec::new();
+    };
+    let mut warnings = Vec::new();
+    let mut warned: Vec<&str> = Vec::new();
+    for written in &config.written {
+        let broad = written.text.starts_with("**") || written.text == "*";
+        if written.of_layer
+            || written.key != "in"
+            || !broad
+            || warned.contains(&written.table.as_str())
+        {
+            continue;
+        }
+        // The rule's own `paths` may name them already.
+        let named = |path: &str| {
+            config.written.iter().any(|other| {
+                other.table == written.table
+                    && matches!(&other.selects, Selects::Paths(glob) if glob.is_match(path))
+            })
+        };
+        let unseen = outside.iter().filter(|path| !named(path)).count();
+        if unseen == 0 {
+            continue;
+        }
+        warned.push(&written.table);
+        let folder = first.rsplit_once('/').map_or(".", |(folder, _)| folder);
+        warnings.push(Warning::new(
+            WarningKind::OutsideRoots,
+            format!(
+                "{}: `in` {} names modules, and {unseen} {} outside every source root \
+                 (such as {first}) {} none: the rule cannot see them; add `paths = \
+                 [\"{folder}/**\"]` to the rule to name them by path",
+                written.place,
+                written.table,
+                if unseen == 1 { "file" } else { "files" },
+                if unseen == 1 { "has" } else { "have" }
+            ),
+        ));
+    }
     warnings
 }
 

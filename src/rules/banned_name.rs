@@ -36,6 +36,9 @@
 //!   `*`, `?`, `[abc]` and `{a,b}`.
 //! - `in` (module patterns, default: every file, including files outside
 //!   the source roots): where the names are banned.
+//! - `paths` (path globs relative to the config's folder, such as `tools/**`):
+//!   files looked at by their path as well, whatever their module: the way to
+//!   name files that lie outside every source root, which have no module.
 //! - `except` (module patterns): files exempt from the rule.
 //! - `name`, `message`, `severity` as for every rule.
 
@@ -65,7 +68,7 @@ impl RuleKind for BannedName {
     }
 
     fn keys(&self) -> &'static [&'static str] {
-        &["in", "except", "names"]
+        &["in", "paths", "except", "names"]
     }
 
     fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
@@ -107,7 +110,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &BannedNameOptions) -> Vec
     } = options;
     let mut violations = Vec::new();
     for (index, file, _) in context.files.iter() {
-        if !scope.covers(file.module.as_deref()) {
+        if !scope.covers(file.module.as_deref(), &file.path) {
             continue;
         }
         let file_name = file.path.rsplit('/').next().unwrap_or(&file.path);

@@ -65,7 +65,10 @@
 //! ```
 //!
 //! ## Options
-//! - `in` (module patterns, required): where writes are forbidden.
+//! - `in` (module patterns, required unless `paths` is given): where writes are forbidden.
+//! - `paths` (path globs relative to the config's folder, such as `tools/**`):
+//!   files looked at by their path as well, whatever their module: the way to
+//!   name files that lie outside every source root, which have no module.
 //! - `except` (module patterns): modules exempt from the rule.
 //! - `methods` (list of names, default `add`, `add_all`, `commit`, `delete`,
 //!   `merge`, `flush`, `bulk_save_objects`, `bulk_insert_mappings`,
@@ -149,7 +152,7 @@ impl RuleKind for DbWrite {
     }
 
     fn keys(&self) -> &'static [&'static str] {
-        &["in", "except", "methods", "receivers"]
+        &["in", "paths", "except", "methods", "receivers"]
     }
 
     fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
@@ -187,7 +190,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &DbWriteOptions) -> Vec<Vi
     );
     let mut violations = Vec::new();
     for (index, file, facts) in context.files.iter() {
-        if !options.scope.covers(file.module.as_deref()) {
+        if !options.scope.covers(file.module.as_deref(), &file.path) {
             continue;
         }
         let symbols = context.symbols(index);

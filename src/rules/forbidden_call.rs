@@ -45,6 +45,9 @@
 //! ## Options
 //! - `in` (module patterns, default every file): where the calls are
 //!   forbidden.
+//! - `paths` (path globs relative to the config's folder, such as `tools/**`):
+//!   files looked at by their path as well, whatever their module: the way to
+//!   name files that lie outside every source root, which have no module.
 //! - `except` (module patterns): modules exempt from the rule.
 //! - `calls` (callee patterns, required, not empty): the forbidden calls.
 //!   A dotted pattern names the whole callee (`uuid.uuid4`); a pattern
@@ -76,7 +79,7 @@ impl RuleKind for ForbiddenCall {
     }
 
     fn keys(&self) -> &'static [&'static str] {
-        &["in", "except", "calls"]
+        &["in", "paths", "except", "calls"]
     }
 
     fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
@@ -114,7 +117,7 @@ impl Check for ForbiddenCallOptions {
 fn check(context: &Context<'_>, rule: &Rule, options: &ForbiddenCallOptions) -> Vec<Violation> {
     let mut violations = Vec::new();
     for (index, file, facts) in context.files.iter() {
-        if !options.scope.covers(file.module.as_deref()) {
+        if !options.scope.covers(file.module.as_deref(), &file.path) {
             continue;
         }
         let mut calls = facts

@@ -216,7 +216,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &HeaderImportsOptions) -> 
     let policy = context.type_checking_imports;
     let mut violations = Vec::new();
     for (index, file, facts) in context.files.iter() {
-        if !options.scope.covers(file.module.as_deref()) {
+        if !options.scope.covers(file.module.as_deref(), &file.path) {
             continue;
         }
         let allowed = import_header(&facts.header, &options.allowed, layers);

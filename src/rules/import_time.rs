@@ -57,8 +57,11 @@
 //! ```
 //!
 //! ## Options
-//! - `in` (module patterns, required): the modules whose import-time calls
+//! - `in` (module patterns, required unless `paths` is given): the modules whose import-time calls
 //!   are reported.
+//! - `paths` (path globs relative to the config's folder, such as `tools/**`):
+//!   files looked at by their path as well, whatever their module: the way to
+//!   name files that lie outside every source root, which have no module.
 //! - `except` (module patterns): modules exempt from the rule.
 //! - `allow` (callee patterns, default `logging.getLogger`, `TypeVar`,
 //!   `NewType`, `namedtuple`, `NamedTuple`, `dataclass`, `field`,
@@ -128,7 +131,7 @@ impl RuleKind for ImportTime {
     }
 
     fn keys(&self) -> &'static [&'static str] {
-        &["in", "except", "allow", "extend-allow", "deny"]
+        &["in", "paths", "except", "allow", "extend-allow", "deny"]
     }
 
     fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
@@ -165,7 +168,7 @@ impl Check for ImportTimeOptions {
 fn check(context: &Context<'_>, rule: &Rule, options: &ImportTimeOptions) -> Vec<Violation> {
     let mut violations = Vec::new();
     for (index, file, facts) in context.files.iter() {
-        if !options.scope.covers(file.module.as_deref()) {
+        if !options.scope.covers(file.module.as_deref(), &file.path) {
             continue;
         }
         let mut statements = facts

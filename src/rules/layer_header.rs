@@ -51,6 +51,9 @@
 //! ## Options
 //! - `in` (module patterns, default: every file): the files that must carry
 //!   a header.
+//! - `paths` (path globs relative to the config's folder, such as `tools/**`):
+//!   files looked at by their path as well, whatever their module: the way to
+//!   name files that lie outside every source root, which have no module.
 //! - `except` (module patterns): files exempt from the rule.
 //! - `pattern` (regex with a `layer` group, default
 //!   `^#\s*Layer:\s*(?P<layer>\S+)`): the header line.
@@ -83,7 +86,7 @@ impl RuleKind for LayerHeader {
     }
 
     fn keys(&self) -> &'static [&'static str] {
-        &["in", "except", "pattern"]
+        &["in", "paths", "except", "pattern"]
     }
 
     fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
@@ -117,7 +120,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &LayerHeaderOptions) -> Ve
     let layers = context.layers;
     let mut violations = Vec::new();
     for (index, file, facts) in context.files.iter() {
-        if facts.line_count == 0 || !options.scope.covers(file.module.as_deref()) {
+        if facts.line_count == 0 || !options.scope.covers(file.module.as_deref(), &file.path) {
             continue;
         }
         let report = |line: u32, subject: &str, text: String| {

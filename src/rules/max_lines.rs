@@ -33,6 +33,9 @@
 //! - `max` (integer ≥ 1, required): the most lines a file may have.
 //! - `in` (module patterns, default: every file, including files outside
 //!   the source roots): the files to measure.
+//! - `paths` (path globs relative to the config's folder, such as `tools/**`):
+//!   files looked at by their path as well, whatever their module: the way to
+//!   name files that lie outside every source root, which have no module.
 //! - `except` (module patterns): files exempt from the rule.
 //! - `name`, `message`, `severity` as for every rule.
 
@@ -60,7 +63,7 @@ impl RuleKind for MaxLines {
     }
 
     fn keys(&self) -> &'static [&'static str] {
-        &["in", "except", "max"]
+        &["in", "paths", "except", "max"]
     }
 
     fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
@@ -93,7 +96,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &MaxLinesOptions) -> Vec<V
     let MaxLinesOptions { scope, max } = options;
     let mut violations = Vec::new();
     for (index, file, facts) in context.files.iter() {
-        if facts.line_count <= *max || !scope.covers(file.module.as_deref()) {
+        if facts.line_count <= *max || !scope.covers(file.module.as_deref(), &file.path) {
             continue;
         }
         let subject = file.module.as_deref().unwrap_or(&file.path);

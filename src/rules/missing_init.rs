@@ -42,6 +42,9 @@
 //! ## Options
 //! - `in` (module patterns, default: every package): the packages, by
 //!   dotted name, that must have an `__init__.py`.
+//! - `paths` (path globs relative to the config's folder, such as `tools/**`):
+//!   files looked at by their path as well, whatever their module: the way to
+//!   name files that lie outside every source root, which have no module.
 //! - `except` (module patterns): packages that may be namespace packages.
 //! - `name`, `message`, `severity` as for every rule.
 
@@ -122,7 +125,7 @@ impl RuleKind for MissingInit {
     }
 
     fn keys(&self) -> &'static [&'static str] {
-        &["in", "except"]
+        &["in", "paths", "except"]
     }
 
     fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
@@ -171,7 +174,9 @@ fn check(context: &Context<'_>, rule: &Rule, options: &MissingInitOptions) -> Ve
     }
     let mut violations = Vec::new();
     for (folder, found) in &folders {
-        if found.has_init || !options.scope.covers(Some(found.dotted)) {
+        // The folder is where its `__init__.py` would be.
+        let init = format!("{folder}/__init__.py");
+        if found.has_init || !options.scope.covers(Some(found.dotted), &init) {
             continue;
         }
         let (anchor, holding) = match found.first_direct {

@@ -45,6 +45,9 @@
 //! - `in` (module patterns, default: everything): the modules and packages
 //!   compared, by dotted name; a member outside `in` is not part of any
 //!   group.
+//! - `paths` (path globs relative to the config's folder, such as `tools/**`):
+//!   files looked at by their path as well, whatever their module: the way to
+//!   name files that lie outside every source root, which have no module.
 //! - `except` (module patterns): members left out.
 //! - `name`, `message`, `severity` as for every rule.
 
@@ -111,7 +114,7 @@ impl RuleKind for SiblingNames {
     }
 
     fn keys(&self) -> &'static [&'static str] {
-        &["in", "except"]
+        &["in", "paths", "except"]
     }
 
     fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
@@ -162,7 +165,11 @@ fn check(context: &Context<'_>, rule: &Rule, options: &SiblingNamesOptions) -> V
     }
     let mut parents = Siblings::new();
     for ((parent, dotted), anchor) in anchors {
-        if options.scope.covers(Some(dotted)) {
+        let (_, anchor_file) = anchor;
+        if options
+            .scope
+            .covers(Some(dotted), &context.files.source(anchor_file).path)
+        {
             parents
                 .entry(parent)
                 .or_default()

@@ -47,6 +47,9 @@
 //!
 //! ## Options
 //! - `in` (module patterns, default every file): where edits are reported.
+//! - `paths` (path globs relative to the config's folder, such as `tools/**`):
+//!   files looked at by their path as well, whatever their module: the way to
+//!   name files that lie outside every source root, which have no module.
 //! - `except` (module patterns): modules exempt from the rule.
 //! - `name`, `message`, `severity` as for every rule.
 
@@ -79,7 +82,7 @@ impl RuleKind for SysPath {
     }
 
     fn keys(&self) -> &'static [&'static str] {
-        &["in", "except"]
+        &["in", "paths", "except"]
     }
 
     fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
@@ -108,7 +111,7 @@ impl Check for SysPathOptions {
 fn check(context: &Context<'_>, rule: &Rule, options: &SysPathOptions) -> Vec<Violation> {
     let mut violations = Vec::new();
     for (index, file, facts) in context.files.iter() {
-        if !options.scope.covers(file.module.as_deref()) {
+        if !options.scope.covers(file.module.as_deref(), &file.path) {
             continue;
         }
         if !may_edit(facts) {

@@ -121,22 +121,28 @@ pub enum ImportSelection {
     ModuleLevel,
 }
 
-/// The modules a rule looks at: `in` (every file when absent) minus
-/// `except`. Files outside every source root have no module name, so only a
-/// rule without `in` sees them.
+/// The files a rule looks at: those whose module matches `in` or whose path
+/// matches `paths` (every file when both are absent), minus the modules of
+/// `except`. Files outside every source root have no module name: `paths`
+/// is how a rule names them.
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
     pub within: Option<Vec<ModulePattern>>,
+    /// Path globs relative to the project root (`tools/**`).
+    pub paths: GlobSet,
     pub except: Vec<ModulePattern>,
 }
 
 impl Scope {
-    pub fn covers(&self, module: Option<&str>) -> bool {
-        let inside = match (&self.within, module) {
-            (None, _) => true,
+    /// The file at `path` (relative to the project root), of `module`, is
+    /// looked at. A package is at the path of its `__init__.py`.
+    pub fn covers(&self, module: Option<&str>, path: &str) -> bool {
+        let by_module = match (&self.within, module) {
             (Some(patterns), Some(module)) => patterns.iter().any(|p| p.matches(module)),
-            (Some(_), None) => false,
+            _ => false,
         };
+        let everything = self.within.is_none() && self.paths.is_empty();
+        let inside = everything || by_module || self.paths.is_match(path);
         inside && !module.is_some_and(|module| self.except.iter().any(|p| p.matches(module)))
     }
 }

@@ -201,13 +201,17 @@ pub fn names_or(
 /// `in` and `except`; without `in`, every file. With `required`, `in` must
 /// be given.
 pub fn scope(table: &Table<'_>, required: bool) -> Result<Scope, Diagnostic> {
-    let within = if required || table.strings("in")?.is_some() {
+    let (paths, path_patterns) = globs(table, "paths")?;
+    // `paths` alone names the files as well as `in` does.
+    let in_required = required && path_patterns.is_empty();
+    let within = if in_required || table.strings("in")?.is_some() {
         Some(required_module_patterns(table, "in")?)
     } else {
         None
     };
     Ok(Scope {
         within,
+        paths,
         except: module_patterns(table, "except")?,
     })
 }

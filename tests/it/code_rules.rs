@@ -262,3 +262,47 @@ fn forbidden_call_messages_name_the_module_the_callee_and_the_pattern() {
         "app/api/routes.py:18:5: routes-use-the-registry (forbidden-call) `app.api.routes` calls `app.core.registry.execute`, forbidden by `registry.execute` [new]\n"
     ), "{stdout}");
 }
+
+#[test]
+fn paths_name_files_outside_every_root_that_in_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = |extra: &str| {
+        format!(
+            "[project]\nroots = [\".\"]\n\n[[rule]]\nkind = \"sys-path\"\nname = \"no-sys-path\"\nin = [\"**\"]\n{extra}"
+        )
+    };
+    crate::common::write(dir.path(), "gate.toml", &config(""));
+    crate::common::write(dir.path(), "app/__init__.py", "");
+    let hack = "import sys\nsys.path.insert(0, \".\")\n";
+    crate::common::write(dir.path(), "app/x.py", hack);
+    crate::common::write(dir.path(), "tools/data-sync/sync.py", hack);
+    let output = crate::common::run(dir.path(), &["check", "--no-baseline"]);
+    assert!(
+        !output.stdout.contains("tools/data-sync/sync.py"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stderr.contains(
+            "warning: gate.toml:7:7: `in` in [[rule]] \"no-sys-path\" names modules, and 1 file \
+             outside every source root (such as tools/data-sync/sync.py) has none: the rule \
+             cannot see them; add `paths = [\"tools/data-sync/**\"]` to the rule"
+        ),
+        "{}",
+        output.stderr
+    );
+    crate::common::write(dir.path(), "gate.toml", &config("paths = [\"tools/**\"]\n"));
+    let output = crate::common::run(dir.path(), &["check", "--no-baseline"]);
+    assert!(
+        output
+            .stdout
+            .contains("tools/data-sync/sync.py:2:1: no-sys-path (sys-path)"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        !output.stderr.contains("cannot see them"),
+        "{}",
+        output.stderr
+    );
+}
