@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::common::{self, copy_tree, run, write};
+use crate::common::{self, copy_demo, run, write};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -57,15 +57,7 @@ fn the_demo_passes_with_its_baseline() {
 
 #[test]
 fn a_new_violation_in_the_demo_fails_the_gate() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("fixtures/demo")).unwrap();
-    copy_tree(
-        &repo().join("fixtures/demo"),
-        &dir.path().join("fixtures/demo"),
-    );
-    for file in ["gate.toml", "baseline.json"] {
-        std::fs::copy(repo().join(file), dir.path().join(file)).unwrap();
-    }
+    let dir = copy_demo();
     let service = "fixtures/demo/backend/app/services/incidents.py";
     let code = std::fs::read_to_string(dir.path().join(service)).unwrap();
     write(
