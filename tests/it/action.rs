@@ -465,6 +465,57 @@ fn the_release_workflow_builds_every_target_install_sh_downloads_on_version_tags
     assert_eq!(built, downloaded);
 }
 
+#[test]
+fn the_release_workflow_builds_the_python_wheels_and_sdist_and_publishes_them_with_trusted_publishing()
+ {
+    let workflow = yaml(".github/workflows/release.yml");
+    let jobs = &workflow["jobs"];
+    let wheels: BTreeSet<(String, String)> = jobs["wheels"]["strategy"]["matrix"]["include"]
+        .as_sequence()
+        .expect("a wheels matrix")
+        .iter()
+        .map(|entry| {
+            (
+                text(entry, "os").expect("os").to_owned(),
+                text(entry, "target").expect("target").to_owned(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, String)> = [
+        ("ubuntu-latest", "x86_64"),
+        ("ubuntu-latest", "aarch64"),
+        ("ubuntu-latest", "x86_64-unknown-linux-musl"),
+        ("macos-latest", "x86_64"),
+        ("macos-latest", "aarch64"),
+        ("windows-latest", "x64"),
+    ]
+    .into_iter()
+    .map(|(os, target)| (os.to_owned(), target.to_owned()))
+    .collect();
+    assert_eq!(wheels, expected);
+    let uses = |job: &str| -> Vec<String> {
+        jobs[job]["steps"]
+            .as_sequence()
+            .unwrap_or_else(|| panic!("job {job}"))
+            .iter()
+            .filter_map(|step| text(step, "uses"))
+            .map(|uses| uses.split('@').next().unwrap().to_owned())
+            .collect()
+    };
+    assert!(uses("wheels").contains(&"PyO3/maturin-action".to_owned()));
+    assert!(uses("sdist").contains(&"PyO3/maturin-action".to_owned()));
+    let pypi = &jobs["pypi"];
+    assert!(uses("pypi").contains(&"pypa/gh-action-pypi-publish".to_owned()));
+    assert_eq!(text(&pypi["permissions"], "id-token"), Some("write"));
+    let needs: BTreeSet<&str> = pypi["needs"]
+        .as_sequence()
+        .expect("pypi.needs")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(needs, BTreeSet::from(["build", "wheels", "sdist"]));
+}
+
 // ---------------------------------------------------------------- install.sh
 
 /// A runner's folders and files in a temporary folder.

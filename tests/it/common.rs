@@ -33,6 +33,22 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
     }
 }
 
+/// The repository's demo (gate.toml, baseline.json and fixtures/demo) in a
+/// temporary folder, to edit freely.
+pub fn copy_demo() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::create_dir_all(dir.path().join("fixtures/demo")).unwrap();
+    copy_tree(
+        &repo.join("fixtures/demo"),
+        &dir.path().join("fixtures/demo"),
+    );
+    for file in ["gate.toml", "baseline.json"] {
+        std::fs::copy(repo.join(file), dir.path().join(file)).unwrap();
+    }
+    dir
+}
+
 /// A fresh copy of a fixture tree in a temporary folder, to edit freely.
 pub fn copy_fixture(relative: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::common::{self, copy_tree, run, write};
+use crate::common::{self, copy_demo, run, write};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -57,15 +57,7 @@ fn the_demo_passes_with_its_baseline() {
 
 #[test]
 fn a_new_violation_in_the_demo_fails_the_gate() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("fixtures/demo")).unwrap();
-    copy_tree(
-        &repo().join("fixtures/demo"),
-        &dir.path().join("fixtures/demo"),
-    );
-    for file in ["gate.toml", "baseline.json"] {
-        std::fs::copy(repo().join(file), dir.path().join(file)).unwrap();
-    }
+    let dir = copy_demo();
     let service = "fixtures/demo/backend/app/services/incidents.py";
     let code = std::fs::read_to_string(dir.path().join(service)).unwrap();
     write(
@@ -167,13 +159,7 @@ fn a_path_limited_run_never_reports_an_entry_outside_its_paths_as_fixed() {
     let (files, folders) = demo_paths();
     // A copy of the demo whose baseline also holds entries that no longer
     // occur, one in every folder.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("fixtures/demo")).unwrap();
-    copy_tree(
-        &repo().join("fixtures/demo"),
-        &dir.path().join("fixtures/demo"),
-    );
-    std::fs::copy(repo().join("gate.toml"), dir.path().join("gate.toml")).unwrap();
+    let dir = copy_demo();
     let mut baseline: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(repo().join("baseline.json")).unwrap())
             .unwrap();
@@ -214,13 +200,7 @@ fn a_path_limited_run_never_reports_an_entry_outside_its_paths_as_fixed() {
 
 #[test]
 fn a_path_limited_baseline_update_leaves_the_other_entries_alone() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("fixtures/demo")).unwrap();
-    copy_tree(
-        &repo().join("fixtures/demo"),
-        &dir.path().join("fixtures/demo"),
-    );
-    std::fs::copy(repo().join("gate.toml"), dir.path().join("gate.toml")).unwrap();
+    let dir = copy_demo();
     let mut baseline: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(repo().join("baseline.json")).unwrap())
             .unwrap();

@@ -1,0 +1,243 @@
+//! The user documentation is checked against the code. The rule reference
+//! under docs/rules/ (a page per kind, and an index) is the rustdoc of each
+//! rule file, which `gate explain` prints; README.md's table of kinds is the
+//! index's; the output the README shows is what gate prints on the demo; and
+//! the README's links to the repository's files lead somewhere. Run
+//! `UPDATE_DOCS=1 cargo test --test it docs` to rewrite the generated parts
+//! after editing a rule's doc.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use archgate::rules::{KINDS, RuleKind};
+
+use crate::common::{copy_demo, run};
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(relative: &str) -> String {
+    std::fs::read_to_string(repo().join(relative))
+        .unwrap_or_else(|error| panic!("{relative}: {error}"))
+}
+
+fn updating() -> bool {
+    std::env::var_os("UPDATE_DOCS").is_some()
+}
+
+const REGENERATE: &str = "run `UPDATE_DOCS=1 cargo test --test it docs`";
+
+/// Where the README's links point: the repository on GitHub (absolute, so
+/// that they also work on the package registries' pages).
+const BLOB: &str = "https://github.com/archgate/gate/blob/main/";
+
+/// A kind's page: its rustdoc under a title, one level down.
+fn page(kind: &dyn RuleKind) -> String {
+    let mut text = format!(
+        "# `{}`\n\n<!-- generated from src/rules/{}.rs by tests/it/docs.rs: edit the rule's doc comment, then {REGENERATE} -->\n\n",
+        kind.name(),
+        kind.name().replace('-', "_"),
+    );
+    if kind.always_on() {
+        text.push_str("Always on: every project has this rule, under the kind's name.\n\n");
+    }
+    text.push_str(kind.documentation().trim_end());
+    text.push('\n');
+    text
+}
+
+/// The table of kinds, each linked to its page under `base`.
+fn table(base: &str) -> String {
+    let mut text = String::from("| kind | reports |\n| --- | --- |\n");
+    for kind in KINDS {
+        let always = if kind.always_on() { " (always on)" } else { "" };
+        text.push_str(&format!(
+            "| [`{name}`]({base}{name}.md) | {summary}{always} |\n",
+            name = kind.name(),
+            summary = kind.summary().replace('|', "\\|"),
+        ));
+    }
+    text
+}
+
+fn index() -> String {
+    format!(
+        "# Rule reference\n\n<!-- generated from src/rules/*.rs by tests/it/docs.rs: {REGENERATE} -->\n\n\
+         A `[[rule]]` table in gate.toml names its kind (`kind = \"layers\"`), a\n\
+         `name` of your choice, and the kind's options; `message` (appended to each\n\
+         violation) and `severity` (`error`, or `warning`: reported, never fails)\n\
+         fit every kind. [The configuration reference](../configuration.md) has the\n\
+         rest. `gate rules` lists the kinds, `gate explain KIND` prints a page.\n\n{}",
+        table("")
+    )
+}
+
+/// Every generated file: docs/rules/<kind>.md and docs/rules/README.md.
+fn generated() -> BTreeMap<PathBuf, String> {
+    let mut files: BTreeMap<PathBuf, String> = KINDS
+        .iter()
+        .map(|kind| {
+            (
+                repo().join(format!("docs/rules/{}.md", kind.name())),
+                page(*kind),
+            )
+        })
+        .collect();
+    files.insert(repo().join("docs/rules/README.md"), index());
+    files
+}
+
+#[test]
+fn the_rule_pages_under_docs_are_the_rule_docs() {
+    let expected = generated();
+    let folder = repo().join("docs/rules");
+    let present: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .map(|entries| entries.map(|entry| entry.unwrap().path()).collect())
+        .unwrap_or_default();
+    if updating() {
+        std::fs::create_dir_all(&folder).unwrap();
+        for stale in present.iter().filter(|path| !expected.contains_key(*path)) {
+            std::fs::remove_file(stale).unwrap();
+        }
+        for (path, text) in &expected {
+            std::fs::write(path, text).unwrap();
+        }
+        return;
+    }
+    if let Some(stale) = present.iter().find(|path| !expected.contains_key(*path)) {
+        panic!("{} is no rule kind's page: {REGENERATE}", stale.display());
+    }
+    for (path, text) in &expected {
+        let actual = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            actual == *text,
+            "{} is out of date: {REGENERATE}",
+            path.display()
+        );
+    }
+}
+
+/// The text between `start` and `end` in `text`, and where it starts.
+fn between(text: &str, start: &str, end: &str) -> (usize, usize) {
+    let from = text
+        .find(start)
+        .unwrap_or_else(|| panic!("no marker {start}"))
+        + start.len();
+    let to = from
+        + text[from..]
+            .find(end)
+            .unwrap_or_else(|| panic!("no marker {end}"));
+    (from, to)
+}
+
+#[test]
+fn the_readme_table_of_rule_kinds_is_the_rule_docs() {
+    const START: &str = "<!-- rule kinds: generated by tests/it/docs.rs -->\n";
+    const END: &str = "<!-- end of rule kinds -->";
+    let path = repo().join("README.md");
+    let readme = read("README.md");
+    let (from, to) = between(&readme, START, END);
+    let expected = table(&format!("{BLOB}docs/rules/"));
+    if readme[from..to] == expected {
+        return;
+    }
+    if updating() {
+        std::fs::write(
+            &path,
+            format!("{}{expected}{}", &readme[..from], &readme[to..]),
+        )
+        .unwrap();
+        return;
+    }
+    panic!("the table of rule kinds in README.md is out of date: {REGENERATE}");
+}
+
+/// The README's example: the `$ echo 'LINE' >> FILE` that adds a violation
+/// to the demo, and what `$ gate check` prints after it.
+fn readme_example() -> (String, String, String) {
+    let readme = read("README.md");
+    let (from, to) = between(
+        &readme,
+        "<!-- demo output: checked by tests/it/docs.rs -->\n```console\n",
+        "```\n<!-- end of demo output -->",
+    );
+    let block = &readme[from..to];
+    let (edit, printed) = block
+        .split_once("\n$ gate check\n")
+        .expect("the example runs `$ gate check`");
+    let edit = edit
+        .strip_prefix("$ echo '")
+        .expect("`$ echo '...' >> FILE`");
+    let (line, file) = edit.split_once("' >> ").expect("`$ echo '...' >> FILE`");
+    (line.to_owned(), file.to_owned(), printed.to_owned())
+}
+
+#[test]
+fn the_readme_shows_what_gate_prints_on_the_demo_with_a_new_violation() {
+    let (line, file, printed) = readme_example();
+    let dir = copy_demo();
+    let code = std::fs::read_to_string(dir.path().join(&file)).unwrap();
+    std::fs::write(dir.path().join(&file), format!("{code}{line}\n")).unwrap();
+    let output = run(dir.path(), &["check"]);
+    assert_eq!(output.code, 1, "{}{}", output.stdout, output.stderr);
+    assert_eq!(
+        output.stdout, printed,
+        "README.md's example output is not what gate prints: update it"
+    );
+}
+
+#[test]
+fn the_readmes_links_into_the_repository_lead_to_files_that_exist() {
+    let readme = read("README.md");
+    let mut links = 0;
+    for (at, _) in readme.match_indices(BLOB) {
+        let rest = &readme[at + BLOB.len()..];
+        let end = rest.find([')', '#', ' ', '>', '"']).expect("the link ends");
+        let target = &rest[..end];
+        assert!(
+            repo().join(target).exists(),
+            "README.md links to {target}, which does not exist"
+        );
+        links += 1;
+    }
+    assert!(links >= KINDS.len(), "{links} links into the repository");
+}
+
+#[test]
+fn the_relative_links_of_the_docs_lead_to_files_that_exist() {
+    let link = regex::Regex::new(r"\]\(([^)\s]+)\)").unwrap();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(repo().join("docs")).unwrap() {
+        let folder_or_page = entry.unwrap().path();
+        let files: Vec<PathBuf> = if folder_or_page.is_dir() {
+            std::fs::read_dir(&folder_or_page)
+                .unwrap()
+                .map(|entry| entry.unwrap().path())
+                .collect()
+        } else {
+            vec![folder_or_page]
+        };
+        for page in files
+            .iter()
+            .filter(|path| path.extension() == Some("md".as_ref()))
+        {
+            let text = std::fs::read_to_string(page).unwrap();
+            for captures in link.captures_iter(&text) {
+                let target = &captures[1];
+                if target.starts_with("http") || target.starts_with('#') {
+                    continue;
+                }
+                let file = target.split('#').next().unwrap();
+                let resolved = page.parent().unwrap().join(file);
+                assert!(
+                    resolved.exists(),
+                    "{} links to {target}, which does not exist",
+                    page.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= KINDS.len(), "{checked} relative links checked");
+}
