@@ -60,14 +60,63 @@ pub struct Analysis {
     pub scope: PathScope,
 }
 
+/// What a run analysed, for the summary: the files it reports on, how many
+/// of them have a module name, and their imports by where they lead.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Coverage {
+    pub files: usize,
+    pub modules: usize,
+    /// Imports of the project's own modules.
+    pub internal_imports: usize,
+    /// Imports of other packages (the standard library included).
+    pub external_imports: usize,
+    /// Imports that cannot be resolved (a warning names each).
+    pub unresolved_imports: usize,
+}
+
+impl Coverage {
+    /// `57 files (55 modules), 351 imports: 264 internal, 87 external, 0
+    /// unresolved`.
+    pub fn line(&self) -> String {
+        format!(
+            "analysed {} {} ({} with a module name), {} imports: {} inside the project, {} \
+             external, {} unresolved",
+            self.files,
+            if self.files == 1 { "file" } else { "files" },
+            self.modules,
+            self.internal_imports + self.external_imports + self.unresolved_imports,
+            self.internal_imports,
+            self.external_imports,
+            self.unresolved_imports
+        )
+    }
+}
+
 impl Analysis {
-    /// How many of the files analysed the run reports on.
-    pub fn files_in_scope(&self) -> usize {
-        self.files
-            .sources()
+    /// What the run analysed, within its scope.
+    pub fn coverage(&self) -> Coverage {
+        let in_scope = |file| self.scope.contains(&self.files.source(file).path);
+        let mut coverage = Coverage::default();
+        for (id, file, _) in self.files.iter() {
+            if in_scope(id) {
+                coverage.files += 1;
+                coverage.modules += usize::from(file.module.is_some());
+            }
+        }
+        for edge in self.graph.edges.iter().filter(|edge| in_scope(edge.file)) {
+            if edge.internal {
+                coverage.internal_imports += 1;
+            } else {
+                coverage.external_imports += 1;
+            }
+        }
+        coverage.unresolved_imports = self
+            .graph
+            .unresolved
             .iter()
-            .filter(|file| self.scope.contains(&file.path))
-            .count()
+            .filter(|unresolved| in_scope(unresolved.file))
+            .count();
+        coverage
     }
 }
 

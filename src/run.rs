@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::analyze::Coverage;
 use crate::analyze::{self, Analysis, AnalysisError};
 use crate::baseline::{self, Baseline, BaselineError, Diff};
 use crate::config::{self, Config, ConfigError};
@@ -60,6 +61,8 @@ pub struct Outcome {
     pub diff: Diff,
     /// Python files analysed.
     pub files: usize,
+    /// What the run analysed: files, modules, imports.
+    pub coverage: Coverage,
     /// Degraded or skipped input, each naming the path.
     pub warnings: Vec<Warning>,
     /// The baseline compared with; `None` without one.
@@ -180,7 +183,8 @@ pub fn check_project(options: &RunOptions) -> Result<Outcome, RunError> {
     let checked_baseline = baseline
         .clone()
         .map(|baseline| baseline.within(&analysis.scope));
-    let files = analysis.files_in_scope();
+    let coverage = analysis.coverage();
+    let files = coverage.files;
     let diff = baseline::diff(analysis.violations, checked_baseline.as_ref());
     // The facts of every file are hundreds of thousands of small
     // allocations; the process is about to exit, so let the OS reclaim them
@@ -190,6 +194,7 @@ pub fn check_project(options: &RunOptions) -> Result<Outcome, RunError> {
         config,
         diff,
         files,
+        coverage,
         warnings: analysis.warnings,
         baseline_path,
         baseline,

@@ -15,8 +15,14 @@ pub fn run(options: &RunOptions, report: &ReportOptions) -> Result<ExitCode, Dia
     let (diff, files) = (&outcome.diff, outcome.files);
 
     let rendered = match report.format {
-        Format::Text => report::render_text(diff, files, &report.text),
-        Format::Json => report::render_json(diff, files, &outcome.warnings),
+        Format::Text if report.text.quiet => report::render_text(diff, files, &report.text),
+        // What was analysed follows the counts: a run that analysed little
+        // shows it.
+        Format::Text => {
+            report::render_text(diff, files, &report.text)
+                + &format!("  {}\n", outcome.coverage.line())
+        }
+        Format::Json => report::render_json(diff, &outcome.coverage, &outcome.warnings),
         Format::Sarif => outcome.sarif(&report.github, &paths),
         Format::Github => report::render_annotations(diff, &paths),
         Format::Markdown => outcome.markdown(&report.github, &paths),
@@ -26,7 +32,10 @@ pub fn run(options: &RunOptions, report: &ReportOptions) -> Result<ExitCode, Dia
         None => output::print_stdout(&rendered)?,
     }
     if let Some(path) = &report.json {
-        output::write_output(path, &report::render_json(diff, files, &outcome.warnings))?;
+        output::write_output(
+            path,
+            &report::render_json(diff, &outcome.coverage, &outcome.warnings),
+        )?;
     }
     if let Some(path) = &report.sarif {
         output::write_output(path, &outcome.sarif(&report.github, &paths))?;

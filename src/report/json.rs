@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::Summary;
+use crate::analyze::Coverage;
 use crate::baseline::{BaselineEntry, Diff, Finding, Status};
 use crate::violation::Severity;
 use crate::warning::Warning;
@@ -14,6 +15,8 @@ struct Report<'a> {
     summary: Summary,
     violations: Vec<JsonViolation<'a>>,
     fixed: Vec<JsonFixed<'a>>,
+    /// What the run analysed: files, modules, imports by where they lead.
+    coverage: &'a Coverage,
     /// Every warning of the run, none left out (the terminal groups them).
     warnings: &'a [Warning],
 }
@@ -86,18 +89,19 @@ impl<'a> From<&'a BaselineEntry> for JsonFixed<'a> {
     }
 }
 
-/// Renders `diff`, a run over `files` files, as pretty-printed JSON (two-space
-/// indent, trailing newline): every finding, new and known, the fixed
-/// baseline entries and the run's warnings.
-pub fn render_json(diff: &Diff, files: usize, warnings: &[Warning]) -> String {
+/// Renders `diff`, a run over `coverage.files` files, as pretty-printed JSON
+/// (two-space indent, trailing newline): every finding, new and known, the
+/// fixed baseline entries, what was analysed and the run's warnings.
+pub fn render_json(diff: &Diff, coverage: &Coverage, warnings: &[Warning]) -> String {
     let report = Report {
         tool: Tool {
             name: "gate",
             version: env!("CARGO_PKG_VERSION"),
         },
-        summary: Summary::new(diff, files),
+        summary: Summary::new(diff, coverage.files),
         violations: diff.findings.iter().map(JsonViolation::from).collect(),
         fixed: diff.fixed.iter().map(JsonFixed::from).collect(),
+        coverage,
         warnings,
     };
     let mut json = serde_json::to_string_pretty(&report).expect("a report serializes");
@@ -115,7 +119,14 @@ mod tests {
         insta::with_settings!({filters => vec![
             (r#""version": "[^"]+""#, r#""version": "[version]""#),
         ]}, {
-            insta::assert_snapshot!(render_json(&sample_diff(), 12, &[]));
+            let coverage = Coverage {
+                files: 12,
+                modules: 11,
+                internal_imports: 40,
+                external_imports: 20,
+                unresolved_imports: 1,
+            };
+            insta::assert_snapshot!(render_json(&sample_diff(), &coverage, &[]));
         });
     }
 }
