@@ -36,13 +36,19 @@ pub enum NoApiAccess {
     NoRepository,
     #[error("{variable} is not set; {}", token_help(.variable))]
     NoToken { variable: String },
+    /// Never holds the value: it is a secret, however broken.
+    #[error(
+        "{variable} holds characters a token cannot have (a line break or a control \
+         character inside it); check the secret it is set from"
+    )]
+    InvalidToken { variable: String },
 }
 
 impl NoApiAccess {
     /// What to do about it, when the workflow can do something.
     pub fn help(&self) -> Option<String> {
         match self {
-            NoApiAccess::NoRepository => None,
+            NoApiAccess::NoRepository | NoApiAccess::InvalidToken { .. } => None,
             NoApiAccess::NoToken { variable } => Some(token_help(variable)),
         }
     }
@@ -191,13 +197,23 @@ fn blob_links(github: &GithubEnv, pull: Option<&PullRequest>) -> Option<BlobLink
     })
 }
 
-/// The repository's API with the token from `token_variable`.
+/// The repository's API with the token from `token_variable`, trimmed of
+/// the whitespace a pasted secret often ends with.
 fn api_repository(token_variable: &str, github: &GithubEnv) -> Result<Repository, NoApiAccess> {
     let name = github.repository.clone().ok_or(NoApiAccess::NoRepository)?;
-    let token = std::env::var(token_variable).unwrap_or_default();
+    let raw = std::env::var(token_variable).unwrap_or_default();
+    let token = raw.trim().to_string();
+    let variable = || token_variable.to_string();
     if token.is_empty() {
         return Err(NoApiAccess::NoToken {
-            variable: token_variable.to_string(),
+            variable: variable(),
+        });
+    }
+    // octocrab builds the `Authorization` header with `unwrap`: a token that
+    // is no header value would panic there.
+    if http::HeaderValue::from_str(&format!("Bearer {token}")).is_err() {
+        return Err(NoApiAccess::InvalidToken {
+            variable: variable(),
         });
     }
     Ok(Repository {

@@ -323,6 +323,11 @@ impl Project {
 
     /// `gate ci` as GitHub Actions runs it on a pull request.
     fn ci(&self, api: &str, event: &Path, extra: &[&str]) -> CiRun {
+        self.ci_with(api, event, extra, &[])
+    }
+
+    /// `ci`, with more (or overriding) environment variables.
+    fn ci_with(&self, api: &str, event: &Path, extra: &[&str], env: &[(&str, &str)]) -> CiRun {
         let outputs = self.runner.path().join("github_output");
         let summary = self.runner.path().join("step_summary");
         let _ = std::fs::remove_file(&outputs);
@@ -347,6 +352,7 @@ impl Project {
             .env("GITHUB_OUTPUT", &outputs)
             .env("GITHUB_STEP_SUMMARY", &summary)
             .env("GITHUB_TOKEN", TOKEN);
+        command.envs(env.iter().copied());
         let output = command.output().unwrap();
         CiRun {
             code: output.status.code().unwrap(),
@@ -716,4 +722,53 @@ fn no_comment_skips_the_api() {
     assert_eq!(run.code, 1);
     assert!(fake.state().requests.is_empty());
     assert!(run.summary.starts_with("<!-- gate:gate -->"));
+}
+
+#[test]
+fn a_token_with_a_trailing_newline_is_trimmed() {
+    let fake = Fake::start();
+    let project = project();
+    let pasted = format!(" {TOKEN}\n");
+    let run = project.ci_with(
+        &fake.server.uri(),
+        &project.event(REPO),
+        &[],
+        &[("GITHUB_TOKEN", &pasted)],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_no_token(&run);
+    assert_eq!(fake.state().comments.len(), 1, "{}", run.stdout);
+    for request in &fake.state().requests {
+        assert_eq!(
+            request.authorization.as_deref(),
+            Some(format!("Bearer {TOKEN}").as_str())
+        );
+    }
+}
+
+#[test]
+fn a_token_that_is_no_header_value_is_a_warning_naming_the_variable() {
+    let fake = Fake::start();
+    let project = project();
+    let broken = "ghs_sec\nret-in-two-lines";
+    let run = project.ci_with(
+        &fake.server.uri(),
+        &project.event(REPO),
+        &["--github-token-env", "GATE_TOKEN"],
+        &[("GATE_TOKEN", broken)],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("::warning title=gate::no pull-request comment: GATE_TOKEN holds characters a token cannot have"),
+        "{}",
+        run.stdout
+    );
+    for text in [&run.stdout, &run.stderr, &run.summary, &run.outputs] {
+        assert!(
+            !text.contains("ghs_sec") && !text.contains("two-lines"),
+            "{text}"
+        );
+    }
+    assert!(fake.state().requests.is_empty());
+    assert!(run.outputs.contains("new=5\n"), "{}", run.outputs);
 }
