@@ -194,6 +194,7 @@ fn ci_options(args: CiArgs) -> CiOptions {
         publish: PublishOptions {
             comment: !args.no_comment,
             token_variable: args.github_token_env,
+            github_timeout: std::time::Duration::from_secs(args.github_timeout),
         },
         sarif: args.sarif,
         run: run_options(args.run),

@@ -7,8 +7,9 @@
 //! warning on the run's page.
 
 use std::path::Path;
+use std::time::Duration;
 
-use super::api::{Repository, RetryPolicy};
+use super::api::{Deadline, Repository, RetryPolicy};
 use super::base;
 use super::comment::{self, CommentOutcome};
 use super::env::{self, GithubEnv, PullRequest};
@@ -27,6 +28,8 @@ pub struct PublishOptions {
     pub comment: bool,
     /// The environment variable holding the GitHub token.
     pub token_variable: String,
+    /// How long all of the run's GitHub requests may take together.
+    pub github_timeout: Duration,
 }
 
 /// Why there is no API access: no repository, or no token.
@@ -71,7 +74,8 @@ pub fn publish(
     let log = Log { github };
     output::print_stdout(&report::render_annotations(&outcome.diff, paths))?;
     let pull_request = pull_request(github, &log);
-    let api = api_repository(&options.token_variable, github);
+    let deadline = Deadline::after(options.github_timeout);
+    let api = api_repository(&options.token_variable, github, deadline);
     let baseline_added = pull_request
         .as_ref()
         .and_then(|pull| added_to_baseline(outcome, paths, pull, api.as_ref().ok(), &log));
@@ -199,7 +203,11 @@ fn blob_links(github: &GithubEnv, pull: Option<&PullRequest>) -> Option<BlobLink
 
 /// The repository's API with the token from `token_variable`, trimmed of
 /// the whitespace a pasted secret often ends with.
-fn api_repository(token_variable: &str, github: &GithubEnv) -> Result<Repository, NoApiAccess> {
+fn api_repository(
+    token_variable: &str,
+    github: &GithubEnv,
+    deadline: Deadline,
+) -> Result<Repository, NoApiAccess> {
     let name = github.repository.clone().ok_or(NoApiAccess::NoRepository)?;
     let raw = std::env::var(token_variable).unwrap_or_default();
     let token = raw.trim().to_string();
@@ -220,6 +228,7 @@ fn api_repository(token_variable: &str, github: &GithubEnv) -> Result<Repository
         api_url: github.api_url.clone(),
         name,
         token,
+        deadline,
     })
 }
 
