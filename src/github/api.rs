@@ -278,6 +278,29 @@ pub(super) struct Failure {
 
 impl Failure {
     pub(super) fn of(error: &octocrab::Error) -> Self {
+        // An answer that is not JSON (a proxy's error page, a truncated
+        // body) or not the JSON asked for: trying again gets the same.
+        let unreadable = |cause: String| Failure {
+            retryable: false,
+            retry_after: None,
+            cause,
+            help: None,
+        };
+        match error {
+            octocrab::Error::Serde { source, .. } => {
+                return unreadable(format!(
+                    "GitHub answered with something that is not JSON ({source})"
+                ));
+            }
+            octocrab::Error::Json { source, .. } => {
+                return unreadable(format!(
+                    "GitHub's answer is not the JSON gate expected (at `{}`: {})",
+                    source.path(),
+                    source.inner()
+                ));
+            }
+            _ => {}
+        }
         let octocrab::Error::GitHub { source, .. } = error else {
             return Failure {
                 retryable: true,

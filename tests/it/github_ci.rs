@@ -47,6 +47,8 @@ struct State {
     files: Vec<(String, String, String)>,
     /// How the comment list links its pages.
     links: Links,
+    /// Answer every request with this body, status 200.
+    garbage: Option<String>,
 }
 
 /// The `Link: rel="next"` the comment list sends.
@@ -80,6 +82,9 @@ impl Respond for FakeGithub {
                 .map(|value| value.to_str().unwrap().to_string()),
             body: request.body_json().ok(),
         });
+        if let Some(body) = &state.garbage {
+            return ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json");
+        }
         if let Some(position) = state.failures.iter().position(|f| f.0 == method) {
             let (_, status, message, headers) = state.failures.remove(position).unwrap();
             let mut response =
@@ -911,4 +916,20 @@ fn a_trickling_api_is_cut_off_at_the_overall_deadline() {
     );
     assert!(took < std::time::Duration::from_secs(15), "took {took:?}");
     assert!(run.outputs.contains("new=5\n"), "{}", run.outputs);
+}
+
+#[test]
+fn an_answer_that_is_not_json_is_named_and_not_retried() {
+    let fake = Fake::start();
+    let project = project();
+    fake.state().garbage = Some("nonsense".into());
+    let run = project.ci(&fake.server.uri(), &project.event(REPO), &[]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("::warning title=gate::no pull-request comment: cannot list the pull request's comments: GitHub answered with something that is not JSON (expected ident at line 1 column 2)"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("network error"), "{}", run.stdout);
+    assert_eq!(fake.state().requests.len(), 1, "not retried");
 }
