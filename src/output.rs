@@ -22,8 +22,8 @@ pub fn print_stdout(text: &str) -> Result<(), Diagnostic> {
     }
 }
 
-/// Writes `contents` to `path` atomically, creating its folder, naming the
-/// file on failure.
+/// Writes `contents` to `path` (see `crate::write`), creating its folder,
+/// naming the file on failure.
 pub fn write_output(path: &Path, contents: &str) -> Result<(), Diagnostic> {
     if let Some(folder) = path
         .parent()
@@ -36,7 +36,7 @@ pub fn write_output(path: &Path, contents: &str) -> Result<(), Diagnostic> {
             )
         })?;
     }
-    crate::write::write_atomic(path, contents.as_bytes()).map_err(|error| {
-        Diagnostic::caused_by(format_args!("cannot write {}", path.display()), &error)
-    })
+    // The error's message names `path` ("cannot write out.json: …").
+    crate::write::write_atomic(path, contents.as_bytes())
+        .map_err(|error| Diagnostic::of_error(&error))
 }

@@ -146,12 +146,9 @@ pub fn run(options: &InitOptions) -> Result<ExitCode, Diagnostic> {
     }
     if !options.no_baseline {
         let new_baseline = baseline::from_violations(&analysis.violations);
-        baseline::save(&files.root.join(BASELINE_JSON), &new_baseline).map_err(|error| {
-            Diagnostic::caused_by(
-                format_args!("cannot write {}", files.baseline.display()),
-                &error,
-            )
-        })?;
+        // The error's message names the file.
+        baseline::save(&files.root.join(BASELINE_JSON), &new_baseline)
+            .map_err(|error| Diagnostic::of_error(&error))?;
         eprintln!(
             "wrote {}: {} entries for {} violations",
             files.baseline.display(),
