@@ -64,7 +64,7 @@ pub fn main() -> ExitCode {
         Invocation::Ci(options) => commands::ci::run(&options),
     };
     result.unwrap_or_else(|diagnostic| {
-        eprintln!("{diagnostic}");
+        crate::eprintln_inert!("{diagnostic}");
         ExitCode::Error
     })
 }

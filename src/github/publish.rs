@@ -72,7 +72,7 @@ pub fn publish(
     options: &PublishOptions,
 ) -> Result<(), Diagnostic> {
     let log = Log { github };
-    output::print_stdout(&report::render_annotations(&outcome.diff, paths))?;
+    output::print_workflow_commands(&report::render_annotations(&outcome.diff, paths))?;
     let pull_request = pull_request(github, &log);
     let deadline = Deadline::after(options.github_timeout);
     let api = api_repository(&options.token_variable, github, deadline);
@@ -257,13 +257,17 @@ fn post_comment(
     let number = pull.number;
     match comment::upsert(repository, number, &marker, body, RetryPolicy::default()) {
         Ok(CommentOutcome::Created { id }) => {
-            eprintln!("gate: commented on pull request #{number} (comment {id})");
+            crate::eprintln_inert!("gate: commented on pull request #{number} (comment {id})");
         }
         Ok(CommentOutcome::Updated { id }) => {
-            eprintln!("gate: updated its comment on pull request #{number} (comment {id})");
+            crate::eprintln_inert!(
+                "gate: updated its comment on pull request #{number} (comment {id})"
+            );
         }
         Ok(CommentOutcome::Unchanged { id }) => {
-            eprintln!("gate: its comment on pull request #{number} is up to date (comment {id})");
+            crate::eprintln_inert!(
+                "gate: its comment on pull request #{number} is up to date (comment {id})"
+            );
         }
         Err(error) => log.warning(&format!("no pull-request comment: {error}")),
     }
@@ -286,9 +290,9 @@ impl Log<'_> {
 
     fn emit(&self, level: &str, message: &str) {
         if self.github.in_actions {
-            let _ = output::print_stdout(&report::workflow_command(level, message));
+            let _ = output::print_workflow_commands(&report::workflow_command(level, message));
         } else {
-            eprintln!("{level}: {message}");
+            crate::eprintln_inert!("{level}: {message}");
         }
     }
 }

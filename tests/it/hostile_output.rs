@@ -198,3 +198,125 @@ fn a_failed_write_names_the_file_not_the_temp_file() {
         "kept"
     );
 }
+
+/// A project whose file names and module strings try to forge workflow
+/// commands: a file name with a line break, a module string with line
+/// breaks, and `::stop-commands::` to switch gate's annotations off.
+fn forging_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::write(
+        root,
+        "gate.toml",
+        "[project]\nroots = [\".\"]\n\n[[rule]]\nkind = \"forbidden-import\"\n\
+         name = \"no-x\"\nfrom = [\"app\"]\nto = [\"x\"]\nmessage = \"x is off limits\"\n\n\
+         [[rule]]\nkind = \"max-lines\"\nname = \"one-line\"\nmax = 1\n",
+    );
+    common::write(root, "app/__init__.py", "");
+    common::write(
+        root,
+        "app/dynamic.py",
+        "import importlib\n\
+         importlib.import_module(\"x.y\\n::error title=forged::owned by a module string\")\n\
+         importlib.import_module(\"x.z\\r::stop-commands::pwned\\n::warning::after stop\")\n",
+    );
+    common::write(
+        root,
+        "app/evil\n::warning title=forged::owned by a file name\n.py",
+        "import x\nimport y\n",
+    );
+    common::write(
+        root,
+        "app/a\r::stop-commands::pwned2.py",
+        "import x\nimport y\n",
+    );
+    dir
+}
+
+/// Every line a workflow runner would read from `text` (it splits on
+/// `\n` and `\r` and ignores leading whitespace) that starts a command.
+fn command_lines(text: &str) -> Vec<&str> {
+    text.split(['\n', '\r'])
+        .map(str::trim_start)
+        .filter(|line| line.starts_with("::"))
+        .collect()
+}
+
+/// Asserts that the only commands in `text` are gate's own annotations
+/// and notices, with no user text outside their escaped message.
+fn assert_no_forged_command(text: &str) {
+    for line in command_lines(text) {
+        let legitimate = [
+            "::error file=",
+            "::warning file=",
+            "::notice title=gate::",
+            "::warning title=gate::",
+        ]
+        .iter()
+        .any(|start| line.starts_with(start));
+        assert!(
+            legitimate,
+            "a forged workflow command: {line:?}\nin:\n{text}"
+        );
+        let (_, message) = line[2..].split_once("::").unwrap();
+        assert!(
+            !message.contains('\n') && !message.contains('\r'),
+            "{line:?}"
+        );
+    }
+}
+
+#[test]
+fn no_file_name_or_module_string_can_forge_a_workflow_command() {
+    let project = forging_project();
+    let check = run(project.path(), &["check", "--no-baseline"]);
+    assert_eq!(check.code, 1, "{}{}", check.stdout, check.stderr);
+    assert!(
+        check.stdout.contains("owned by a file name"),
+        "{}",
+        check.stdout
+    );
+    assert!(
+        check.stdout.contains("owned by a module string"),
+        "{}",
+        check.stdout
+    );
+    assert!(check.stdout.contains("stop-commands"), "{}", check.stdout);
+    assert!(command_lines(&check.stdout).is_empty(), "{}", check.stdout);
+    assert!(command_lines(&check.stderr).is_empty(), "{}", check.stderr);
+    let markdown = run(
+        project.path(),
+        &["check", "--no-baseline", "--format", "markdown"],
+    );
+    assert!(
+        command_lines(&markdown.stdout).is_empty(),
+        "{}",
+        markdown.stdout
+    );
+
+    // The annotations stay, escaped; everything else is inert.
+    let github = run(
+        project.path(),
+        &["check", "--no-baseline", "--format", "github"],
+    );
+    assert_no_forged_command(&github.stdout);
+    assert_eq!(command_lines(&github.stdout).len(), 5, "{}", github.stdout);
+
+    let mut ci = common::gate(project.path(), &["ci", "--no-baseline"]);
+    for (name, _) in std::env::vars() {
+        if name.starts_with("GITHUB_") || name.starts_with("RUNNER_") {
+            ci.env_remove(name);
+        }
+    }
+    let output = ci.env("GITHUB_ACTIONS", "true").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_no_forged_command(&stdout);
+    assert!(command_lines(&stderr).is_empty(), "{stderr}");
+    let annotations = command_lines(&stdout)
+        .iter()
+        .filter(|line| line.starts_with("::error file="))
+        .count();
+    assert_eq!(annotations, 5, "{stdout}");
+}
