@@ -72,7 +72,7 @@ pub fn main() -> ExitCode {
         Invocation::Ci(options) => commands::ci::run(&options),
     };
     result.unwrap_or_else(|diagnostic| {
-        eprintln!("{diagnostic}");
+        crate::eprintln_inert!("{diagnostic}");
         ExitCode::Error
     })
 }
@@ -250,6 +250,7 @@ fn ci_options(args: CiArgs) -> CiOptions {
         publish: PublishOptions {
             comment: !args.no_comment,
             token_variable: args.github_token_env,
+            github_timeout: std::time::Duration::from_secs(args.github_timeout),
         },
         sarif: args.sarif,
         run: run_options(args.run),

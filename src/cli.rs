@@ -203,6 +203,12 @@ pub struct CiArgs {
     /// The environment variable holding the GitHub token.
     #[arg(long, value_name = "NAME", default_value = "GITHUB_TOKEN")]
     pub github_token_env: String,
+    /// Seconds that all of the run's GitHub requests (comment, base
+    /// baseline) may take together, retries included; past it they are
+    /// given up with a warning.
+    #[arg(long, value_name = "SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub github_timeout: u64,
 }
 
 /// A category names a code-scanning analysis and the comment marker: it

@@ -1,13 +1,19 @@
 //! What gate writes for the user: standard output and report files. Failures
 //! are diagnostics naming what could not be written.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
 
-/// Prints `text` to standard output. A reader that went away (`gate check
-/// | head`) is not an error: the output was not wanted any more.
+/// Prints `text` to standard output, every line inert (see `inert`). A
+/// reader that went away (`gate check | head`) is not an error: the output
+/// was not wanted any more.
 pub fn print_stdout(text: &str) -> Result<(), Diagnostic> {
+    write_stdout(&inert(text))
+}
+
+fn write_stdout(text: &str) -> Result<(), Diagnostic> {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     match stdout
@@ -22,8 +28,8 @@ pub fn print_stdout(text: &str) -> Result<(), Diagnostic> {
     }
 }
 
-/// Writes `contents` to `path` atomically, creating its folder, naming the
-/// file on failure.
+/// Writes `contents` to `path` (see `crate::write`), creating its folder,
+/// naming the file on failure.
 pub fn write_output(path: &Path, contents: &str) -> Result<(), Diagnostic> {
     if let Some(folder) = path
         .parent()
@@ -36,7 +42,100 @@ pub fn write_output(path: &Path, contents: &str) -> Result<(), Diagnostic> {
             )
         })?;
     }
-    crate::write::write_atomic(path, contents.as_bytes()).map_err(|error| {
-        Diagnostic::caused_by(format_args!("cannot write {}", path.display()), &error)
-    })
+    // The error's message names `path` ("cannot write out.json: …").
+    crate::write::write_atomic(path, contents.as_bytes())
+        .map_err(|error| Diagnostic::of_error(&error))
+}
+
+/// Prints `text` to standard output as it is: only for workflow commands
+/// gate makes itself (annotations, notices), whose user text is escaped by
+/// `report::github`. Everything else goes through `print_stdout`.
+pub fn print_workflow_commands(text: &str) -> Result<(), Diagnostic> {
+    write_stdout(text)
+}
+
+/// Prints `text` to standard error, every line inert (see `inert`).
+pub fn print_stderr(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(inert(text).as_bytes());
+}
+
+/// `eprintln!` through `output::print_stderr`: no line gate prints can be
+/// taken for a workflow command, whatever file name or module string it
+/// holds.
+#[macro_export]
+macro_rules! eprintln_inert {
+    ($($arg:tt)*) => {
+        $crate::output::print_stderr(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// Text in which no line starts a GitHub Actions workflow command. The
+/// runner reads each line of a step's standard output and error (split at
+/// `\n` and at `\r`) as a command when, after leading whitespace, it starts
+/// with `::`, and, in the legacy syntax, when it holds `##[` anywhere. Such
+/// a line gets a `\` in front (`\::warning …`), and `##[` becomes `#\#[`.
+///
+/// Done always, not only under GitHub Actions: the output is the same
+/// everywhere (tests, logs compared across CI systems), and gate's own
+/// lines never start with `::` except the commands it means, which go
+/// through `print_workflow_commands`.
+pub fn inert(text: &str) -> Cow<'_, str> {
+    if !text.contains("::") && !text.contains("##[") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for piece in text.split_inclusive(['\n', '\r']) {
+        let body = piece.trim_start_matches(|c: char| c.is_whitespace() && c != '\n' && c != '\r');
+        if body.starts_with("::") {
+            out.push_str(&piece[..piece.len() - body.len()]);
+            out.push('\\');
+            out.push_str(body);
+        } else {
+            out.push_str(piece);
+        }
+    }
+    Cow::Owned(out.replace("##[", "#\\#["))
+}
+
+/// `text` with its control characters shown as escapes (`\n`, `\r`,
+/// `\u{1b}`), for one-line messages that hold user text (file names,
+/// module strings): a line break cannot split them, an escape sequence
+/// cannot repaint the terminal. Tabs stay.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push('\t'),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_line_of_inert_text_starts_a_workflow_command() {
+        assert_eq!(inert("a::b\nplain"), "a::b\nplain");
+        assert_eq!(
+            inert("x\n::warning::forged\r  ::stop-commands::t\n##[error]old"),
+            "x\n\\::warning::forged\r  \\::stop-commands::t\n#\\#[error]old"
+        );
+        assert_eq!(inert("::error::first"), "\\::error::first");
+    }
+
+    #[test]
+    fn control_characters_become_visible_escapes() {
+        assert_eq!(visible("a.py"), "a.py");
+        assert_eq!(visible("a\n::b\r\u{1b}[2J\tc"), "a\\n::b\\r\\u{1b}[2J\tc");
+    }
 }

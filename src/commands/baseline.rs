@@ -44,7 +44,7 @@ pub fn init(options: &InitOptions) -> Result<ExitCode, Diagnostic> {
     commands::print_warnings(&analysis.warnings, options.project.verbose);
     let new_baseline = baseline::from_violations(&analysis.violations);
     baseline::save(&path, &new_baseline).map_err(|error| Diagnostic::of_error(&error))?;
-    eprintln!(
+    crate::eprintln_inert!(
         "wrote {}: {} entries for {} violations in {} files",
         path.display(),
         new_baseline.entries.len(),
@@ -75,6 +75,6 @@ pub fn update(options: &UpdateOptions) -> Result<ExitCode, Diagnostic> {
     if outcome.baseline.to_json() != old.to_json() {
         baseline::save(&path, &outcome.baseline).map_err(|error| Diagnostic::of_error(&error))?;
     }
-    eprintln!("{}", outcome.summary(&path));
+    crate::eprintln_inert!("{}", outcome.summary(&path));
     Ok(ExitCode::of_update(outcome.refused))
 }

@@ -29,6 +29,8 @@ pub fn run(options: &RunOptions, report: &ReportOptions) -> Result<ExitCode, Dia
     };
     match &report.output {
         Some(path) => output::write_output(path, &rendered)?,
+        // Annotations are workflow commands, their user text escaped.
+        None if report.format == Format::Github => output::print_workflow_commands(&rendered)?,
         None => output::print_stdout(&rendered)?,
     }
     if let Some(path) = &report.json {
@@ -43,13 +45,13 @@ pub fn run(options: &RunOptions, report: &ReportOptions) -> Result<ExitCode, Dia
     if (report.format == Format::Sarif || report.sarif.is_some())
         && let Some(warning) = outcome.sarif_truncation(&report.github)
     {
-        eprintln!("warning: {warning}");
+        crate::eprintln_inert!("warning: {warning}");
     }
     if let Some(path) = &report.markdown {
         output::write_output(path, &outcome.markdown(&report.github, &paths))?;
     }
     if let Some(note) = outcome.first_run_note() {
-        eprintln!("{note}");
+        crate::eprintln_inert!("{note}");
     }
     Ok(ExitCode::of_check(diff, options.fail_on_stale))
 }

@@ -43,10 +43,10 @@ pub fn run(options: &CiOptions) -> Result<ExitCode, Diagnostic> {
     }
     let code = ExitCode::of_check(&outcome.diff, options.run.fail_on_stale);
     if let Some(note) = outcome.first_run_note() {
-        eprintln!("{note}");
+        crate::eprintln_inert!("{note}");
     }
     if !github.in_actions {
-        eprintln!(
+        crate::eprintln_inert!(
             "note: not in GitHub Actions (GITHUB_ACTIONS is not `true`): skipped the \
              annotations, the job summary, the pull-request comment and the step outputs"
         );

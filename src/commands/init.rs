@@ -121,7 +121,7 @@ pub fn run(options: &InitOptions) -> Result<ExitCode, Diagnostic> {
     if options.dry_run {
         output::print_stdout(&gate_text)?;
     }
-    eprintln!("{}", found_summary(&survey, &proposal, &files));
+    crate::eprintln_inert!("{}", found_summary(&survey, &proposal, &files));
     let project = ProjectOptions {
         config: None,
         threads: options.threads,
@@ -129,16 +129,16 @@ pub fn run(options: &InitOptions) -> Result<ExitCode, Diagnostic> {
     };
     let analysis = run::analyze(&config, &project, &[])?;
     commands::print_warnings(&analysis.warnings, project.verbose);
-    eprint!("{}", counts(&config, &analysis));
+    crate::output::print_stderr(&counts(&config, &analysis));
     if options.dry_run {
-        eprintln!("dry run: nothing written");
+        crate::eprintln_inert!("dry run: nothing written");
         return Ok(ExitCode::Clean);
     }
 
     output::write_output(&config_path, &config_text)?;
-    eprintln!("wrote {}", config_path.display());
+    crate::eprintln_inert!("wrote {}", config_path.display());
     if target == Target::GateToml && has_tool_gate {
-        eprintln!(
+        crate::eprintln_inert!(
             "warning: {} wins over the [tool.gate] table in {}: remove that table",
             files.gate_toml.display(),
             files.pyproject.display()
@@ -146,20 +146,17 @@ pub fn run(options: &InitOptions) -> Result<ExitCode, Diagnostic> {
     }
     if !options.no_baseline {
         let new_baseline = baseline::from_violations(&analysis.violations);
-        baseline::save(&files.root.join(BASELINE_JSON), &new_baseline).map_err(|error| {
-            Diagnostic::caused_by(
-                format_args!("cannot write {}", files.baseline.display()),
-                &error,
-            )
-        })?;
-        eprintln!(
+        // The error's message names the file.
+        baseline::save(&files.root.join(BASELINE_JSON), &new_baseline)
+            .map_err(|error| Diagnostic::of_error(&error))?;
+        crate::eprintln_inert!(
             "wrote {}: {} entries for {} violations",
             files.baseline.display(),
             new_baseline.entries.len(),
             analysis.violations.len()
         );
     }
-    eprint!("{}", next_steps(options, &files, &config_path));
+    crate::output::print_stderr(&next_steps(options, &files, &config_path));
     std::mem::forget(analysis);
     Ok(ExitCode::Clean)
 }

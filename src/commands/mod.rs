@@ -20,11 +20,16 @@ use crate::warning::Warning;
 /// error, in yellow on a terminal.
 pub fn print_warnings(warnings: &[Warning], verbose: bool) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    for warning in crate::warning::grouped(warnings, verbose) {
+    // A warning is one line: a file name's line break shows as `\n`.
+    let warnings: Vec<Warning> = warnings
+        .iter()
+        .map(|warning| Warning::new(warning.kind, crate::output::visible(&warning.message)))
+        .collect();
+    for warning in crate::warning::grouped(&warnings, verbose) {
         if color {
-            eprintln!("\x1b[1;33mwarning\x1b[0m: {warning}");
+            crate::eprintln_inert!("\x1b[1;33mwarning\x1b[0m: {warning}");
         } else {
-            eprintln!("warning: {warning}");
+            crate::eprintln_inert!("warning: {warning}");
         }
     }
 }

@@ -4,7 +4,7 @@
 //! typed models, which need complete payloads; octocrab's own retry is not
 //! compiled in, because it retries POSTs (see `comment`).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use http::StatusCode;
@@ -18,6 +18,29 @@ pub struct Repository {
     pub name: String,
     /// Never printed, logged or put in an error.
     pub token: String,
+    /// When all of the run's work with GitHub must be over.
+    pub deadline: Deadline,
+}
+
+/// One deadline for all the GitHub requests of a run, retries and waits
+/// included. A read timeout alone does not bound a request: it restarts
+/// with every byte, so a server sending one byte every few seconds would
+/// hold the run for ever.
+#[derive(Clone, Copy, Debug)]
+pub struct Deadline {
+    pub at: Instant,
+    /// As given, for the message.
+    pub budget: Duration,
+}
+
+impl Deadline {
+    /// `budget` from now.
+    pub fn after(budget: Duration) -> Self {
+        Deadline {
+            at: Instant::now() + budget,
+            budget,
+        }
+    }
 }
 
 /// How often and how long to retry a request that failed for a reason
@@ -68,6 +91,15 @@ pub enum ApiError {
         "cannot {what}: GitHub sent no contents (encoding `{encoding}`; files over 1 MB are not sent inline)"
     )]
     NoContents { what: String, encoding: String },
+    #[error(
+        "GitHub did not answer within the {} s deadline for the run's GitHub requests (`--github-timeout`)",
+        .budget.as_secs()
+    )]
+    Deadline { budget: Duration },
+    #[error("cannot {what}: GitHub's `next` link points back to a page already read ({uri})")]
+    PageLoop { what: String, uri: String },
+    #[error("cannot {what}: more than {pages} pages")]
+    TooManyPages { what: String, pages: usize },
 }
 
 impl ApiError {
@@ -75,6 +107,11 @@ impl ApiError {
     pub fn help(&self) -> Option<String> {
         match self {
             ApiError::Request { help, .. } => help.map(str::to_owned),
+            ApiError::Deadline { .. } => Some(
+                "GitHub was slow or stalled; rerun the job, or give gate more time with \
+                 `--github-timeout SECS`"
+                    .to_string(),
+            ),
             _ => None,
         }
     }
@@ -87,8 +124,9 @@ const PERMISSION_HELP: &str = "the token lacks a permission the job must grant \
 /// GitHub did not accept the token at all.
 const TOKEN_HELP: &str = "check the token passed to gate";
 
-/// Runs `work` with a client for `repository` on a single-threaded runtime:
-/// the API is the only asynchronous part of gate.
+/// Runs `work` with a client for `repository` on a single-threaded runtime
+/// (the API is the only asynchronous part of gate), and drops it when the
+/// run's deadline passes.
 pub fn with_client<T, F, Fut>(
     repository: &Repository,
     retry: RetryPolicy,
@@ -102,9 +140,14 @@ where
         .enable_all()
         .build()
         .map_err(ApiError::Runtime)?;
+    let deadline = repository.deadline;
     runtime.block_on(async {
         let client = Client::new(repository, retry)?;
-        work(client).await
+        tokio::time::timeout_at(tokio::time::Instant::from_std(deadline.at), work(client))
+            .await
+            .unwrap_or(Err(ApiError::Deadline {
+                budget: deadline.budget,
+            }))
     })
 }
 
@@ -235,6 +278,29 @@ pub(super) struct Failure {
 
 impl Failure {
     pub(super) fn of(error: &octocrab::Error) -> Self {
+        // An answer that is not JSON (a proxy's error page, a truncated
+        // body) or not the JSON asked for: trying again gets the same.
+        let unreadable = |cause: String| Failure {
+            retryable: false,
+            retry_after: None,
+            cause,
+            help: None,
+        };
+        match error {
+            octocrab::Error::Serde { source, .. } => {
+                return unreadable(format!(
+                    "GitHub answered with something that is not JSON ({source})"
+                ));
+            }
+            octocrab::Error::Json { source, .. } => {
+                return unreadable(format!(
+                    "GitHub's answer is not the JSON gate expected (at `{}`: {})",
+                    source.path(),
+                    source.inner()
+                ));
+            }
+            _ => {}
+        }
         let octocrab::Error::GitHub { source, .. } = error else {
             return Failure {
                 retryable: true,

@@ -5,6 +5,8 @@
 //! a comment that the failed POST may have created, so a retry never posts
 //! a second one.
 
+use std::collections::HashSet;
+
 use serde::Deserialize;
 
 use super::api::{self, ApiError, Client, Failure, Repository, RetryPolicy};
@@ -22,6 +24,11 @@ pub enum CommentOutcome {
         id: u64,
     },
 }
+
+/// The most pages of comments read: 10,000 comments at 100 a page, far
+/// more than any pull request has; a server that links on and on stops
+/// here rather than holding the run.
+pub const MAX_PAGES: usize = 100;
 
 #[derive(Deserialize)]
 struct IssueComment {
@@ -104,7 +111,8 @@ impl Comments<'_> {
         Ok(CommentOutcome::Updated { id: existing.id })
     }
 
-    /// The newest comment whose first line is `marker`, over every page.
+    /// The newest comment whose first line is `marker`, over every page (at
+    /// most `MAX_PAGES`, each read once).
     async fn find(&self, marker: &str) -> Result<Option<IssueComment>, ApiError> {
         let what = "list the pull request's comments";
         let route = self.list_route();
@@ -116,6 +124,8 @@ impl Comments<'_> {
             })
             .await?;
         let mut found = None;
+        let mut seen = HashSet::new();
+        let mut pages = 1;
         loop {
             let next = page.next.clone();
             found = page
@@ -125,9 +135,22 @@ impl Comments<'_> {
                     comment.body.as_deref().and_then(|body| body.lines().next()) == Some(marker)
                 })
                 .or(found);
-            if next.is_none() {
+            let Some(uri) = &next else {
                 return Ok(found);
+            };
+            if !seen.insert(uri.to_string()) {
+                return Err(ApiError::PageLoop {
+                    what: what.to_string(),
+                    uri: uri.to_string(),
+                });
             }
+            if pages == MAX_PAGES {
+                return Err(ApiError::TooManyPages {
+                    what: what.to_string(),
+                    pages: MAX_PAGES,
+                });
+            }
+            pages += 1;
             let following = self
                 .client
                 .with_retry(what, || async { octocrab.get_page(&next).await })

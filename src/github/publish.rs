@@ -7,8 +7,9 @@
 //! warning on the run's page.
 
 use std::path::Path;
+use std::time::Duration;
 
-use super::api::{Repository, RetryPolicy};
+use super::api::{Deadline, Repository, RetryPolicy};
 use super::base;
 use super::comment::{self, CommentOutcome};
 use super::env::{self, GithubEnv, PullRequest};
@@ -27,6 +28,8 @@ pub struct PublishOptions {
     pub comment: bool,
     /// The environment variable holding the GitHub token.
     pub token_variable: String,
+    /// How long all of the run's GitHub requests may take together.
+    pub github_timeout: Duration,
 }
 
 /// Why there is no API access: no repository, or no token.
@@ -36,13 +39,19 @@ pub enum NoApiAccess {
     NoRepository,
     #[error("{variable} is not set; {}", token_help(.variable))]
     NoToken { variable: String },
+    /// Never holds the value: it is a secret, however broken.
+    #[error(
+        "{variable} holds characters a token cannot have (a line break or a control \
+         character inside it); check the secret it is set from"
+    )]
+    InvalidToken { variable: String },
 }
 
 impl NoApiAccess {
     /// What to do about it, when the workflow can do something.
     pub fn help(&self) -> Option<String> {
         match self {
-            NoApiAccess::NoRepository => None,
+            NoApiAccess::NoRepository | NoApiAccess::InvalidToken { .. } => None,
             NoApiAccess::NoToken { variable } => Some(token_help(variable)),
         }
     }
@@ -63,9 +72,10 @@ pub fn publish(
     options: &PublishOptions,
 ) -> Result<(), Diagnostic> {
     let log = Log { github };
-    output::print_stdout(&report::render_annotations(&outcome.diff, paths))?;
+    output::print_workflow_commands(&report::render_annotations(&outcome.diff, paths))?;
     let pull_request = pull_request(github, &log);
-    let api = api_repository(&options.token_variable, github);
+    let deadline = Deadline::after(options.github_timeout);
+    let api = api_repository(&options.token_variable, github, deadline);
     let baseline_added = pull_request
         .as_ref()
         .and_then(|pull| added_to_baseline(outcome, paths, pull, api.as_ref().ok(), &log));
@@ -191,19 +201,34 @@ fn blob_links(github: &GithubEnv, pull: Option<&PullRequest>) -> Option<BlobLink
     })
 }
 
-/// The repository's API with the token from `token_variable`.
-fn api_repository(token_variable: &str, github: &GithubEnv) -> Result<Repository, NoApiAccess> {
+/// The repository's API with the token from `token_variable`, trimmed of
+/// the whitespace a pasted secret often ends with.
+fn api_repository(
+    token_variable: &str,
+    github: &GithubEnv,
+    deadline: Deadline,
+) -> Result<Repository, NoApiAccess> {
     let name = github.repository.clone().ok_or(NoApiAccess::NoRepository)?;
-    let token = std::env::var(token_variable).unwrap_or_default();
+    let raw = std::env::var(token_variable).unwrap_or_default();
+    let token = raw.trim().to_string();
+    let variable = || token_variable.to_string();
     if token.is_empty() {
         return Err(NoApiAccess::NoToken {
-            variable: token_variable.to_string(),
+            variable: variable(),
+        });
+    }
+    // octocrab builds the `Authorization` header with `unwrap`: a token that
+    // is no header value would panic there.
+    if http::HeaderValue::from_str(&format!("Bearer {token}")).is_err() {
+        return Err(NoApiAccess::InvalidToken {
+            variable: variable(),
         });
     }
     Ok(Repository {
         api_url: github.api_url.clone(),
         name,
         token,
+        deadline,
     })
 }
 
@@ -232,13 +257,17 @@ fn post_comment(
     let number = pull.number;
     match comment::upsert(repository, number, &marker, body, RetryPolicy::default()) {
         Ok(CommentOutcome::Created { id }) => {
-            eprintln!("gate: commented on pull request #{number} (comment {id})");
+            crate::eprintln_inert!("gate: commented on pull request #{number} (comment {id})");
         }
         Ok(CommentOutcome::Updated { id }) => {
-            eprintln!("gate: updated its comment on pull request #{number} (comment {id})");
+            crate::eprintln_inert!(
+                "gate: updated its comment on pull request #{number} (comment {id})"
+            );
         }
         Ok(CommentOutcome::Unchanged { id }) => {
-            eprintln!("gate: its comment on pull request #{number} is up to date (comment {id})");
+            crate::eprintln_inert!(
+                "gate: its comment on pull request #{number} is up to date (comment {id})"
+            );
         }
         Err(error) => log.warning(&format!("no pull-request comment: {error}")),
     }
@@ -261,9 +290,9 @@ impl Log<'_> {
 
     fn emit(&self, level: &str, message: &str) {
         if self.github.in_actions {
-            let _ = output::print_stdout(&report::workflow_command(level, message));
+            let _ = output::print_workflow_commands(&report::workflow_command(level, message));
         } else {
-            eprintln!("{level}: {message}");
+            crate::eprintln_inert!("{level}: {message}");
         }
     }
 }

@@ -5,6 +5,12 @@
 //! hint), and the baseline entries the pull request added, flagged for the
 //! reviewer. Cut to fit GitHub's limits: 65,536 characters for a comment,
 //! 1 MiB for a step summary.
+//!
+//! Everything a pull request controls (paths, messages with module strings,
+//! scopes, subjects, rule and file names) is shown in a code span fenced
+//! longer than any run of backticks inside it (`code`): GitHub renders
+//! nothing inside one as a link, an image, HTML or an @mention, and no text
+//! can close it early.
 
 use super::{RepoPaths, Summary};
 use crate::baseline::{BaselineEntry, Diff, Finding, Status};
@@ -104,9 +110,9 @@ pub fn render_markdown(diff: &Diff, options: &MarkdownOptions<'_>) -> String {
         );
         body.force(&format!(
             "\n**Fixed:** {} baselined {plural}. Run `gate baseline update` and commit \
-             `{}` to drop {} from the baseline.\n",
+             {} to drop {} from the baseline.\n",
             summary.fixed,
-            options.baseline_file,
+            code(options.baseline_file),
             if summary.fixed == 1 { "it" } else { "them" },
         ));
         body.force(&format!(
@@ -124,10 +130,10 @@ pub fn render_markdown(diff: &Diff, options: &MarkdownOptions<'_>) -> String {
     if let Some(added) = options.baseline_added.filter(|added| !added.is_empty()) {
         let occurrences: u32 = added.iter().map(|entry| entry.count).sum();
         body.force(&format!(
-            "\n**⚠️ This pull request adds {occurrences} {} to `{}`.** Reviewer: \
+            "\n**⚠️ This pull request adds {occurrences} {} to {}.** Reviewer: \
              these violations will no longer fail the check; confirm that accepting them is intended.\n\n{ENTRY_HEADER}",
             if occurrences == 1 { "violation" } else { "violations" },
-            options.baseline_file,
+            code(options.baseline_file),
         ));
         let rows = added.iter().map(|entry| entry_row(entry, options.paths));
         body.rows(rows, added.len(), "added entries");
@@ -177,13 +183,13 @@ fn new_row(finding: &Finding, options: &MarkdownOptions<'_>) -> String {
     let location = match options.links {
         Some(links) => format!(
             "[{}:{line}]({}/{}/blob/{}/{}#L{line})",
-            cell(&path),
+            code(&path),
             links.server_url.trim_end_matches('/'),
             links.repository,
             links.sha,
             super::sarif::percent_encode_path(&path),
         ),
-        None => format!("{}:{line}", cell(&path)),
+        None => format!("{}:{line}", code(&path)),
     };
     let warning = match violation.severity {
         Severity::Warning => " (warning)",
@@ -195,26 +201,46 @@ fn new_row(finding: &Finding, options: &MarkdownOptions<'_>) -> String {
         .map(|note| format!(" ({note})"))
         .unwrap_or_default();
     format!(
-        "| `{}`{warning} | {location} | {}{} |\n",
-        cell(&violation.rule),
-        cell(&violation.message),
+        "| {}{warning} | {location} | {}{} |\n",
+        code(&violation.rule),
+        code(&violation.message),
         cell(&note),
     )
 }
 
 fn entry_row(entry: &BaselineEntry, paths: &RepoPaths) -> String {
     format!(
-        "| `{}` | {} | {} | {} | {} |\n",
-        cell(&entry.rule),
-        cell(&paths.repo_path(&entry.path)),
-        cell(&entry.scope),
-        cell(&entry.subject),
+        "| {} | {} | {} | {} | {} |\n",
+        code(&entry.rule),
+        code(&paths.repo_path(&entry.path)),
+        code(&entry.scope),
+        code(&entry.subject),
         entry.count
     )
 }
 
-/// Text safe inside a table cell: no pipes or line breaks to split it, no
-/// HTML (`<module>` would vanish as an unknown tag).
+/// `text` as an inline code span that nothing inside can close: the fence
+/// is one backtick longer than the longest run of backticks in `text`, and
+/// a space pads text that starts or ends with a backtick or a space (one
+/// space on each side is stripped when rendered). Line breaks show as `\n`
+/// and pipes are escaped (GitHub splits table cells at `|` even inside code
+/// spans, and renders `\|` there as `|`), so it fits in a table cell.
+fn code(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    let body = crate::output::visible(text).replace('|', "\\|");
+    let longest_run = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    let pad = body.starts_with('`')
+        || body.ends_with('`')
+        || (body.starts_with(' ') && body.ends_with(' '));
+    let pad = if pad { " " } else { "" };
+    format!("{fence}{pad}{body}{pad}{fence}")
+}
+
+/// gate's own text safe inside a table cell: no pipes or line breaks to
+/// split it, no HTML (`<module>` would vanish as an unknown tag).
 fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -342,6 +368,116 @@ mod tests {
         let paths = RepoPaths::at_root("/repo".as_ref());
         let markdown = render_markdown(&Diff::default(), &options(&paths, None));
         assert!(markdown.starts_with("<!-- gate:gate -->\n### ✅ gate: no new violations"));
+    }
+
+    #[test]
+    fn code_spans_are_fenced_longer_than_any_backtick_run() {
+        assert_eq!(code("app.db"), "`app.db`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x``"), "``` `x`` ```");
+        assert_eq!(code("a|b\nc"), "`a\\|b\\nc`");
+        assert_eq!(code(""), "");
+    }
+
+    /// Strings a pull request controls, built to close a code span or a
+    /// table cell and render links, images, HTML and @mentions.
+    const HOSTILE: [&str; 5] = [
+        "x` @octocat [click](https://evil.example/a) ![img](https://evil.example/i.png) `",
+        "app/``@admin``/[a](https://evil.example/b).py",
+        "```` @team <img src=x onerror=alert(1)> www.evil.example https://evil.example/c",
+        "<script>alert(1)</script> | @someone\n\n# heading\n> quote",
+        "@ghost_user",
+    ];
+
+    #[test]
+    fn user_text_renders_no_link_image_html_or_mention() {
+        use pulldown_cmark::{Event, Options, Parser, Tag};
+
+        let mut diff = sample_diff();
+        for (index, finding) in diff.findings.iter_mut().enumerate() {
+            let hostile = HOSTILE[index % HOSTILE.len()];
+            finding.status = Status::New;
+            finding.violation.path = format!("{hostile}.py");
+            finding.violation.message = format!("`app` imports `{hostile}`");
+            finding.violation.scope = hostile.to_string();
+            finding.violation.subject = hostile.to_string();
+        }
+        let entry = |text: &str| BaselineEntry {
+            rule: "layers".into(),
+            path: format!("{text}.py"),
+            scope: text.into(),
+            subject: text.into(),
+            count: 1,
+            message: text.into(),
+        };
+        diff.fixed = HOSTILE.iter().map(|text| entry(text)).collect();
+        let added: Vec<BaselineEntry> = HOSTILE.iter().map(|text| entry(text)).collect();
+        let paths = RepoPaths::at_root("/repo".as_ref());
+        let links = BlobLinks {
+            server_url: "https://github.com".into(),
+            repository: "acme/backend".into(),
+            sha: "0123abcd".into(),
+        };
+        let markdown = render_markdown(
+            &diff,
+            &MarkdownOptions {
+                baseline_added: Some(&added),
+                baseline_file: "base`@line [x](https://evil.example/d).json",
+                run_url: Some("https://github.com/acme/backend/actions/runs/7"),
+                ..options(&paths, Some(&links))
+            },
+        );
+
+        let ours = [
+            "<!-- gate:gate -->",
+            "<details>",
+            "<summary>",
+            "</summary>",
+            "</details>",
+            "<sub>",
+            "</sub>",
+        ];
+        let mut links_seen = 0;
+        let mut headings = 0;
+        for event in Parser::new_ext(&markdown, Options::ENABLE_TABLES) {
+            match event {
+                Event::Start(Tag::Link { dest_url, .. }) => {
+                    links_seen += 1;
+                    assert!(
+                        dest_url.starts_with("https://github.com/acme/backend/"),
+                        "a link from user text: {dest_url}\n{markdown}"
+                    );
+                }
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    panic!("an image from user text: {dest_url}\n{markdown}")
+                }
+                // The verdict is the only heading.
+                Event::Start(Tag::Heading { .. }) => headings += 1,
+                Event::Start(Tag::BlockQuote(_)) => panic!("a quote from user text\n{markdown}"),
+                Event::Html(html) | Event::InlineHtml(html) => {
+                    let html = html.trim();
+                    assert!(
+                        ours.iter().any(|tag| html.starts_with(tag)),
+                        "HTML from user text: {html}\n{markdown}"
+                    );
+                }
+                Event::Text(text) => {
+                    // GitHub links @names and bare URLs in text, not in code.
+                    let bytes = text.as_bytes();
+                    let mention = bytes.windows(2).any(|pair| {
+                        pair[0] == b'@' && (pair[1].is_ascii_alphanumeric() || pair[1] == b'-')
+                    });
+                    assert!(!mention, "a mention outside code: {text}\n{markdown}");
+                    for autolink in ["http://", "https://", "www."] {
+                        assert!(!text.contains(autolink), "a bare URL: {text}\n{markdown}");
+                    }
+                }
+                _ => {}
+            }
+        }
+        // The blob links of the new violations and the workflow run.
+        assert_eq!(links_seen, diff.findings.len() + 1, "{markdown}");
+        assert_eq!(headings, 1, "{markdown}");
     }
 
     #[test]

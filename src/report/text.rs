@@ -1,9 +1,12 @@
 //! The human format: one line per violation, like ruff, then a summary.
+//! Control characters in user text (paths, messages) show as escapes, so
+//! each violation stays on its line.
 
 use std::fmt::Write;
 
 use super::Summary;
 use crate::baseline::{Diff, Finding, Status};
+use crate::output::visible;
 use crate::violation::Severity;
 
 /// What the text report shows and how.
@@ -72,7 +75,7 @@ pub fn render_text(diff: &Diff, files: usize, options: &TextOptions) -> String {
     );
     if !diff.fixed.is_empty() {
         for entry in &diff.fixed {
-            let _ = writeln!(out, "  fixed: {entry}");
+            let _ = writeln!(out, "  fixed: {}", visible(&entry.to_string()));
         }
         out.push_str(
             "  = help: run `gate baseline update` to remove the fixed entries from the baseline\n",
@@ -138,12 +141,12 @@ fn write_finding(out: &mut String, finding: &Finding, paint: &Paint) {
     let _ = writeln!(
         out,
         "{}:{}:{}: {} ({}) {} [{status}{severity}{note}]",
-        paint.paint(BOLD, &violation.path),
+        paint.paint(BOLD, &visible(&violation.path)),
         violation.span.start.line,
         violation.span.start.column,
         violation.rule,
         violation.kind,
-        violation.message,
+        visible(&violation.message),
     );
 }
 

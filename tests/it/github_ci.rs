@@ -45,6 +45,22 @@ struct State {
     requests: Vec<Recorded>,
     /// Files served by the contents API: (path, ref) → text.
     files: Vec<(String, String, String)>,
+    /// How the comment list links its pages.
+    links: Links,
+    /// Answer every request with this body, status 200.
+    garbage: Option<String>,
+}
+
+/// The `Link: rel="next"` the comment list sends.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Links {
+    /// To the next page while there are comments left.
+    #[default]
+    Honest,
+    /// Always to the page itself.
+    ToItself,
+    /// Always to one page further, for ever.
+    Endless,
 }
 
 #[derive(Clone)]
@@ -66,6 +82,9 @@ impl Respond for FakeGithub {
                 .map(|value| value.to_str().unwrap().to_string()),
             body: request.body_json().ok(),
         });
+        if let Some(body) = &state.garbage {
+            return ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json");
+        }
         if let Some(position) = state.failures.iter().position(|f| f.0 == method) {
             let (_, status, message, headers) = state.failures.remove(position).unwrap();
             let mut response =
@@ -100,13 +119,17 @@ impl Respond for FakeGithub {
                     .map(as_json)
                     .collect();
                 let mut response = ResponseTemplate::new(200).set_body_json(items);
-                if page * PAGE < state.comments.len() {
+                let next = match state.links {
+                    Links::Honest => (page * PAGE < state.comments.len()).then_some(page + 1),
+                    Links::ToItself => Some(page),
+                    Links::Endless => Some(page + 1),
+                };
+                if let Some(next) = next {
                     response = response.insert_header(
                         "link",
                         format!(
                             "<{}{list}?per_page=100&page={}>; rel=\"next\"",
-                            self.base,
-                            page + 1
+                            self.base, next
                         )
                         .as_str(),
                     );
@@ -323,6 +346,33 @@ impl Project {
 
     /// `gate ci` as GitHub Actions runs it on a pull request.
     fn ci(&self, api: &str, event: &Path, extra: &[&str]) -> CiRun {
+        self.ci_with(api, event, extra, &[])
+    }
+
+    /// `ci`, with more (or overriding) environment variables.
+    fn ci_with(&self, api: &str, event: &Path, extra: &[&str], env: &[(&str, &str)]) -> CiRun {
+        self.ci_full(api, event, extra, env, std::time::Duration::from_secs(300))
+    }
+
+    /// `ci`, killed (and failing the test) after `limit`.
+    fn ci_timeout(
+        &self,
+        api: &str,
+        event: &Path,
+        extra: &[&str],
+        limit: std::time::Duration,
+    ) -> CiRun {
+        self.ci_full(api, event, extra, &[], limit)
+    }
+
+    fn ci_full(
+        &self,
+        api: &str,
+        event: &Path,
+        extra: &[&str],
+        env: &[(&str, &str)],
+        limit: std::time::Duration,
+    ) -> CiRun {
         let outputs = self.runner.path().join("github_output");
         let summary = self.runner.path().join("step_summary");
         let _ = std::fs::remove_file(&outputs);
@@ -347,9 +397,13 @@ impl Project {
             .env("GITHUB_OUTPUT", &outputs)
             .env("GITHUB_STEP_SUMMARY", &summary)
             .env("GITHUB_TOKEN", TOKEN);
+        command.envs(env.iter().copied()).timeout(limit);
         let output = command.output().unwrap();
         CiRun {
-            code: output.status.code().unwrap(),
+            code: output
+                .status
+                .code()
+                .expect("gate ci ran past the test's time limit"),
             stdout: String::from_utf8(output.stdout).unwrap(),
             stderr: String::from_utf8(output.stderr).unwrap(),
             outputs: std::fs::read_to_string(&outputs).unwrap_or_default(),
@@ -716,4 +770,166 @@ fn no_comment_skips_the_api() {
     assert_eq!(run.code, 1);
     assert!(fake.state().requests.is_empty());
     assert!(run.summary.starts_with("<!-- gate:gate -->"));
+}
+
+#[test]
+fn a_token_with_a_trailing_newline_is_trimmed() {
+    let fake = Fake::start();
+    let project = project();
+    let pasted = format!(" {TOKEN}\n");
+    let run = project.ci_with(
+        &fake.server.uri(),
+        &project.event(REPO),
+        &[],
+        &[("GITHUB_TOKEN", &pasted)],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_no_token(&run);
+    assert_eq!(fake.state().comments.len(), 1, "{}", run.stdout);
+    for request in &fake.state().requests {
+        assert_eq!(
+            request.authorization.as_deref(),
+            Some(format!("Bearer {TOKEN}").as_str())
+        );
+    }
+}
+
+#[test]
+fn a_token_that_is_no_header_value_is_a_warning_naming_the_variable() {
+    let fake = Fake::start();
+    let project = project();
+    let broken = "ghs_sec\nret-in-two-lines";
+    let run = project.ci_with(
+        &fake.server.uri(),
+        &project.event(REPO),
+        &["--github-token-env", "GATE_TOKEN"],
+        &[("GATE_TOKEN", broken)],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("::warning title=gate::no pull-request comment: GATE_TOKEN holds characters a token cannot have"),
+        "{}",
+        run.stdout
+    );
+    for text in [&run.stdout, &run.stderr, &run.summary, &run.outputs] {
+        assert!(
+            !text.contains("ghs_sec") && !text.contains("two-lines"),
+            "{text}"
+        );
+    }
+    assert!(fake.state().requests.is_empty());
+    assert!(run.outputs.contains("new=5\n"), "{}", run.outputs);
+}
+
+#[test]
+fn a_next_link_back_to_a_page_already_read_is_a_warning() {
+    let fake = Fake::start();
+    let project = project();
+    fake.state().links = Links::ToItself;
+    let run = project.ci(&fake.server.uri(), &project.event(REPO), &[]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("::warning title=gate::no pull-request comment: cannot list the pull request's comments: GitHub's `next` link points back to a page already read"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        fake.state().requests.len() <= 3,
+        "{:#?}",
+        fake.state().requests
+    );
+    assert!(fake.writes().is_empty());
+}
+
+#[test]
+fn comment_pages_are_limited() {
+    let fake = Fake::start();
+    let project = project();
+    fake.state().links = Links::Endless;
+    let run = project.ci(&fake.server.uri(), &project.event(REPO), &[]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("::warning title=gate::no pull-request comment: cannot list the pull request's comments: more than 100 pages"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(fake.state().requests.len(), 100);
+    assert!(fake.writes().is_empty());
+}
+
+/// An API on 127.0.0.1 that answers every request with headers and then one
+/// byte per second of a body that never ends: each byte restarts a read
+/// timeout.
+fn trickling_api() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            std::thread::spawn(move || {
+                let mut request = Vec::new();
+                let mut buffer = [0; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buffer) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                            content-length: 1000000\r\n\r\n[";
+                if stream.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                loop {
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                    if stream
+                        .write_all(b" ")
+                        .and_then(|()| stream.flush())
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+#[test]
+fn a_trickling_api_is_cut_off_at_the_overall_deadline() {
+    let project = project();
+    let started = std::time::Instant::now();
+    let run = project.ci_timeout(
+        &trickling_api(),
+        &project.event(REPO),
+        &["--github-timeout", "2"],
+        std::time::Duration::from_secs(40),
+    );
+    let took = started.elapsed();
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("::warning title=gate::no pull-request comment: GitHub did not answer within the 2 s deadline for the run's GitHub requests (`--github-timeout`)"),
+        "{}",
+        run.stdout
+    );
+    assert!(took < std::time::Duration::from_secs(15), "took {took:?}");
+    assert!(run.outputs.contains("new=5\n"), "{}", run.outputs);
+}
+
+#[test]
+fn an_answer_that_is_not_json_is_named_and_not_retried() {
+    let fake = Fake::start();
+    let project = project();
+    fake.state().garbage = Some("nonsense".into());
+    let run = project.ci(&fake.server.uri(), &project.event(REPO), &[]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("::warning title=gate::no pull-request comment: cannot list the pull request's comments: GitHub answered with something that is not JSON (expected ident at line 1 column 2)"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("network error"), "{}", run.stdout);
+    assert_eq!(fake.state().requests.len(), 1, "not retried");
 }
