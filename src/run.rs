@@ -10,7 +10,7 @@ use crate::baseline::{self, Baseline, BaselineError, Diff};
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Diagnostic;
 use crate::report::{
-    self, GithubReportOptions, MarkdownOptions, RepoPaths, SarifOptions, SizeLimit,
+    self, BlobLinks, GithubReportOptions, MarkdownOptions, RepoPaths, SarifOptions, SizeLimit,
 };
 use crate::warning::Warning;
 
@@ -298,14 +298,21 @@ impl Outcome {
     }
 
     /// The Markdown report without GitHub's context (links, base branch).
-    pub fn markdown(&self, options: &GithubReportOptions, paths: &RepoPaths) -> String {
+    /// The Markdown report without Actions' context (base branch, run);
+    /// `links` makes each new violation a link to its line.
+    pub fn markdown(
+        &self,
+        options: &GithubReportOptions,
+        paths: &RepoPaths,
+        links: Option<&BlobLinks>,
+    ) -> String {
         report::render_markdown(
             &self.diff,
             &MarkdownOptions {
                 files: self.files,
                 category: &options.category,
                 paths,
-                links: None,
+                links,
                 baseline_file: &self.baseline_name(),
                 baseline_added: None,
                 run_url: None,

@@ -12,6 +12,12 @@ pub fn run(options: &RunOptions, report: &ReportOptions) -> Result<ExitCode, Dia
     let outcome = run::check_project(options)?;
     commands::print_warnings(&outcome.warnings, options.project.verbose);
     let paths = commands::repo_paths(&outcome.config, None);
+    let wants_markdown = report.format == Format::Markdown || report.markdown.is_some();
+    // Outside Actions too, new violations link to their line when the
+    // checkout's origin is on GitHub.
+    let links = wants_markdown
+        .then(|| crate::github::links::from_checkout(paths.root()))
+        .flatten();
     let (diff, files) = (&outcome.diff, outcome.files);
 
     let rendered = match report.format {
@@ -25,7 +31,7 @@ pub fn run(options: &RunOptions, report: &ReportOptions) -> Result<ExitCode, Dia
         Format::Json => report::render_json(diff, &outcome.coverage, &outcome.warnings),
         Format::Sarif => outcome.sarif(&report.github, &paths),
         Format::Github => report::render_annotations(diff, &paths),
-        Format::Markdown => outcome.markdown(&report.github, &paths),
+        Format::Markdown => outcome.markdown(&report.github, &paths, links.as_ref()),
     };
     match &report.output {
         Some(path) => output::write_output(path, &rendered)?,
@@ -48,7 +54,10 @@ pub fn run(options: &RunOptions, report: &ReportOptions) -> Result<ExitCode, Dia
         crate::eprintln_inert!("warning: {warning}");
     }
     if let Some(path) = &report.markdown {
-        output::write_output(path, &outcome.markdown(&report.github, &paths))?;
+        output::write_output(
+            path,
+            &outcome.markdown(&report.github, &paths, links.as_ref()),
+        )?;
     }
     if let Some(note) = outcome.first_run_note() {
         crate::eprintln_inert!("{note}");

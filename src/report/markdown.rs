@@ -96,6 +96,9 @@ pub fn render_markdown(diff: &Diff, options: &MarkdownOptions<'_>) -> String {
         summary.files, summary.new, summary.known, summary.fixed
     ));
 
+    if new.len() > SCREENFUL {
+        body.force(&by_rule(&new));
+    }
     if !new.is_empty() {
         body.force("\n| Rule | Location | Message |\n| --- | --- | --- |\n");
         let rows = new.iter().map(|finding| new_row(finding, options));
@@ -152,6 +155,27 @@ pub fn render_markdown(diff: &Diff, options: &MarkdownOptions<'_>) -> String {
 
 const ENTRY_HEADER: &str =
     "| Rule | Path | Scope | Subject | Count |\n| --- | --- | --- | --- | ---: |\n";
+
+/// New violations past which the report first counts them per rule.
+const SCREENFUL: usize = 20;
+
+/// `| rule | kind | new |`, most new violations first.
+fn by_rule(new: &[&Finding]) -> String {
+    let mut counts: Vec<(&str, &str, usize)> = Vec::new();
+    for finding in new {
+        let violation = &finding.violation;
+        match counts.iter_mut().find(|(rule, ..)| *rule == violation.rule) {
+            Some((.., count)) => *count += 1,
+            None => counts.push((&violation.rule, violation.kind, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    let mut table = String::from("\n| Rule | Kind | New |\n| --- | --- | ---: |\n");
+    for (rule, kind, count) in counts {
+        table.push_str(&format!("| {} | {} | {count} |\n", code(rule), code(kind)));
+    }
+    table
+}
 
 fn verdict(new_errors: usize, new_warnings: usize) -> String {
     let warnings = match new_warnings {

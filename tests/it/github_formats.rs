@@ -302,3 +302,75 @@ fn sarif_stops_at_the_results_code_scanning_keeps_and_says_so() {
         output.stderr
     );
 }
+
+#[test]
+fn a_long_markdown_report_counts_the_new_violations_per_rule_first() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::common::write(
+        dir.path(),
+        "gate.toml",
+        "[project]\nroots = [\".\"]\n\n[[rule]]\nkind = \"sys-path\"\nname = \"no-sys-path\"\n\n\
+         [[rule]]\nkind = \"forbidden-import\"\nname = \"no-os\"\nfrom = [\"app\"]\nto = [\"os\"]\n",
+    );
+    crate::common::write(dir.path(), "app/__init__.py", "");
+    for i in 0..30 {
+        let extra = if i < 5 { "import os\n" } else { "" };
+        crate::common::write(
+            dir.path(),
+            &format!("app/m{i:02}.py"),
+            &format!("import sys\nsys.path.append('.')\n{extra}"),
+        );
+    }
+    let output = crate::common::run(
+        dir.path(),
+        &["check", "--no-baseline", "--format", "markdown"],
+    );
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    assert!(
+        output.stdout.contains(
+            "| Rule | Kind | New |\n| --- | --- | ---: |\n| `no-sys-path` | `sys-path` | 30 |\n| `no-os` | `forbidden-import` | 5 |\n"
+        ),
+        "{}",
+        output.stdout
+    );
+    // A short report has no such table.
+    let short = crate::common::run(
+        &crate::common::fixture("rules/forbidden_import"),
+        &["check", "--no-baseline", "--format", "markdown"],
+    );
+    assert!(
+        !short.stdout.contains("| Rule | Kind | New |"),
+        "{}",
+        short.stdout
+    );
+}
+
+#[test]
+fn a_markdown_report_outside_actions_links_to_the_checkouts_commit_on_github() {
+    let dir = crate::common::copy_fixture("rules/forbidden_import");
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .current_dir(dir.path())
+            .args(["-c", "user.email=ci@example.com", "-c", "user.name=ci"])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(status.status.success(), "git {args:?}: {status:?}");
+        String::from_utf8(status.stdout).unwrap()
+    };
+    git(&["init", "-q"]);
+    git(&["remote", "add", "origin", "git@github.com:acme/backend.git"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "x"]);
+    let sha = git(&["rev-parse", "HEAD"]).trim().to_string();
+    let output = crate::common::run(
+        dir.path(),
+        &["check", "--no-baseline", "--format", "markdown"],
+    );
+    let link = format!("(https://github.com/acme/backend/blob/{sha}/app/services/orders.py#L2)");
+    assert!(
+        output.stdout.contains(&link),
+        "{link}\nnot in\n{}",
+        output.stdout
+    );
+}
