@@ -140,3 +140,20 @@ fn explain_prints_the_db_write_documentation() {
         output.stdout
     );
 }
+
+#[test]
+fn names_resolve_through_package_reexports_for_model_ownership_and_forbidden_call() {
+    let owns = "dcim-owns-devices";
+    let clock = "no-clock-in-tenancy";
+    let views = "tenancy/views.py";
+    assert_eq!(
+        violations(&fixture("rules/reexports")),
+        owned(&[
+            (views, 7, owns, "dcim.models.devices.Device"),
+            (views, 8, owns, "dcim.models.sites.Site"),
+            (views, 9, owns, "dcim.models.racks.rack.Rack"),
+            (views, 13, clock, "utils.clock.now"),
+            (views, 13, clock, "datetime.datetime.utcnow"),
+        ])
+    );
+}
