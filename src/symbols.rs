@@ -24,7 +24,7 @@
 use std::borrow::Cow;
 
 use crate::dotted;
-use crate::facts::{ImportStatement, MODULE_SCOPE};
+use crate::facts::{ClassDef, ImportStatement, MODULE_SCOPE};
 use crate::files::{FileId, Files};
 use crate::graph::Graph;
 
@@ -134,6 +134,20 @@ impl<'a> Symbols<'a> {
             Some(origin) => Cow::Owned(origin),
             None => qualified,
         }
+    }
+
+    /// The top-level class that the qualified name `qualified` names in a
+    /// file of the project, with the names of that file.
+    pub fn class_def(&self, qualified: &str) -> Option<(Symbols<'a>, &'a ClassDef)> {
+        let (module, name) = qualified.rsplit_once('.')?;
+        let file = self.graph.index.file_of(module)?;
+        let class = self
+            .files
+            .facts(file)
+            .classes
+            .iter()
+            .find(|class| class.name == name)?;
+        Some((Symbols::of_file(self.files, self.graph, file), class))
     }
 
     /// `qualified` with its module and name replaced by where the name is
