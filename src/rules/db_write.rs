@@ -145,7 +145,7 @@ const WRITE_SQL: &[&str] = &[
 ];
 
 /// Django manager and queryset methods that write.
-const DJANGO_WRITES: &[&str] = &[
+pub const DJANGO_WRITES: &[&str] = &[
     "create",
     "get_or_create",
     "update_or_create",
