@@ -164,6 +164,20 @@ SESSION_FACTORIES = ("*Session*", "*session*", "*_db")
 HTTP_PACKAGES = ("requests", "aiohttp", "httpx", "urllib3", "boto3", "botocore")
 WRITE_STATEMENT_CALLS = ("insert", "update", "delete")
 SQL_WRITE_WORDS = ("INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT", "TRUNCATE")
+DJANGO_WRITES = (
+    "create",
+    "get_or_create",
+    "update_or_create",
+    "bulk_create",
+    "bulk_update",
+    "update",
+    "delete",
+)
+DJANGO_MANAGERS = ("objects", "_default_manager", "_base_manager")
+DJANGO_INSTANCE_WRITES = ("save", "delete")
+# Qualified name of every top-level class of the project -> (its file's
+# model, its bases as written); filled before the findings are computed.
+PROJECT_CLASSES: dict[str, tuple["FileModel", list[str]]] = {}
 
 IMPORT_TIME_ALLOW = (
     "logging.getLogger",
@@ -903,11 +917,22 @@ class DbWrite:
             receiver = dotted(call.func.value)
             at = start(call)
             if receiver is not None:
+                if method in DJANGO_WRITES and manager_model(receiver) is not None:
+                    found.append((call.lineno, f"{receiver}.{method}"))
+                    continue
+                if method in DJANGO_INSTANCE_WRITES and self.is_django_instance(receiver, scope, at):
+                    found.append((call.lineno, f"{receiver}.{method}"))
+                    continue
                 if method not in self.methods or not self.is_session(receiver, scope, at):
                     continue
                 if method in EXECUTE_LIKE and not self.is_write_statement(call, scope, at):
                     continue
                 found.append((call.lineno, f"{receiver}.{method}"))
+            elif method in DJANGO_WRITES and (root := chain_start(call.func.value)) is not None and (
+                (root_callee := dotted(root.func)) is not None
+                and manager_model(root_callee.rpartition(".")[0]) is not None
+            ):
+                found.append((call.lineno, f"{root_callee}(...).{method}"))
             elif method in ("delete", "update"):
                 query_receiver = self.query_receiver(call.func.value)
                 if query_receiver is not None and self.is_session(query_receiver, scope, at):
@@ -929,6 +954,21 @@ class DbWrite:
                 node = node.value
             else:
                 return None
+
+    # -- Django --
+
+    def is_django_instance(self, receiver: str, scope: Scope, at: tuple[int, int]) -> bool:
+        values = [v for v in self.values_of(receiver, scope, at) if v.call is not None]
+        if not values:
+            return False
+        value = values[-1].call
+        callee = starting_callee(value)
+        if callee is None:
+            return False
+        if manager_model(callee.rpartition(".")[0]) is not None:
+            return True
+        qualified = self.model.qualify(callee, self.scope_for(value, scope), start(value))
+        return is_django_model(qualified, 0)
 
     # -- receivers --
 
@@ -1024,6 +1064,40 @@ class DbWrite:
             return False
         qualified = self.model.qualify(written, scope, start(call))
         return qualified.rpartition(".")[2] in WRITE_STATEMENT_CALLS
+
+
+def manager_model(receiver: str) -> str | None:
+    model, _, manager = receiver.rpartition(".")
+    if manager in DJANGO_MANAGERS and model and model != "self":
+        return model
+    return None
+
+
+def chain_start(node: ast.expr) -> ast.Call | None:
+    """The first call with a name-chain callee met going down a chain of
+    calls and attributes (`X.objects.filter(...)` for
+    `X.objects.filter(...).exclude(...)`)."""
+    while True:
+        if isinstance(node, ast.Call):
+            if dotted(node.func) is not None:
+                return node
+            node = node.func
+        elif isinstance(node, ast.Attribute):
+            node = node.value
+        else:
+            return None
+
+
+def is_django_model(qualified: str, depth: int) -> bool:
+    if depth > 8 or qualified not in PROJECT_CLASSES:
+        return False
+    model, bases = PROJECT_CLASSES[qualified]
+    for base in bases:
+        if base.rpartition(".")[2] == "Model":
+            return True
+        if is_django_model(model.qualify(base, model.module_scope, None), depth + 1):
+            return True
+    return False
 
 
 def sql_literal(argument: ast.expr) -> str | None:
@@ -1243,6 +1317,7 @@ def compare(files: list[PythonFile], report: dict, known: set[str]) -> int:
     ours: collections.Counter = collections.Counter()
     parsed = set()
     skipped = 0
+    models = []
     for file in files:
         tree = parse(file.absolute.read_bytes())
         if tree is None:
@@ -1255,8 +1330,15 @@ def compare(files: list[PythonFile], report: dict, known: set[str]) -> int:
             parsed.discard(file.path)
             skipped += 1
             continue
+        models.append(model)
+        if file.module is not None:
+            for node in tree.body:
+                if isinstance(node, ast.ClassDef):
+                    bases = [b for b in map(dotted, node.bases) if b is not None]
+                    PROJECT_CLASSES[f"{file.module}.{node.name}"] = (model, bases)
+    for model in models:
         for kind, line, subject in findings_of(model):
-            ours[(kind, file.path, line, subject)] += 1
+            ours[(kind, model.file.path, line, subject)] += 1
     theirs: collections.Counter = collections.Counter()
     for violation in report["violations"]:
         if violation["kind"] in KINDS and violation["path"] in parsed:

@@ -8,11 +8,23 @@
 //! graph) and its top-level classes. An import inside a function binds only
 //! within that function, as in Python; other assignments (`x = datetime`)
 //! are not followed.
+//!
+//! A name of the project is followed through re-exports to the module that
+//! defines it: `from dcim.models import Device`, where
+//! `dcim/models/__init__.py` says `from .devices import Device` (or `...
+//! import Device as Device`, or `from .devices import *` and `devices`
+//! defines the class `Device` or re-exports it in turn), qualifies to
+//! `dcim.models.devices.Device`, across any number of levels. A module that
+//! defines the name itself (a top-level class) ends the search; so does a
+//! cycle of re-exports. A star import re-exports every name not starting
+//! with `_` (the facts do not record `__all__`), and it is followed only to
+//! a class or an explicit re-export, since functions and variables are not
+//! recorded.
 
 use std::borrow::Cow;
 
 use crate::dotted;
-use crate::facts::{ImportStatement, MODULE_SCOPE};
+use crate::facts::{ClassDef, ImportStatement, MODULE_SCOPE};
 use crate::files::{FileId, Files};
 use crate::graph::Graph;
 
@@ -20,7 +32,13 @@ pub struct Symbols<'a> {
     /// In source order. Built for every file some rules look at, so it
     /// borrows everything and allocates nothing but this list.
     bindings: Vec<Binding<'a>>,
+    files: &'a Files,
+    graph: &'a Graph,
 }
+
+/// Most re-export hops followed from one name: far more than any real
+/// package chain, and a bound on a cycle the visited list misses.
+const MAX_REEXPORT_HOPS: usize = 32;
 
 /// `local` stands for `module` (`import a.b as local`) or for `module.name`
 /// (`from module import name as local`, or a class `name` defined in
@@ -86,7 +104,11 @@ impl<'a> Symbols<'a> {
                 }
             }
         }
-        Symbols { bindings }
+        Symbols {
+            bindings,
+            files,
+            graph,
+        }
     }
 
     /// The qualified form of the dotted `name` as used in `scope`: its first
@@ -97,16 +119,146 @@ impl<'a> Symbols<'a> {
         let Some(binding) = self.binding(first, scope) else {
             return Cow::Borrowed(name);
         };
-        if binding.name.is_none() && binding.module == first {
-            return Cow::Borrowed(name);
+        let qualified = if binding.name.is_none() && binding.module == first {
+            Cow::Borrowed(name)
+        } else {
+            let mut qualified = String::with_capacity(name.len() + binding.module.len() + 16);
+            qualified.push_str(binding.module);
+            for part in binding.name.into_iter().chain(rest) {
+                qualified.push('.');
+                qualified.push_str(part);
+            }
+            Cow::Owned(qualified)
+        };
+        match self.reexported(&qualified) {
+            Some(origin) => Cow::Owned(origin),
+            None => qualified,
         }
-        let mut qualified = String::with_capacity(name.len() + binding.module.len() + 16);
-        qualified.push_str(binding.module);
-        for part in binding.name.into_iter().chain(rest) {
-            qualified.push('.');
-            qualified.push_str(part);
+    }
+
+    /// The top-level class that the qualified name `qualified` names in a
+    /// file of the project, with the names of that file.
+    pub fn class_def(&self, qualified: &str) -> Option<(Symbols<'a>, &'a ClassDef)> {
+        let (module, name) = qualified.rsplit_once('.')?;
+        let file = self.graph.index.file_of(module)?;
+        let class = self
+            .files
+            .facts(file)
+            .classes
+            .iter()
+            .find(|class| class.name == name)?;
+        Some((Symbols::of_file(self.files, self.graph, file), class))
+    }
+
+    /// `qualified` with its module and name replaced by where the name is
+    /// defined, when the module of the project that it names re-exports it;
+    /// `None` when nothing is re-exported.
+    fn reexported(&self, qualified: &str) -> Option<String> {
+        // The longest prefix that is a module file, and the name after it.
+        let mut split = None;
+        let mut end = qualified.len();
+        while let Some(dot) = qualified[..end].rfind('.') {
+            if self.graph.index.file_of(&qualified[..dot]).is_some() {
+                split = Some(dot);
+                break;
+            }
+            end = dot;
         }
-        Cow::Owned(qualified)
+        let dot = split?;
+        let module = &qualified[..dot];
+        let rest = &qualified[dot + 1..];
+        let (name, tail) = match rest.split_once('.') {
+            Some((name, tail)) => (name, Some(tail)),
+            None => (rest, None),
+        };
+        let mut visited = Vec::new();
+        let (origin_module, origin_name) = self.origin(module, name, &mut visited)?;
+        let mut out = origin_module;
+        for part in origin_name.as_deref().into_iter().chain(tail) {
+            out.push('.');
+            out.push_str(part);
+        }
+        Some(out)
+    }
+
+    /// Where `module.name` comes from when `module` re-exports it: the
+    /// defining module and the name there (`None` when the name is itself a
+    /// module, `from . import sub`). `None` when `module` defines the name,
+    /// does not bind it by an import, or the chain cycles.
+    fn origin(
+        &self,
+        module: &str,
+        name: &str,
+        visited: &mut Vec<(String, String)>,
+    ) -> Option<(String, Option<String>)> {
+        if visited.len() >= MAX_REEXPORT_HOPS
+            || visited.iter().any(|(m, n)| m == module && n == name)
+        {
+            return None;
+        }
+        visited.push((module.to_string(), name.to_string()));
+        let file = self.graph.index.file_of(module)?;
+        let facts = self.files.facts(file);
+        if facts.classes.iter().any(|class| class.name == name) {
+            return None;
+        }
+        let edges = self.graph.edges_of(file);
+        let reexports = edges.iter().rev().filter_map(|edge| {
+            let import = &facts.imports[edge.import];
+            (&*import.scope == MODULE_SCOPE
+                && import.statement == ImportStatement::ImportFrom
+                && !import.context.type_checking)
+                .then_some((edge, import))
+        });
+        // An explicit `from m import name [as alias]`, the latest first.
+        for (edge, import) in reexports.clone() {
+            let Some(imported) = import.name.as_deref().filter(|n| *n != "*") else {
+                continue;
+            };
+            if import.alias.as_deref().unwrap_or(imported) != name {
+                continue;
+            }
+            if edge.to_submodule {
+                return Some((edge.target.to_string(), None));
+            }
+            if let Some(submodule) = &edge.external_submodule {
+                return Some((submodule.to_string(), None));
+            }
+            let next = (edge.target.to_string(), Some(imported.to_string()));
+            return match self.origin(&edge.target, imported, visited) {
+                Some(further) => Some(further),
+                None => Some(next),
+            };
+        }
+        if name.starts_with('_') {
+            return None;
+        }
+        // `from m import *`: followed when `m` defines the class or
+        // re-exports the name itself.
+        for (edge, import) in reexports {
+            if import.name.as_deref() != Some("*") {
+                continue;
+            }
+            let Some(target) = edge.target.file() else {
+                continue;
+            };
+            if edge.to_submodule {
+                continue;
+            }
+            if let Some(further) = self.origin(&edge.target, name, visited) {
+                return Some(further);
+            }
+            if self
+                .files
+                .facts(target)
+                .classes
+                .iter()
+                .any(|class| class.name == name)
+            {
+                return Some((edge.target.to_string(), Some(name.to_string())));
+            }
+        }
+        None
     }
 
     /// What `local` is bound to in `scope`: the binding of the innermost
@@ -254,5 +406,56 @@ mod tests {
         ];
         assert_eq!(qualify(&files, "n", MODULE_SCOPE), "app.n.n");
         assert_eq!(qualify(&files, "pkg", MODULE_SCOPE), "app.n");
+    }
+
+    #[test]
+    fn names_resolve_through_package_reexports_to_their_definition() {
+        let user = "from dcim.models import Device, Site as S, Rack\nfrom dcim import models\nimport dcim.models as m\n";
+        let files = [
+            ("app.views", false, user),
+            (
+                "dcim.models",
+                true,
+                "from .devices import *\nfrom .sites import Site\nfrom .racks import Rack as Rack\n",
+            ),
+            (
+                "dcim.models.devices",
+                false,
+                "from ._base import *\nclass Device: pass\n",
+            ),
+            ("dcim.models.sites", false, "from .inner import Site\n"),
+            ("dcim.models.inner", false, "class Site: pass\n"),
+            ("dcim.models.racks", false, "class Rack: pass\n"),
+            ("dcim.models._base", false, "class Base: pass\n"),
+        ];
+        assert_eq!(qualify(&files, "Device", "f"), "dcim.models.devices.Device");
+        assert_eq!(
+            qualify(&files, "Device.objects.create", "f"),
+            "dcim.models.devices.Device.objects.create"
+        );
+        assert_eq!(qualify(&files, "S", "f"), "dcim.models.inner.Site");
+        assert_eq!(qualify(&files, "Rack", "f"), "dcim.models.racks.Rack");
+        assert_eq!(
+            qualify(&files, "models.Device", "f"),
+            "dcim.models.devices.Device"
+        );
+        assert_eq!(qualify(&files, "m.Site", "f"), "dcim.models.inner.Site");
+        // Not re-exported: stays where it was imported from.
+        assert_eq!(
+            qualify(&files, "models.Unknown", "f"),
+            "dcim.models.Unknown"
+        );
+    }
+
+    #[test]
+    fn reexport_cycles_and_private_names_end_the_search() {
+        let files = [
+            ("app.user", false, "from app.a import X, _p\n"),
+            ("app.a", true, "from app.b import *\nfrom app.b import _p\n"),
+            ("app.b", true, "from app.a import *\nfrom app.a import _p\n"),
+        ];
+        assert_eq!(qualify(&files, "X", "f"), "app.a.X");
+        let found = qualify(&files, "_p", "f");
+        assert!(found == "app.a._p" || found == "app.b._p", "{found}");
     }
 }

@@ -23,17 +23,9 @@ impl Target {
     }
 }
 
-/// The methods and receivers of Django's manager writes
-/// (`Incident.objects.create(...)`).
-const DJANGO_WRITE_METHODS: &[&str] = &[
-    "create",
-    "get_or_create",
-    "update_or_create",
-    "bulk_create",
-    "bulk_update",
-    "update",
-    "delete",
-];
+/// The methods of Django's manager writes (`Incident.objects.create(...)`),
+/// the ones `db-write` knows.
+use crate::rules::db_write::DJANGO_WRITES as DJANGO_WRITE_METHODS;
 
 pub fn render(proposal: &Proposal, survey: &Survey, target: Target) -> String {
     let prefix = target.prefix();

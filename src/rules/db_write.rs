@@ -34,6 +34,34 @@
 //! The legacy bulk writes `<session>.query(T)....delete()` and
 //! `....update({...})` count whenever the `query` receiver is a session.
 //!
+//! ## Django
+//! With `"django"` in `orm` (the default), Django's writes count too,
+//! recognised by the shape of the receiver rather than by `methods` and
+//! `receivers`:
+//! - a manager write `X.objects.create(...)`, `.get_or_create`,
+//!   `.update_or_create`, `.bulk_create`, `.bulk_update`, `.update`,
+//!   `.delete` (the manager is an attribute `objects`, `_default_manager` or
+//!   `_base_manager` of a name chain other than `self`, which cannot reach a
+//!   manager);
+//! - the same methods at the end of a queryset chain rooted at a manager:
+//!   `X.objects.filter(...).exclude(...).update(...)`, `.delete()`;
+//! - `obj.save()` and `obj.delete()` where `obj` is bound (as a session is,
+//!   above) to a manager call or a chain rooted at one
+//!   (`obj = X.objects.get(pk=1)`), or to an instantiation of a Django model
+//!   (`obj = Device(...)`, a class of the project with a base whose last
+//!   name is `Model`, directly or through other classes of the project).
+//!
+//! So `data.update(...)`, `cache.delete(key)`, `form.errors.update(...)`,
+//! `exclude_columns.update(...)` and `self.objects.update(...)` are not
+//! writes. A model instance that arrives as a parameter (`def f(device):
+//! device.save()`) is not followed.
+//!
+//! ## SQLAlchemy
+//! With `"sqlalchemy"` in `orm` (the default), the session writes above.
+//! Both are on by default: Django's forms are recognised by shape and do not
+//! fire on dicts, sets, caches or forms, and SQLAlchemy's need a session
+//! receiver, so a project that uses one ORM pays nothing for the other.
+//!
 //! Calls under `if TYPE_CHECKING:` never run and are skipped. A call on an
 //! expression that is not a name (`get_session().add(x)`) is not followed.
 //!
@@ -76,6 +104,8 @@
 //! - `receivers` (list of globs, default `session`, `*session`, `db`, `*_db`,
 //!   `self.session`, `self.db`): matched against the receiver's dotted text
 //!   and against its last name; `*` matches any run of characters.
+//! - `orm` (list of `sqlalchemy`, `django`, default both): the ORMs whose
+//!   writes count; `methods` and `receivers` apply to SQLAlchemy's.
 //! - `name`, `message`, `severity` as for every rule.
 
 use std::sync::Arc;
@@ -86,7 +116,7 @@ use crate::facts::{Argument, Binding, Call, FileFacts, MODULE_SCOPE};
 use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
 use crate::settings::pattern::glob_matches;
-use crate::settings::read::{names_or, scope};
+use crate::settings::read::{names_or, refuse_empty, scope};
 use crate::settings::{Scope, Table};
 use crate::span::{Position, Span};
 use crate::symbols::Symbols;
@@ -113,6 +143,29 @@ const QUERY_WRITES: &[&str] = &["delete", "update"];
 const WRITE_SQL: &[&str] = &[
     "INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT", "TRUNCATE",
 ];
+
+/// Django manager and queryset methods that write.
+pub const DJANGO_WRITES: &[&str] = &[
+    "create",
+    "get_or_create",
+    "update_or_create",
+    "bulk_create",
+    "bulk_update",
+    "update",
+    "delete",
+];
+
+/// The attributes of a Django model class that are managers.
+const DJANGO_MANAGERS: &[&str] = &["objects", "_default_manager", "_base_manager"];
+
+/// Django model instance methods that write.
+const DJANGO_INSTANCE_WRITES: &[&str] = &["save", "delete"];
+
+/// How many classes of the project a model base is looked for through.
+const MAX_MODEL_DEPTH: usize = 8;
+
+/// The ORMs whose writes `db-write` recognises.
+pub const DEFAULT_ORMS: &[&str] = &["sqlalchemy", "django"];
 
 /// Methods that write through a session, by default.
 pub const DEFAULT_WRITE_METHODS: &[&str] = &[
@@ -152,7 +205,7 @@ impl RuleKind for DbWrite {
     }
 
     fn keys(&self) -> &'static [&'static str] {
-        &["in", "paths", "except", "methods", "receivers"]
+        &["in", "paths", "except", "methods", "receivers", "orm"]
     }
 
     fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
@@ -166,14 +219,36 @@ pub struct DbWriteOptions {
     /// `execute` counts only with an insert/update/delete argument.
     pub methods: Vec<String>,
     pub receivers: Vec<String>,
+    pub sqlalchemy: bool,
+    pub django: bool,
 }
 
 /// Reads the options of one `[[rule]]` table of kind `db-write`.
 fn read_options(table: &Table<'_>) -> Result<DbWriteOptions, Diagnostic> {
+    let orms = match table.strings("orm")? {
+        Some(list) => {
+            refuse_empty(table, "orm", list.span(), list.get_ref().is_empty())?;
+            for orm in list.get_ref() {
+                if !DEFAULT_ORMS.contains(orm.get_ref()) {
+                    return Err(table
+                        .source
+                        .error(
+                            orm.span(),
+                            format!("unknown ORM `{}` {}", orm.get_ref(), table.place),
+                        )
+                        .with_help("`orm` takes `sqlalchemy` and `django`".to_string()));
+                }
+            }
+            list.get_ref().iter().map(|orm| *orm.get_ref()).collect()
+        }
+        None => DEFAULT_ORMS.to_vec(),
+    };
     Ok(DbWriteOptions {
         scope: scope(table, true)?,
         methods: names_or(table, "methods", DEFAULT_WRITE_METHODS)?,
         receivers: names_or(table, "receivers", DEFAULT_WRITE_RECEIVERS)?,
+        sqlalchemy: orms.contains(&"sqlalchemy"),
+        django: orms.contains(&"django"),
     })
 }
 
@@ -184,10 +259,12 @@ impl Check for DbWriteOptions {
 }
 
 fn check(context: &Context<'_>, rule: &Rule, options: &DbWriteOptions) -> Vec<Violation> {
-    let writes = Writes::new(
+    let mut writes = Writes::new(
         options.methods.iter().map(String::as_str),
         options.receivers.iter().map(String::as_str),
     );
+    writes.sqlalchemy = options.sqlalchemy;
+    writes.django = options.django;
     let mut violations = Vec::new();
     for (index, file, facts) in context.files.iter() {
         if !options.scope.covers(file.module.as_deref(), &file.path) {
@@ -234,12 +311,18 @@ pub(super) enum Target<'f> {
     Query(&'f Call),
     /// SQL text, whose table is not read.
     Sql,
+    /// The model class as written (`Device` for `Device.objects.create()`).
+    Model(&'f str),
 }
 
 /// Which calls write: the methods and receivers of a `db-write` rule.
 pub(super) struct Writes<'o> {
     methods: Vec<&'o str>,
     receivers: Vec<&'o str>,
+    /// SQLAlchemy session writes count.
+    pub sqlalchemy: bool,
+    /// Django manager, queryset and model writes count.
+    pub django: bool,
 }
 
 impl<'o> Writes<'o> {
@@ -250,6 +333,8 @@ impl<'o> Writes<'o> {
         Writes {
             methods: methods.into_iter().collect(),
             receivers: receivers.into_iter().collect(),
+            sqlalchemy: true,
+            django: true,
         }
     }
 
@@ -268,7 +353,15 @@ impl<'o> Writes<'o> {
             return self.query_write(facts, index, symbols);
         };
         let (receiver, method) = dotted::split_last(callee)?;
-        if !self.methods.contains(&method) || !self.is_session(facts, receiver, call, symbols) {
+        if self.django
+            && let Some(write) = django_write(facts, call, callee, receiver, method, symbols)
+        {
+            return Some(write);
+        }
+        if !self.sqlalchemy
+            || !self.methods.contains(&method)
+            || !self.is_session(facts, receiver, call, symbols)
+        {
             return None;
         }
         let target = if STATEMENT_METHODS.contains(&method) {
@@ -291,11 +384,22 @@ impl<'o> Writes<'o> {
     ) -> Option<Write<'f>> {
         let call = &facts.calls[index];
         let method = call.trailing_attribute.as_deref()?;
-        if !QUERY_WRITES.contains(&method) {
+        let root = chain_root(&facts.calls, index)?;
+        let root_callee = root.callee.as_deref()?;
+        if self.django
+            && DJANGO_WRITES.contains(&method)
+            && let Some((manager, _)) = dotted::split_last(root_callee)
+            && let Some(model) = manager_model(manager)
+        {
+            return Some(Write {
+                subject: format!("{root_callee}(...).{method}"),
+                target: Target::Model(model),
+            });
+        }
+        if !self.sqlalchemy || !QUERY_WRITES.contains(&method) {
             return None;
         }
-        let root = chain_root(&facts.calls, index)?;
-        let (receiver, "query") = root.callee.as_deref()?.rsplit_once('.')? else {
+        let (receiver, "query") = root_callee.rsplit_once('.')? else {
             return None;
         };
         if !self.is_session(facts, receiver, root, symbols) {
@@ -329,6 +433,67 @@ impl<'o> Writes<'o> {
             .iter()
             .any(|pattern| receiver_matches(pattern, receiver))
     }
+}
+
+/// A Django write by `call`, whose callee `callee` is `receiver.method`.
+fn django_write<'f>(
+    facts: &'f FileFacts,
+    call: &Call,
+    callee: &str,
+    receiver: &'f str,
+    method: &str,
+    symbols: &Symbols<'_>,
+) -> Option<Write<'f>> {
+    if DJANGO_WRITES.contains(&method)
+        && let Some(model) = manager_model(receiver)
+    {
+        return Some(Write {
+            subject: callee.to_string(),
+            target: Target::Model(model),
+        });
+    }
+    if !DJANGO_INSTANCE_WRITES.contains(&method) {
+        return None;
+    }
+    let binding = receiver_binding(facts, receiver, call)?;
+    let target = if let Some((manager, _)) = dotted::split_last(&binding.callee)
+        && let Some(model) = manager_model(manager)
+    {
+        Target::Model(model)
+    } else if is_django_model(symbols, &binding.callee, &binding.scope, 0) {
+        // The instantiation names the model.
+        Target::Argument(None)
+    } else {
+        return None;
+    };
+    Some(Write {
+        subject: callee.to_string(),
+        target,
+    })
+}
+
+/// `X` for a manager `X.objects` (or `_default_manager`, `_base_manager`)
+/// of a name chain other than `self`.
+fn manager_model(receiver: &str) -> Option<&str> {
+    let (model, manager) = dotted::split_last(receiver)?;
+    (DJANGO_MANAGERS.contains(&manager) && model != "self").then_some(model)
+}
+
+/// Whether `callee`, used in `scope`, is a class of the project with a base
+/// whose last name is `Model`, directly or through other classes of the
+/// project.
+fn is_django_model(symbols: &Symbols<'_>, callee: &str, scope: &str, depth: usize) -> bool {
+    if depth > MAX_MODEL_DEPTH {
+        return false;
+    }
+    let qualified = symbols.qualify(callee, scope);
+    let Some((class_symbols, class)) = symbols.class_def(&qualified) else {
+        return false;
+    };
+    class.bases.iter().any(|base| {
+        dotted::last_segment(base) == "Model"
+            || is_django_model(&class_symbols, base, MODULE_SCOPE, depth + 1)
+    })
 }
 
 /// Whether a `receivers` glob matches the receiver's dotted text or its last

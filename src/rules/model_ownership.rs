@@ -309,6 +309,9 @@ impl FileModels<'_, '_> {
                 self.table(table, &statement.scope)
             }),
             Target::Query(query) => self.first_argument(query),
+            // `Device.objects.create(...)`, `device.save()` after
+            // `device = Device.objects.get(...)`
+            Target::Model(model) => self.model(model, &call.scope),
         }
     }
 

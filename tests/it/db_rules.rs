@@ -140,3 +140,55 @@ fn explain_prints_the_db_write_documentation() {
         output.stdout
     );
 }
+
+#[test]
+fn names_resolve_through_package_reexports_for_model_ownership_and_forbidden_call() {
+    let owns = "dcim-owns-devices";
+    let clock = "no-clock-in-tenancy";
+    let views = "tenancy/views.py";
+    assert_eq!(
+        violations(&fixture("rules/reexports")),
+        owned(&[
+            (views, 7, owns, "dcim.models.devices.Device"),
+            (views, 8, owns, "dcim.models.sites.Site"),
+            (views, 9, owns, "dcim.models.racks.rack.Rack"),
+            (views, 13, clock, "utils.clock.now"),
+            (views, 13, clock, "datetime.datetime.utcnow"),
+        ])
+    );
+}
+
+#[test]
+fn db_write_recognises_django_writes_by_shape_and_not_dict_or_cache_methods() {
+    let api = "api-no-db-writes";
+    let views = "shop/api/views.py";
+    assert_eq!(
+        violations(&fixture("rules/db_write_django")),
+        owned(&[
+            (
+                "shop/api/legacy.py",
+                5,
+                api,
+                "Order.objects.all(...).delete"
+            ),
+            ("shop/api/legacy.py", 6, api, "session.delete"),
+            (
+                "shop/api/legacy.py",
+                6,
+                "api-no-sqlalchemy-only",
+                "session.delete"
+            ),
+            (views, 7, api, "Order.objects.create"),
+            (views, 8, api, "Order.objects.get_or_create"),
+            (views, 9, api, "Order.objects.update_or_create"),
+            (views, 10, api, "Order.objects.bulk_create"),
+            (views, 11, api, "Order.objects.bulk_update"),
+            (views, 12, api, "Order.objects.filter(...).update"),
+            (views, 13, api, "Order.objects.filter(...).delete"),
+            (views, 15, api, "order.save"),
+            (views, 17, api, "customer.save"),
+            (views, 18, api, "customer.delete"),
+            (views, 19, api, "Customer._default_manager.all(...).delete"),
+        ])
+    );
+}
