@@ -75,7 +75,10 @@ unless an ``allow`` pattern matches (the qualified or the written name), or
 when a ``deny`` pattern matches. Patterns: dotted, ``*``/``?`` glob a
 segment, a dotless pattern names the last segment, a leading ``*`` segment
 any receiver (one or more segments, or an expression); anything else matches
-the whole name. Subject: the callee. Line: the statement's.
+the whole name. Subject: the callee. Line: the statement's. Also the
+outermost calls (outside lambdas) in the test of a module-level ``if``/
+``elif``/``while``, the iterable of a ``for``, the items of a ``with`` and
+an ``assert``, each on the call's own line.
 
 db-write: a call ``R.m(...)`` (awaited or not) where ``R`` is a name chain
 and ``m`` in ``methods``; subject ``R.m``. ``R`` is a session when its value
@@ -180,25 +183,13 @@ DJANGO_INSTANCE_WRITES = ("save", "delete")
 PROJECT_CLASSES: dict[str, tuple["FileModel", list[str]]] = {}
 
 IMPORT_TIME_ALLOW = (
-    "logging.getLogger",
-    "TypeVar",
-    "NewType",
-    "namedtuple",
-    "NamedTuple",
-    "dataclass",
-    "field",
-    "APIRouter",
-    "Blueprint",
-    "os.getenv",
-    "os.environ.get",
-    "Enum",
-    "frozenset",
-    "set",
-    "dict",
-    "list",
-    "tuple",
-    "re.compile",
-    "object",
+    "logging.getLogger", "TypeVar", "ParamSpec", "NewType", "cast", "namedtuple",
+    "NamedTuple", "TypedDict", "dataclass", "field", "Enum", "IntEnum", "StrEnum",
+    "re.compile", "timedelta", "Decimal", "Path", "os.getenv", "os.environ.get",
+    "object", "frozenset", "set", "dict", "list", "tuple", "int", "float", "str",
+    "bool", "bytes",
+    "Table", "Column", "mapped_column", "relationship", "ForeignKey", "MetaData",
+    "APIRouter", "Blueprint", "include_router", "add_middleware", "add_exception_handler",
 )
 IMPORT_TIME_DENY = ("init_db", "create_engine", "connect")
 
@@ -842,12 +833,34 @@ def import_time_findings(model: FileModel) -> list[tuple[int, str]]:
     deny = [NamePattern(p) for p in IMPORT_TIME_DENY]
     found = []
 
-    def check(stmt: ast.stmt) -> None:
-        value = None
-        if isinstance(stmt, ast.Expr):
-            value = stmt.value
-        elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            value = stmt.value
+    def outer_calls(expr: ast.expr) -> list[ast.Call]:
+        """The calls of a block header that no other call holds, outside lambdas."""
+        if isinstance(expr, ast.Call):
+            return [expr]
+        if isinstance(expr, ast.Lambda):
+            return []
+        return [c for child in ast.iter_child_nodes(expr) for c in outer_calls(child)]
+
+    def check_header(stmt: ast.stmt) -> None:
+        headers: list[ast.expr] = []
+        if isinstance(stmt, (ast.If, ast.While)):
+            headers = [stmt.test]
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+            headers = [stmt.iter]
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            headers = [item.context_expr for item in stmt.items]
+        elif isinstance(stmt, ast.Assert):
+            headers = [stmt.test] + ([stmt.msg] if stmt.msg else [])
+        for header in headers:
+            for call in outer_calls(header):
+                check(call, call)
+
+    def check(stmt: ast.stmt, value: ast.expr | None = None) -> None:
+        if value is None:
+            if isinstance(stmt, ast.Expr):
+                value = stmt.value
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                value = stmt.value
         if not isinstance(value, ast.Call):
             return
         written = dotted(value.func)
@@ -878,6 +891,8 @@ def import_time_findings(model: FileModel) -> list[tuple[int, str]]:
         for stmt in body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue
+            if not skipped:
+                check_header(stmt)
             if isinstance(stmt, ast.If):
                 body_tc, else_tc = model.type_checking_branches(stmt)
                 walk(stmt.body, skipped or body_tc or is_main_guard(stmt.test))

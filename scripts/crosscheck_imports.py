@@ -24,12 +24,19 @@ Rules implemented here (independently of gate's Rust code):
 - Module of a file: its path below the deepest source root holding it,
   ``/`` to ``.``, without ``.py``; ``pkg/__init__.py`` is ``pkg``; none when
   a part is not an identifier (``my-tool/x.py``).
+- A module file ``x.py`` beside a package ``x/__init__.py`` has no module:
+  asked for ``x`` in that folder, CPython's own path finder
+  (``importlib.machinery.PathFinder``, which reads the folder and runs
+  nothing) finds the package, so the file is unreachable.
 - The project's modules: every file's module and every package above it, so
   namespace folders (no ``__init__.py``) count as packages.
 - ``import a.b.c`` targets ``a.b.c``.
 - ``from M import n`` (M possibly relative) targets ``M.n`` when that is a
   module or package of the project, else ``M``; ``from M import *`` targets
-  ``M``. A relative M is anchored like ``importlib._bootstrap._resolve_name``:
+  ``M``. A target that is internal (it or a package above it is a module of
+  the project) but not itself a module of the project is cut back to its
+  longest prefix that is one: the name is an attribute of that module (or an
+  ImportError), never a module of its own. A relative M is anchored like ``importlib._bootstrap._resolve_name``:
   the importer's package (the module itself for an ``__init__.py``), one
   package up per extra dot; beyond the top, or in a file outside every source
   root, the import is unresolvable and left out.
@@ -64,6 +71,7 @@ from __future__ import annotations
 import argparse
 import ast
 import collections
+import importlib.machinery
 import json
 import os
 import subprocess
@@ -262,6 +270,8 @@ def discover(root: Path, source_roots: list[Path]) -> list[PythonFile]:
             parts.pop()
         # A file whose path is not made of identifiers cannot be imported.
         importable = bool(parts) and all(part.isidentifier() for part in parts)
+        if importable and not is_package and _shadowed(absolute):
+            importable = False
         files.append(
             PythonFile(
                 path=absolute.relative_to(root).as_posix(),
@@ -271,6 +281,12 @@ def discover(root: Path, source_roots: list[Path]) -> list[PythonFile]:
             )
         )
     return files
+
+
+def _shadowed(absolute: Path) -> bool:
+    """Python finds something else than this module file under its name."""
+    spec = importlib.machinery.PathFinder.find_spec(absolute.stem, [str(absolute.parent)])
+    return spec is not None and spec.origin is not None and Path(spec.origin) != absolute
 
 
 class Resolver:
@@ -303,9 +319,18 @@ class Resolver:
         if not base:
             return None
         if raw.statement != "from" or raw.name == "*":
-            return base, False
+            return self._existing(base), False
         submodule = f"{base}.{raw.name}"
-        return (submodule, True) if submodule in self.modules else (base, False)
+        return (submodule, True) if submodule in self.modules else (self._existing(base), False)
+
+    def _existing(self, target: str) -> str:
+        """An internal target cut back to its longest prefix that is a module."""
+        parts = target.split(".")
+        for end in range(len(parts), 0, -1):
+            prefix = ".".join(parts[:end])
+            if prefix in self.modules:
+                return prefix
+        return target
 
     @staticmethod
     def _anchor(file: PythonFile, level: int) -> str | None:

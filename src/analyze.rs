@@ -132,7 +132,10 @@ pub fn analyze(
         config_file: &config.file,
         project: &config.project,
     };
-    let discovery = discover::discover(&layout, targets, threads.unwrap_or(0), &read_and_parse)?;
+    let target = target_python(config);
+    let discovery = discover::discover(&layout, targets, threads.unwrap_or(0), &|file| {
+        read_and_parse(file, target)
+    })?;
     let scope = discovery.scope;
     let mut warnings = discovery.warnings;
     let mut parsed_files = Vec::with_capacity(discovery.files.len());
@@ -196,9 +199,25 @@ pub fn analyze(
     })
 }
 
+/// The Python whose syntax the files must parse as: `[project]
+/// target-version`, else the lowest Python the `requires-python` of the
+/// pyproject.toml beside the config admits, else the newest.
+pub fn target_python(config: &Config) -> (u8, u8) {
+    config
+        .project
+        .target_version
+        .or_else(|| {
+            let spec = crate::init::survey::requires_python(&config.root)?;
+            crate::init::survey::lowest_python(&spec)
+        })
+        .map_or(crate::parse::NEWEST_PYTHON, |version| {
+            version.min(crate::parse::NEWEST_PYTHON)
+        })
+}
+
 /// Stage 3 for one file, run by the walker as it finds the file.
-fn read_and_parse(file: &SourceFile) -> std::io::Result<FileFacts> {
-    std::fs::read(&file.absolute).map(|bytes| crate::parse::parse_file(&bytes))
+fn read_and_parse(file: &SourceFile, target: (u8, u8)) -> std::io::Result<FileFacts> {
+    std::fs::read(&file.absolute).map(|bytes| crate::parse::parse_file_for(&bytes, target))
 }
 
 /// Runs `work` on a pool of `threads` threads (all cores when `None`).

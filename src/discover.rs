@@ -195,7 +195,41 @@ pub fn discover<T: Send>(
             ),
         ));
     }
+    // After the count above: a shadowed file is not outside the roots, and
+    // its own warning says why it has no module name.
+    unname_shadowed_files(&mut discovery);
     Ok(discovery)
+}
+
+/// A module file `x.py` beside a package `x/__init__.py` has the package's
+/// module name, but Python imports the package: the file is unreachable.
+/// It loses its module name (so that its imports are not counted for the
+/// package, and rules by `paths` still see it) and gets one warning.
+fn unname_shadowed_files<T>(discovery: &mut Discovery<T>) {
+    let packages: std::collections::HashMap<String, String> = discovery
+        .files
+        .iter()
+        .filter(|(file, _)| file.is_package)
+        .filter_map(|(file, _)| Some((file.module.clone()?, file.path.clone())))
+        .collect();
+    for (file, _) in &mut discovery.files {
+        if file.is_package {
+            continue;
+        }
+        let Some(package) = file.module.as_ref().and_then(|module| packages.get(module)) else {
+            continue;
+        };
+        discovery.warnings.push(Warning::new(
+            WarningKind::ShadowedModule,
+            format!(
+                "{} is shadowed by the package {package}: Python imports the package, so the \
+                 file is unreachable; it gets no module name and its imports are not counted \
+                 (rename or delete one of them)",
+                file.path
+            ),
+        ));
+        file.module = None;
+    }
 }
 
 /// What the walk found at one entry.

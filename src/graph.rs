@@ -3,7 +3,8 @@
 //! Resolution follows Python's own rules: relative imports are anchored at
 //! the importing module's package; `from pkg import name` targets the
 //! submodule `pkg.name` when that file (or package) exists, else `pkg`
-//! itself; `import a.b.c` targets `a.b.c`. A target is internal when it, or a
+//! itself; `import a.b.c` targets `a.b.c`. An internal module that does not
+//! exist is cut back to its longest existing prefix. A target is internal when it, or a
 //! package above it, is a module of the project.
 
 use std::fmt;
@@ -287,7 +288,7 @@ fn resolve_import(
     };
     let Some(name) = name else {
         return Ok(Resolution {
-            target: base,
+            target: existing_prefix(index, base),
             to_submodule: false,
             submodule_candidate: None,
         });
@@ -301,11 +302,26 @@ fn resolve_import(
         })
     } else {
         Ok(Resolution {
-            target: base,
+            target: existing_prefix(index, base),
             to_submodule: false,
             submodule_candidate: Some(submodule),
         })
     }
+}
+
+/// An internal module that no file or folder defines (`app.engines.gone`
+/// beside `app/engines/__init__.py`) is cut back to its longest prefix that
+/// exists (`app.engines`): the import binds, or fails on, an attribute of
+/// that module, so the edge is that module's, and no phantom node gathers a
+/// fan-in of its own. External modules are kept whole.
+fn existing_prefix(index: &ModuleIndex, module: String) -> String {
+    if index.contains(&module) {
+        return module;
+    }
+    let prefix = ancestors(&module)
+        .find(|ancestor| index.contains(ancestor))
+        .map(str::to_string);
+    prefix.unwrap_or(module)
 }
 
 /// The package a relative import of `level` dots is anchored at, like
@@ -426,6 +442,33 @@ mod tests {
                 module: "app".into()
             })
         );
+    }
+
+    #[test]
+    fn a_missing_internal_module_is_cut_back_to_its_longest_existing_prefix() {
+        let routes = file("app.api.routes", false);
+        // `from app.models import panel_types`: the attribute of app.models.
+        assert_eq!(
+            target(&routes, &from_import(0, "app.models", "panel_types")),
+            Ok("app.models".into())
+        );
+        assert_eq!(
+            target(&routes, &from_import(0, "app.models.gone.deeper", "X")),
+            Ok("app.models".into())
+        );
+        let import = Import {
+            statement: ImportStatement::Import,
+            name: None,
+            ..from_import(0, "app.api.gone", "")
+        };
+        assert_eq!(target(&routes, &import), Ok("app.api".into()));
+        // External modules are kept whole.
+        let external = Import {
+            statement: ImportStatement::Import,
+            name: None,
+            ..from_import(0, "sqlalchemy.orm", "")
+        };
+        assert_eq!(target(&routes, &external), Ok("sqlalchemy.orm".into()));
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub enum WarningKind {
     OutsideRoots,
     /// An import gate cannot resolve (a relative import beyond the top, ...).
     UnresolvedImport,
+    /// A module file `x.py` beside a package `x/__init__.py`: Python
+    /// imports the package, and the file is unreachable.
+    ShadowedModule,
     /// A module pattern or path glob of the config that matches nothing.
     DeadPattern,
     /// A layer that no file belongs to.
@@ -44,6 +47,7 @@ impl WarningKind {
             WarningKind::Skipped => "files or folders were skipped",
             WarningKind::OutsideRoots => "warnings about the source roots",
             WarningKind::UnresolvedImport => "imports cannot be resolved",
+            WarningKind::ShadowedModule => "module files are shadowed by a package",
             WarningKind::DeadPattern => "patterns of the config match nothing",
             WarningKind::EmptyLayer => "layers hold no file",
             WarningKind::ExternalMatch => "layer patterns match external modules",

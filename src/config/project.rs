@@ -17,6 +17,7 @@ pub(super) fn project(table: &Table<'_>) -> Result<Project, Diagnostic> {
         "type-checking-imports",
         "layer-header",
         "strict",
+        "target-version",
     ])?;
     let (exclude, exclude_patterns) = globs(table, "exclude")?;
     let baseline_setting = table.string("baseline")?;
@@ -54,7 +55,31 @@ pub(super) fn project(table: &Table<'_>) -> Result<Project, Diagnostic> {
             .map(|pattern| regex_with_group(table, &pattern, "layer"))
             .transpose()?,
         strict: table.boolean("strict")?.unwrap_or(false),
+        target_version: target_version(table)?,
     })
+}
+
+/// `target-version = "3.11"`: a Python the parser knows, 3.7 to the newest.
+fn target_version(table: &Table<'_>) -> Result<Option<(u8, u8)>, Diagnostic> {
+    let Some(text) = table.string("target-version")? else {
+        return Ok(None);
+    };
+    let newest = crate::parse::NEWEST_PYTHON;
+    let version = text
+        .get_ref()
+        .split_once('.')
+        .and_then(|(major, minor)| Some((major.parse::<u8>().ok()?, minor.parse::<u8>().ok()?)))
+        .filter(|version| (3, 7) <= *version && *version <= newest);
+    match version {
+        Some(version) => Ok(Some(version)),
+        None => Err(table.source.error(
+            text.span(),
+            format!(
+                "`target-version` {} must be a Python version from \"3.7\" to \"{}.{}\", such as \"3.11\"",
+                table.place, newest.0, newest.1
+            ),
+        )),
+    }
 }
 
 /// `roots` and `include`: folders relative to the root, `.` by default.

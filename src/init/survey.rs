@@ -232,6 +232,38 @@ fn read_pyproject(text: &str, root: &Path) -> Pyproject {
     }
 }
 
+/// The `requires-python` (or Poetry's `python` dependency) of the
+/// pyproject.toml in `root`, if there is one.
+pub fn requires_python(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("pyproject.toml")).ok()?;
+    read_pyproject(&text, root).requires_python
+}
+
+/// The lowest Python (major, minor) a version specifier admits: `>=3.11`,
+/// `~=3.11`, `^3.11` (Poetry), `==3.11.*`, `>=3.9,<4` give the highest of
+/// their lower bounds; `None` when no clause bounds it from below.
+pub fn lowest_python(spec: &str) -> Option<(u8, u8)> {
+    spec.split([',', ' '])
+        .map(str::trim)
+        .filter_map(|clause| {
+            let version = [">=", "~=", "==", "===", "^", "~", ">", "="]
+                .iter()
+                .find_map(|operator| clause.strip_prefix(operator))
+                .or_else(|| {
+                    clause
+                        .starts_with(|c: char| c.is_ascii_digit())
+                        .then_some(clause)
+                })?;
+            let mut parts = version.trim().split('.');
+            let major = parts.next()?.parse::<u8>().ok()?;
+            let minor = parts
+                .next()
+                .map_or(Some(0), |minor| minor.parse::<u8>().ok())?;
+            Some((major, minor))
+        })
+        .max()
+}
+
 fn strings(value: Option<&toml::Value>) -> impl Iterator<Item = &str> {
     value
         .and_then(|v| v.as_array())
@@ -431,5 +463,17 @@ packages = [{ include = "x", from = "lib" }, { include = "y", from = "missing" }
         assert_eq!(project.settings.as_deref(), Some("mysite.settings"));
         assert_eq!(project.apps, ["polls"]);
         assert_eq!(project.folder, "");
+    }
+
+    #[test]
+    fn the_lowest_python_is_the_highest_lower_bound() {
+        assert_eq!(lowest_python(">=3.11"), Some((3, 11)));
+        assert_eq!(lowest_python(">=3.9,<4"), Some((3, 9)));
+        assert_eq!(lowest_python("^3.10"), Some((3, 10)));
+        assert_eq!(lowest_python("~=3.8.1"), Some((3, 8)));
+        assert_eq!(lowest_python("==3.12.*"), Some((3, 12)));
+        assert_eq!(lowest_python(">=3.8, !=3.9.0"), Some((3, 8)));
+        assert_eq!(lowest_python("<3.13"), None);
+        assert_eq!(lowest_python("3.11"), Some((3, 11)));
     }
 }

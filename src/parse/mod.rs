@@ -9,16 +9,30 @@ mod locate;
 #[cfg(test)]
 mod tests;
 
-use ruff_python_ast::Mod;
+use ruff_python_ast::{Mod, PythonVersion};
 use ruff_python_parser::{Mode, ParseOptions, parse_unchecked};
 
 use crate::facts::{FileFacts, SyntaxError};
 use locate::Locator;
 
-/// Extracts the facts of one Python file. Never fails: a file that is not
-/// UTF-8 yields a single syntax error and nothing else, and a file that does
-/// not parse yields its parse errors plus whatever the parser recovered.
+/// The newest Python whose syntax the parser knows (including syntax still
+/// in preview, such as PEP 810 `lazy import`): the target when the project
+/// names none, so that nothing valid in some Python is an error.
+pub const NEWEST_PYTHON: (u8, u8) = PythonVersion::PY315.as_tuple();
+
+/// Extracts the facts of one Python file for the newest Python.
 pub fn parse_file(bytes: &[u8]) -> FileFacts {
+    parse_file_for(bytes, NEWEST_PYTHON)
+}
+
+/// Extracts the facts of one Python file, as the Python `target` (major,
+/// minor) would read it. Never fails: a file that is not UTF-8 yields a
+/// single syntax error and nothing else, and a file that does not parse
+/// yields its parse errors plus whatever the parser recovered. Syntax that
+/// `target` cannot parse (`match` before 3.10, `except*` before 3.11, PEP 701
+/// f-strings and PEP 695 type parameters before 3.12, ...) is a syntax error
+/// naming the construct and the version that added it.
+pub fn parse_file_for(bytes: &[u8], target: (u8, u8)) -> FileFacts {
     let text = match decode::decode(bytes) {
         Ok(text) => text,
         Err(error) => {
@@ -28,15 +42,13 @@ pub fn parse_file(bytes: &[u8]) -> FileFacts {
             };
         }
     };
-    let parsed = parse_unchecked(text, ParseOptions::from(Mode::Module));
+    let options = ParseOptions::from(Mode::Module).with_target_version(PythonVersion::from(target));
+    let parsed = parse_unchecked(text, options);
     let locator = Locator::new(text);
     let mut facts = FileFacts {
         header: comments::header(text),
         line_count: decode::line_count(text),
         ignores: comments::ignores(parsed.tokens(), text, &locator),
-        // Version-dependent `unsupported_syntax_errors` are left out: whether
-        // `match` or `except*` is allowed depends on the project's target
-        // Python, which gate does not know.
         syntax_errors: parsed
             .errors()
             .iter()
@@ -46,6 +58,17 @@ pub fn parse_file(bytes: &[u8]) -> FileFacts {
                 message: error.error.to_string(),
                 span: locator.span(error.location),
             })
+            .chain(
+                // "Cannot use `except*` on Python 3.10 (syntax was added in
+                // Python 3.11)".
+                parsed
+                    .unsupported_syntax_errors()
+                    .iter()
+                    .map(|error| SyntaxError {
+                        message: error.to_string(),
+                        span: locator.span(error.range),
+                    }),
+            )
             .collect(),
         ..FileFacts::default()
     };

@@ -7,9 +7,12 @@
 //! The callee is resolved through the file's imports, so `allow` and `deny`
 //! patterns see `from sqlalchemy import create_engine as mk; mk(url)` as
 //! `sqlalchemy.create_engine`. Only the statement's own call counts: the
-//! calls in its arguments (`x = dict(a=load())`) and in the headers of
-//! `if`/`for`/`with` blocks are not looked at, and neither are other values
-//! (`x = [f(n) for n in range(3)]`), decorators, `def`, `class` and imports.
+//! calls in its arguments (`x = dict(a=load())`) are not looked at, and
+//! neither are other values (`x = [f(n) for n in range(3)]`), decorators,
+//! `def`, `class` and imports. The calls in the test of a module-level
+//! `if`, `elif` or `while`, the iterable of a `for`, the items of a `with`
+//! and an `assert` run too, and count the same way (`if os.getenv("X"):`
+//! is allowed, `if settings.load():` is reported).
 //! Statements nested in top-level `if`/`try`/`with`/`for`/`while`/`match`
 //! blocks count; statements under `if TYPE_CHECKING:` never run and do not.
 //! Class bodies also run at import time, but their calls (`Column(...)`,
@@ -63,11 +66,8 @@
 //!   files looked at by their path as well, whatever their module: the way to
 //!   name files that lie outside every source root, which have no module.
 //! - `except` (module patterns): modules exempt from the rule.
-//! - `allow` (callee patterns, default `logging.getLogger`, `TypeVar`,
-//!   `NewType`, `namedtuple`, `NamedTuple`, `dataclass`, `field`,
-//!   `APIRouter`, `Blueprint`, `os.getenv`, `os.environ.get`, `Enum`,
-//!   `frozenset`, `set`, `dict`, `list`, `tuple`, `re.compile`, `object`):
-//!   calls that are fine at import time; setting it replaces the defaults. A
+//! - `allow` (callee patterns, default: declarations, listed below): calls
+//!   that are fine at import time; setting it replaces the defaults. A
 //!   pattern matches the callee resolved through the imports or as written;
 //!   a pattern without a dot names the last segment (`TypeVar` matches
 //!   `typing.TypeVar`), and a leading `*` any receiver (`*.getChild`).
@@ -75,6 +75,23 @@
 //! - `deny` (callee patterns, default `init_db`, `create_engine`,
 //!   `connect`): calls reported even when `allow` matches them.
 //! - `name`, `message`, `severity` as for every rule.
+//!
+//! ## Default allow-list
+//! Calls that declare rather than do, fine at import time unless `deny`
+//! names them:
+//! - typing and the standard library: `logging.getLogger`, `TypeVar`,
+//!   `ParamSpec`, `NewType`, `cast`, `namedtuple`, `NamedTuple`,
+//!   `TypedDict`, `dataclass`, `field` (`dataclasses.field`), `Enum`,
+//!   `IntEnum`, `StrEnum` (the functional API), `re.compile`, `timedelta`,
+//!   `Decimal`, `Path`, `os.getenv`, `os.environ.get`;
+//! - pure builtins: `object`, `frozenset`, `set`, `dict`, `list`, `tuple`,
+//!   `int`, `float`, `str`, `bool`, `bytes` (`int(2e10)`);
+//! - SQLAlchemy: `Table`, `Column`, `mapped_column`, `relationship`,
+//!   `ForeignKey`, `MetaData`;
+//! - FastAPI, Starlette and Flask wiring: `APIRouter`, `Blueprint`,
+//!   `include_router`, `add_middleware`, `add_exception_handler` (of any
+//!   receiver: `app.include_router(...)`); route decorators are decorators,
+//!   never reported.
 
 use std::sync::Arc;
 
@@ -94,25 +111,51 @@ const UNNAMED_CALL: &str = "<call>";
 
 /// Calls that are fine at import time, by default.
 pub const DEFAULT_IMPORT_TIME_ALLOW: &[&str] = &[
+    // Declarations of the typing and standard library.
     "logging.getLogger",
     "TypeVar",
+    "ParamSpec",
     "NewType",
+    "cast",
     "namedtuple",
     "NamedTuple",
+    "TypedDict",
     "dataclass",
     "field",
-    "APIRouter",
-    "Blueprint",
+    "Enum",
+    "IntEnum",
+    "StrEnum",
+    "re.compile",
+    "timedelta",
+    "Decimal",
+    "Path",
     "os.getenv",
     "os.environ.get",
-    "Enum",
+    // Pure builtins.
+    "object",
     "frozenset",
     "set",
     "dict",
     "list",
     "tuple",
-    "re.compile",
-    "object",
+    "int",
+    "float",
+    "str",
+    "bool",
+    "bytes",
+    // SQLAlchemy declarations.
+    "Table",
+    "Column",
+    "mapped_column",
+    "relationship",
+    "ForeignKey",
+    "MetaData",
+    // Web framework wiring.
+    "APIRouter",
+    "Blueprint",
+    "include_router",
+    "add_middleware",
+    "add_exception_handler",
 ];
 
 /// Calls reported at import time even when `allow` matches them, by default.
@@ -220,7 +263,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &ImportTimeOptions) -> Vec
 fn runs_at_import(statement: &ModuleStatement) -> bool {
     matches!(
         statement.kind,
-        StatementKind::Call | StatementKind::AssignCall
+        StatementKind::Call | StatementKind::AssignCall | StatementKind::HeaderCall
     ) && !statement.main_guard
         && !statement.type_checking
 }

@@ -42,6 +42,10 @@ pub struct Project {
     /// `strict`: config that matches nothing (see `dead_config`) fails the
     /// run (exit 2) instead of being a warning.
     pub strict: bool,
+    /// `target-version` (major, minor): syntax this Python cannot parse is a
+    /// syntax error. `None`: the `requires-python` of the project's
+    /// pyproject.toml, else the newest Python.
+    pub target_version: Option<(u8, u8)>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -188,3 +188,67 @@ fn an_unreadable_file_is_an_error_naming_it() {
         output.stderr
     );
 }
+
+/// Syntax the target Python cannot parse: the messages of gate check on
+/// a tree, by path.
+fn syntax_errors(tree: &str) -> Vec<(String, u64, String)> {
+    let output = common::run(
+        &common::fixture(tree),
+        &["check", "--no-baseline", "--format", "json"],
+    );
+    assert!(output.code <= 1, "stderr: {}", output.stderr);
+    let report: serde_json::Value = serde_json::from_str(&output.stdout).expect("valid JSON");
+    report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["kind"] == "syntax-error")
+        .map(|v| {
+            (
+                v["path"].as_str().unwrap().to_string(),
+                v["line"].as_u64().unwrap(),
+                v["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn syntax_newer_than_the_target_version_is_a_syntax_error_naming_construct_and_version() {
+    let found = syntax_errors("rules/target_version");
+    let paths: Vec<&str> = found.iter().map(|(path, _, _)| path.as_str()).collect();
+    // Near misses (except*, match, f-strings with other quotes) parse on 3.11.
+    assert_eq!(
+        paths,
+        [
+            "app/lazy.py",
+            "app/pep695_alias.py",
+            "app/pep695_generic.py",
+            "app/pep701_fstring.py",
+            "app/pep758_except.py",
+            "app/tstring.py",
+        ]
+    );
+    let message = |path: &str| &found.iter().find(|(p, _, _)| p == path).unwrap().2;
+    assert!(
+        message("app/pep701_fstring.py")
+            .contains("f-strings on Python 3.11 (syntax was added in Python 3.12)"),
+        "{found:?}"
+    );
+    assert!(message("app/pep695_generic.py").contains("type parameter lists on Python 3.11"));
+    assert!(message("app/lazy.py").contains("`lazy` import statement on Python 3.11"));
+    assert!(message("app/tstring.py").contains("t-strings on Python 3.11"));
+    assert!(message("app/pep758_except.py").contains("added in Python 3.14"));
+}
+
+#[test]
+fn without_target_version_the_target_is_the_lowest_python_requires_python_admits() {
+    let found = syntax_errors("rules/target_version_requires");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "app/except_star.py");
+    assert_eq!(found[0].1, 3);
+    assert!(
+        found[0].2.contains("Cannot use `except*` on Python 3.10"),
+        "{found:?}"
+    );
+}

@@ -179,3 +179,72 @@ fn pep_810_lazy_imports_count() {
         ])
     );
 }
+
+#[test]
+fn a_module_file_shadowed_by_a_package_has_no_module_and_one_warning() {
+    let dir = common::fixture("resolution/shadowed_module");
+    let output = common::run(&dir, &["check", "--no-baseline"]);
+    assert_eq!(output.code, 0, "{}{}", output.stdout, output.stderr);
+    assert_eq!(
+        output.stderr.matches("warning:").count(),
+        1,
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains(
+            "app/orchestrator.py is shadowed by the package app/orchestrator/__init__.py"
+        ),
+        "{}",
+        output.stderr
+    );
+    let output = common::run(&dir, &["graph", "--format", "json"]);
+    let report: Value = serde_json::from_str(&output.stdout).expect("valid JSON");
+    let module = |path: &str| {
+        report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|file| file["path"] == path)
+            .unwrap()["module"]
+            .clone()
+    };
+    assert_eq!(module("app/orchestrator.py"), Value::Null);
+    assert_eq!(module("app/orchestrator/__init__.py"), "app.orchestrator");
+    // The package's own import is its, the file's are no module's: no cycle
+    // app.orchestrator -> app.jobs -> app.orchestrator, no second importer.
+    assert_eq!(
+        edges("shadowed_module"),
+        expect(&[
+            ("app/jobs.py", 1, "app.orchestrator", ""),
+            ("app/orchestrator.py", 2, "app.jobs", ""),
+            ("app/orchestrator.py", 3, "app.settings", ""),
+            (
+                "app/orchestrator/__init__.py",
+                1,
+                "app.orchestrator.runner",
+                ""
+            ),
+        ])
+    );
+}
+
+#[test]
+fn a_missing_submodule_is_an_edge_to_its_longest_existing_prefix() {
+    assert_eq!(
+        edges("missing_submodule"),
+        expect(&[
+            ("app/a.py", 1, "app.engines", ""),
+            ("app/a.py", 2, "app.engines.pricing", ""),
+            ("app/b.py", 1, "app.engines", ""),
+            ("app/b.py", 2, "sqlalchemy.orm", "x"),
+            ("app/c.py", 1, "app.engines", ""),
+            ("app/c.py", 2, "app", ""),
+        ])
+    );
+    let found = common::violations(&common::fixture("resolution/missing_submodule"));
+    assert_eq!(
+        found,
+        common::owned(&[("app/engines/__init__.py", 1, "few-importers", "app.engines")])
+    );
+}

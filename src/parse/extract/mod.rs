@@ -328,6 +328,36 @@ impl<'ast> Extractor<'_, '_, 'ast> {
             main_guard: self.context.main_guard,
             type_checking: self.context.type_checking,
         });
+        let headers: Vec<&Expr> = match stmt {
+            Stmt::If(stmt_if) => std::iter::once(&*stmt_if.test)
+                .chain(
+                    stmt_if
+                        .elif_else_clauses
+                        .iter()
+                        .filter_map(|c| c.test.as_ref()),
+                )
+                .collect(),
+            Stmt::While(stmt_while) => vec![&*stmt_while.test],
+            Stmt::For(stmt_for) => vec![&*stmt_for.iter],
+            Stmt::With(with) => with.items.iter().map(|item| &item.context_expr).collect(),
+            Stmt::Assert(assert) => std::iter::once(&*assert.test)
+                .chain(assert.msg.as_deref())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut calls = OuterCalls::default();
+        for header in headers {
+            calls.visit_expr(header);
+        }
+        for call in calls.0 {
+            self.facts.module_statements.push(ModuleStatement {
+                kind: StatementKind::HeaderCall,
+                callee: dotted(&call.func),
+                span: self.locator.span(call.range()),
+                main_guard: self.context.main_guard,
+                type_checking: self.context.type_checking,
+            });
+        }
     }
 
     /// Enters a definition; returns what `pop_scope` restores.
@@ -348,6 +378,21 @@ impl<'ast> Extractor<'_, '_, 'ast> {
 
     fn scope_name(&self) -> Arc<str> {
         self.shared_scope.clone()
+    }
+}
+
+/// The calls of an expression that no other call of it holds (`load()` in
+/// `if not settings.load(x()):`), outside lambdas, which run later.
+#[derive(Default)]
+struct OuterCalls<'ast>(Vec<&'ast ExprCall>);
+
+impl<'ast> SourceOrderVisitor<'ast> for OuterCalls<'ast> {
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        match expr {
+            Expr::Call(call) => self.0.push(call),
+            Expr::Lambda(_) => {}
+            _ => walk_expr(self, expr),
+        }
     }
 }
 

@@ -114,3 +114,35 @@ fn a_span_ending_the_text_at_a_block_boundary_is_located() {
     assert_eq!(source.len(), 64);
     assert_eq!(call(&source, "f").span, span(2, 1, 2, 60));
 }
+
+#[test]
+fn syntax_the_target_python_cannot_parse_is_a_syntax_error() {
+    use crate::parse::{NEWEST_PYTHON, parse_file_for};
+    let source =
+        b"try:\n    pass\nexcept* ValueError:\n    pass\nmatch x:\n    case _:\n        pass\n";
+    let messages = |target| {
+        parse_file_for(source, target)
+            .syntax_errors
+            .into_iter()
+            .map(|error| (error.span.start.line, error.message))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        messages((3, 9)),
+        [
+            (
+                3,
+                "Cannot use `except*` on Python 3.9 (syntax was added in Python 3.11)".to_string()
+            ),
+            (
+                5,
+                "Cannot use `match` statement on Python 3.9 (syntax was added in Python 3.10)"
+                    .to_string()
+            ),
+        ]
+    );
+    assert_eq!(messages((3, 11)), []);
+    assert_eq!(messages(NEWEST_PYTHON), []);
+    // The newest target accepts everything the parser knows, `lazy import` too.
+    assert!(parse_file(b"lazy import json\n").syntax_errors.is_empty());
+}
