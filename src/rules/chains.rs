@@ -259,7 +259,7 @@ impl<'a> HopGraph<'a> {
             hops.push(format!(
                 "{}:{} imports `{imported}`",
                 context.files.source(edge.file).path,
-                context.import_of(edge).span.start.line
+                context.import_span(edge).start.line
             ));
         }
         hops.join(", ")

@@ -228,7 +228,7 @@ fn describe(
         if gap(i) {
             let _ = write!(text, "… {elided} more imports, ");
         }
-        let line = context.import_of(hop.edge).span.start.line;
+        let line = context.import_span(hop.edge).start.line;
         let path = &context.files.source(hop.edge.file).path;
         let _ = write!(text, "{path}:{line} imports `{}`", hop.edge.target);
     }
@@ -253,7 +253,7 @@ fn describe_far(
     noun: &str,
 ) -> String {
     let (from, to) = (names[link.from as usize], names[link.to as usize]);
-    let line = context.import_of(link.edge).span.start.line;
+    let line = context.import_span(link.edge).start.line;
     let path = &context.files.source(link.edge.file).path;
     format!(
         "import cycle `{from}` → `{to}` → … → `{from}`: {path}:{line} imports `{}`, and `{to}` \

@@ -360,3 +360,31 @@ fn a_loop_through_twenty_thousand_modules_is_deterministic_and_stays_linear() {
     );
     assert!(message.ends_with(", … and 19990 more"), "{message}");
 }
+
+#[test]
+fn a_cycle_through_a_parenthesised_import_of_many_names_is_one_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    modules(dir.path(), &[("a", &["b"]), ("b", &[])]);
+    write(
+        dir.path(),
+        "app/b.py",
+        "from app.a import (\n    x,\n    y,\n    z,\n)\n",
+    );
+    assert_eq!(
+        violations(dir.path()),
+        owned(&[
+            ("app/a.py", 1, "no-cycles", "app.b"),
+            ("app/b.py", 1, "no-cycles", "app.a"),
+        ])
+    );
+    // One more name in the list is no new finding.
+    let init = run(dir.path(), &["baseline", "init"]);
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    write(
+        dir.path(),
+        "app/b.py",
+        "from app.a import (\n    x,\n    y,\n    z,\n    w,\n)\n",
+    );
+    let check = run(dir.path(), &["check"]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+}
