@@ -15,6 +15,11 @@ use ruff_python_parser::{Mode, ParseOptions, parse_unchecked};
 use crate::facts::{FileFacts, SyntaxError};
 use locate::Locator;
 
+/// Parser errors kept per file; past this, one more finding says how many
+/// were left out. A file of nothing but errors (a megabyte of `)`) would
+/// otherwise become a million findings and gigabytes of report.
+pub const MAX_SYNTAX_ERRORS: usize = 10;
+
 /// Extracts the facts of one Python file. Never fails: a file that is not
 /// UTF-8 yields a single syntax error and nothing else, and a file that does
 /// not parse yields its parse errors plus whatever the parser recovered.
@@ -40,6 +45,7 @@ pub fn parse_file(bytes: &[u8]) -> FileFacts {
         syntax_errors: parsed
             .errors()
             .iter()
+            .take(MAX_SYNTAX_ERRORS)
             .map(|error| SyntaxError {
                 // The error type alone: its `Display` on `ParseError` appends
                 // a byte range, which the span already gives.
@@ -49,8 +55,27 @@ pub fn parse_file(bytes: &[u8]) -> FileFacts {
             .collect(),
         ..FileFacts::default()
     };
-    if let Mod::Module(module) = parsed.syntax() {
-        extract::extract(&module.body, text, &locator, &mut facts);
+    if let Some(first_left_out) = parsed.errors().get(MAX_SYNTAX_ERRORS) {
+        facts.syntax_errors.push(SyntaxError {
+            message: format!(
+                "and {} more syntax errors in this file (the first {MAX_SYNTAX_ERRORS} are \
+                 reported)",
+                parsed.errors().len() - MAX_SYNTAX_ERRORS
+            ),
+            span: locator.span(first_left_out.location),
+        });
+    }
+    let walkable = match parsed.syntax() {
+        Mod::Module(module) => extract::extract(&module.body, text, &locator, &mut facts),
+        Mod::Expression(_) => true,
+    };
+    if !walkable {
+        // The tree's destructor recurses once per level (ruff's nodes have
+        // no iterative `Drop`), so a tree too deep to walk may be too deep
+        // to drop on any fixed stack: it is leaked instead. It is a few
+        // times the size of the file, once per such file (which CPython
+        // rejects too), and the process ends with the run.
+        std::mem::forget(parsed);
     }
     facts.shrink_to_fit();
     facts

@@ -17,6 +17,7 @@ mod github_ci;
 mod github_formats;
 mod graph_rules;
 mod header_rules;
+mod hostile;
 mod import_rules;
 mod init;
 mod readme;
