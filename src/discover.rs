@@ -46,6 +46,11 @@ pub enum Skipped {
     /// The relative path of a `.py` symlink that points nowhere.
     #[error("skipped {0}: broken symbolic link")]
     BrokenSymlink(String),
+    /// The relative path of a `.py` symlink to a file outside the project.
+    #[error(
+        "skipped {0}: symbolic link to a file outside the project; gate reads only files inside it"
+    )]
+    LinkOutside(String),
     /// An entry the walker could not read.
     #[error("skipped: {0}")]
     Unwalkable(ignore::Error),
@@ -216,6 +221,12 @@ fn walk<T: Send>(
 ) {
     let exclude = layout.project.exclude.clone();
     let project_root = layout.root.to_path_buf();
+    // Symlink targets are compared with the root as the file system sees it.
+    let real_root = layout
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| layout.root.to_path_buf());
+    let real_root = &real_root;
     let found = Mutex::new(Vec::new());
     ignore::WalkBuilder::new(target)
         .standard_filters(true)
@@ -232,13 +243,15 @@ fn walk<T: Send>(
             let found = &found;
             Box::new(move |entry| {
                 let item = match entry {
-                    Ok(entry) => classify(layout, roots, &entry).map(|found| match found {
-                        Ok(file) => {
-                            let payload = visit(&file);
-                            Found::File(file, payload)
-                        }
-                        Err(warning) => Found::Warning(warning),
-                    }),
+                    Ok(entry) => {
+                        classify(layout, roots, real_root, &entry).map(|found| match found {
+                            Ok(file) => {
+                                let payload = visit(&file);
+                                Found::File(file, payload)
+                            }
+                            Err(warning) => Found::Warning(warning),
+                        })
+                    }
                     Err(error) => Some(Found::Warning(Skipped::Unwalkable(error))),
                 };
                 if let Some(item) = item {
@@ -261,6 +274,7 @@ fn walk<T: Send>(
 fn classify(
     layout: &Layout<'_>,
     roots: &[PathBuf],
+    real_root: &Path,
     entry: &ignore::DirEntry,
 ) -> Option<Result<SourceFile, Skipped>> {
     let path = entry.path();
@@ -273,11 +287,21 @@ fn classify(
         });
     }
     let file_type = entry.file_type()?;
-    if file_type.is_symlink() && !path.is_file() {
-        return Some(Err(Skipped::BrokenSymlink(display_relative(
-            layout.root,
-            path,
-        ))));
+    if file_type.is_symlink() {
+        // Only a link to a file inside the project is read: a link could
+        // otherwise make gate read (and report on) any file of the runner.
+        let Ok(target) = path.canonicalize() else {
+            return Some(Err(Skipped::BrokenSymlink(display_relative(
+                layout.root,
+                path,
+            ))));
+        };
+        if !target.starts_with(real_root) {
+            return Some(Err(Skipped::LinkOutside(display_relative(
+                layout.root,
+                path,
+            ))));
+        }
     }
     if file_type.is_dir() {
         return None;

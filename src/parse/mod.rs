@@ -20,6 +20,23 @@ use locate::Locator;
 /// otherwise become a million findings and gigabytes of report.
 pub const MAX_SYNTAX_ERRORS: usize = 10;
 
+/// The facts of a file over the `limit` in bytes that gate reads: one
+/// syntax error on its first line. The message leaves the size out, so the
+/// finding keeps its identity (and its baseline entry) when the file grows.
+pub fn too_large(limit: u64) -> FileFacts {
+    FileFacts {
+        syntax_errors: vec![SyntaxError {
+            message: format!(
+                "file is larger than {} MiB, the most gate parses; add it to `exclude` if it \
+                 is generated data",
+                limit >> 20
+            ),
+            span: crate::span::Span::line_start(1),
+        }],
+        ..FileFacts::default()
+    }
+}
+
 /// Extracts the facts of one Python file. Never fails: a file that is not
 /// UTF-8 yields a single syntax error and nothing else, and a file that does
 /// not parse yields its parse errors plus whatever the parser recovered.

@@ -188,3 +188,62 @@ fn a_hundred_thousand_distinct_imports_are_fast() {
     // under a second there, a few in a debug build.
     assert!(elapsed.as_secs() < 20, "{elapsed:?}");
 }
+#[test]
+fn a_file_over_the_size_limit_is_a_syntax_error_not_a_crash() {
+    let dir = project();
+    // Sparse: 4 GiB + 1 byte on disk costs nothing, and gate must not read it.
+    let file = std::fs::File::create(dir.path().join("app/huge.py")).unwrap();
+    file.set_len((4u64 << 30) + 1).unwrap();
+    drop(file);
+    let (_, violations) = check_json(dir.path());
+    let errors = syntax_errors_in(&violations, "app/huge.py");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].2.contains("larger than"), "{errors:?}");
+    assert_ok_still_checked(&violations);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_a_socket_and_a_link_out_of_the_project_are_named_warnings() {
+    let dir = project();
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("app/pipe.py"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let _socket = std::os::unix::net::UnixListener::bind(dir.path().join("app/sock.py")).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "secret.py", "import os\n");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.py"),
+        dir.path().join("app/link.py"),
+    )
+    .unwrap();
+    // A link to a file inside the project is still read.
+    std::os::unix::fs::symlink(
+        dir.path().join("app/ok.py"),
+        dir.path().join("app/alias.py"),
+    )
+    .unwrap();
+
+    let started = std::time::Instant::now();
+    let (output, violations) = check_json(dir.path());
+    assert!(started.elapsed().as_secs() < 30, "the FIFO must not block");
+    for expected in [
+        "skipped app/pipe.py: it is a named pipe (FIFO), not a regular file",
+        "skipped app/sock.py: it is a socket, not a regular file",
+        "skipped app/link.py: symbolic link to a file outside the project",
+    ] {
+        assert!(
+            output.stderr.contains(expected),
+            "{expected}\n{}",
+            output.stderr
+        );
+    }
+    assert!(!violations.iter().any(|(p, _, _)| p == "app/link.py"));
+    assert!(
+        violations.iter().any(|(p, _, _)| p == "app/alias.py"),
+        "{violations:?}"
+    );
+    assert_ok_still_checked(&violations);
+}
