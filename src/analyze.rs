@@ -82,9 +82,24 @@ pub fn analyze(
         config_file: &config.file,
         project: &config.project,
     };
-    let discovery = discover::discover(&layout, targets, threads.unwrap_or(0), &read_and_parse)?;
+    let discovery = discover::discover(
+        &layout,
+        targets,
+        capped(threads).unwrap_or(0),
+        &read_and_parse,
+    )?;
     let scope = discovery.scope;
     let mut warnings = discovery.warnings;
+    if let Some(requested) = threads.filter(|&n| n > thread_limit()) {
+        warnings.push(Warning::new(
+            WarningKind::Threads,
+            format!(
+                "--threads {requested} is more than this machine can use: running on {} \
+                 ({THREADS_PER_CORE} per core)",
+                thread_limit()
+            ),
+        ));
+    }
     let mut parsed_files = Vec::with_capacity(discovery.files.len());
     let mut unreadable = Vec::new();
     for (file, read) in discovery.files {
@@ -262,13 +277,31 @@ fn settle(file: SourceFile, read: Result<FileFacts, Unread>) -> Settled {
     }
 }
 
-/// Runs `work` on a pool of `threads` threads (all cores when `None`).
+/// The most threads a run uses per core. Parsing is CPU-bound; a few
+/// threads per core still help where reads wait on a slow (network) disk,
+/// but beyond that threads only contend, and the walker's work stealing
+/// among thousands of idle threads took minutes for 57 files
+/// (`--threads 4096`).
+pub const THREADS_PER_CORE: usize = 4;
+
+/// The most threads a run uses on this machine.
+pub fn thread_limit() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get) * THREADS_PER_CORE
+}
+
+/// `threads` (0 or `None`: one per core) capped at [`thread_limit`].
+fn capped(threads: Option<usize>) -> Option<usize> {
+    threads.map(|threads| threads.min(thread_limit()))
+}
+
+/// Runs `work` on a pool of `threads` threads (all cores when `None`),
+/// capped at [`thread_limit`].
 pub fn with_threads<T: Send>(
     threads: Option<usize>,
     work: impl FnOnce() -> T + Send,
 ) -> Result<T, AnalysisError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(threads) = threads {
+    if let Some(threads) = capped(threads) {
         builder = builder.num_threads(threads);
     }
     let pool = builder.build().map_err(AnalysisError::Threads)?;

@@ -23,6 +23,8 @@ pub enum WarningKind {
     EmptyLayer,
     /// A layer pattern that also claims modules outside the project.
     ExternalMatch,
+    /// `--threads` above what the machine can use, and capped.
+    Threads,
 }
 
 impl WarningKind {
@@ -47,6 +49,7 @@ impl WarningKind {
             WarningKind::DeadPattern => "patterns of the config match nothing",
             WarningKind::EmptyLayer => "layers hold no file",
             WarningKind::ExternalMatch => "layer patterns match external modules",
+            WarningKind::Threads => "thread counts were capped",
         };
         format!("{count} {what}")
     }

@@ -93,7 +93,10 @@ pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
 }
 
 /// Checks the baseline text `bytes`, read from `path` (named in errors).
+/// A UTF-8 byte-order mark (some Windows editors add one) is skipped, as it
+/// is in gate.toml and Python files.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Baseline, BaselineError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let shape_error = |error: serde_json::Error| {
         let path = path.to_path_buf();
         if error.is_data() {
@@ -117,9 +120,30 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Baseline, BaselineError> {
 }
 
 /// Writes `baseline` to `path` atomically: a failure leaves the old file as
-/// it was.
+/// it was. The error names `path`: the temporary file the write goes
+/// through is an implementation detail the user cannot act on.
 pub fn save(path: &Path, baseline: &Baseline) -> io::Result<()> {
-    crate::write::write_atomic(path, baseline.to_json().as_bytes())
+    crate::write::write_atomic(path, baseline.to_json().as_bytes()).map_err(|error| {
+        let reason = os_reason(&error);
+        io::Error::new(
+            error.kind(),
+            format!("cannot write the baseline {}: {reason}", path.display()),
+        )
+    })
+}
+
+/// What the OS said, without the temporary file's path that `tempfile`
+/// appends to its errors (`... at path "/x/.tmpcLQ96b"`, its `source` does
+/// not lead to the OS error): the user can act on the baseline's path only.
+fn os_reason(error: &io::Error) -> String {
+    if let Some(code) = error.raw_os_error() {
+        return io::Error::from_raw_os_error(code).to_string();
+    }
+    let text = error.to_string();
+    match text.rsplit_once(" at path ") {
+        Some((reason, _)) => reason.to_string(),
+        None => text,
+    }
 }
 
 impl Baseline {
@@ -228,6 +252,32 @@ mod tests {
             "old contents"
         );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_save_names_the_baseline_not_the_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // The temporary file cannot be created: tempfile's error names it.
+        let path = dir.path().join("missing").join("baseline.json");
+        let error = save(&path, &from_violations(&[guard(10)])).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "cannot write the baseline {}: No such file or directory (os error 2)",
+                path.display()
+            )
+        );
+    }
+
+    #[test]
+    fn a_baseline_with_a_byte_order_mark_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("baseline.json");
+        let baseline = from_violations(&[guard(10)]);
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(baseline.to_json().as_bytes());
+        std::fs::write(&path, bytes).unwrap();
+        assert_eq!(load(&path).unwrap(), baseline);
     }
 
     #[test]

@@ -247,3 +247,22 @@ fn a_fifo_a_socket_and_a_link_out_of_the_project_are_named_warnings() {
     );
     assert_ok_still_checked(&violations);
 }
+
+#[test]
+fn a_huge_thread_count_is_capped_with_a_message() {
+    let dir = project();
+    let started = std::time::Instant::now();
+    let output = run(
+        dir.path(),
+        &["check", "--no-baseline", "--threads", "65535"],
+    );
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    assert!(started.elapsed().as_secs() < 30);
+    assert!(
+        output
+            .stderr
+            .contains("--threads 65535 is more than this machine can use"),
+        "{}",
+        output.stderr
+    );
+}
