@@ -46,3 +46,23 @@ fn the_readme_rule_reference_matches_the_rule_docs() {
         "the rule reference in README.md is out of date: run `UPDATE_README=1 cargo test --test it readme`"
     );
 }
+
+/// The README's overview says which kinds need `in`: exactly those whose
+/// doc lists `in` as required.
+#[test]
+fn the_readme_names_every_kind_that_requires_in() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = std::fs::read_to_string(path).unwrap();
+    let sentence_start = readme
+        .find("without `in`, a rule looks at every")
+        .expect("the README says what a rule without `in` looks at");
+    let sentence = &readme[sentence_start..];
+    let sentence = &sentence[..sentence.find(". ").unwrap_or(sentence.len())];
+    for doc in KINDS {
+        let requires_in = doc
+            .documentation()
+            .contains("- `in` (module patterns, required)");
+        let named = sentence.contains(&format!("`{}`", doc.name()));
+        assert_eq!(requires_in, named, "`{}` in: {sentence}", doc.name());
+    }
+}
