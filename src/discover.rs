@@ -1,9 +1,12 @@
 //! Stage 2: find the Python files to analyse and name their modules.
 //!
 //! Walks the configured `include` paths (or the paths given on the command
-//! line) with the `ignore` crate, so `.gitignore` and `.ignore` files are
-//! honoured, keeps `*.py`, drops `exclude` matches, and maps each file to its
-//! dotted module name from the source roots.
+//! line) with the `ignore` crate, so `.gitignore` files are honoured (and
+//! `.ignore` files with `respect-ignore-files`), keeps `*.py`, drops
+//! `exclude` matches, and maps each file to its dotted module name from the
+//! source roots. A second walk that honours no ignore file names every
+//! `.py` file an ignore file kept out, in a warning: a pull request that
+//! adds an ignore file cannot take code out of the check silently.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -219,8 +222,7 @@ fn walk<T: Send>(
     visit: &(dyn Fn(&SourceFile) -> T + Sync),
     discovery: &mut Discovery<T>,
 ) {
-    let exclude = layout.project.exclude.clone();
-    let project_root = layout.root.to_path_buf();
+    let unfiltered = unfiltered_files(layout, target, threads);
     // Symlink targets are compared with the root as the file system sees it.
     let real_root = layout
         .root
@@ -228,20 +230,24 @@ fn walk<T: Send>(
         .unwrap_or_else(|_| layout.root.to_path_buf());
     let real_root = &real_root;
     let found = Mutex::new(Vec::new());
+    let seen = Mutex::new(Vec::new());
     ignore::WalkBuilder::new(target)
         .standard_filters(true)
         .hidden(true)
+        .ignore(layout.project.respect_ignore_files)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(move |entry| {
-            relative_path(&project_root, entry.path())
-                .is_none_or(|rel| rel.is_empty() || !exclude.is_match(&rel))
-        })
+        .filter_entry(not_excluded(layout))
         .threads(threads)
         .build_parallel()
         .run(|| {
-            let found = &found;
+            let (found, seen) = (&found, &seen);
             Box::new(move |entry| {
+                if let Ok(entry) = &entry {
+                    seen.lock()
+                        .expect("no panics while held")
+                        .push(entry.path().to_path_buf());
+                }
                 let item = match entry {
                     Ok(entry) => {
                         classify(layout, roots, real_root, &entry).map(|found| match found {
@@ -260,6 +266,11 @@ fn walk<T: Send>(
                 ignore::WalkState::Continue
             })
         });
+    let walked: std::collections::HashSet<PathBuf> = seen
+        .into_inner()
+        .expect("no panics while held")
+        .into_iter()
+        .collect();
     for item in found.into_inner().expect("no panics while held") {
         match item {
             Found::File(file, payload) => discovery.files.push((file, payload)),
@@ -268,6 +279,64 @@ fn walk<T: Send>(
                 .push(Warning::new(WarningKind::Skipped, warning.to_string())),
         }
     }
+    for path in unfiltered {
+        if !walked.contains(&path) {
+            discovery.warnings.push(Warning::new(
+                WarningKind::Ignored,
+                format!(
+                    "skipped {}: an ignore file (.gitignore{}) matches it; add it to `exclude` \
+                     in {} to skip it on purpose, or change the ignore file",
+                    display_relative(layout.root, &path),
+                    if layout.project.respect_ignore_files {
+                        ", .ignore"
+                    } else {
+                        ""
+                    },
+                    layout.config_file.display()
+                ),
+            ));
+        }
+    }
+}
+
+/// The walks' filter: the entry is not matched by `exclude`.
+fn not_excluded(layout: &Layout<'_>) -> impl Fn(&ignore::DirEntry) -> bool + Send + Sync + 'static {
+    let exclude = layout.project.exclude.clone();
+    let project_root = layout.root.to_path_buf();
+    move |entry| {
+        relative_path(&project_root, entry.path())
+            .is_none_or(|rel| rel.is_empty() || !exclude.is_match(&rel))
+    }
+}
+
+/// The `.py` entries under `target` when no ignore file is honoured (hidden
+/// entries and `exclude` still apply): compared with the walk's files, they
+/// name what ignore files kept out.
+fn unfiltered_files(layout: &Layout<'_>, target: &Path, threads: usize) -> Vec<PathBuf> {
+    let found = Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(target)
+        .standard_filters(false)
+        .hidden(true)
+        .follow_links(false)
+        .filter_entry(not_excluded(layout))
+        .threads(threads)
+        .build_parallel()
+        .run(|| {
+            let found = &found;
+            Box::new(move |entry| {
+                if let Ok(entry) = entry
+                    && entry.path().extension().is_some_and(|ext| ext == "py")
+                    && !entry.file_type().is_some_and(|t| t.is_dir())
+                {
+                    found
+                        .lock()
+                        .expect("no panics while held")
+                        .push(entry.into_path());
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    found.into_inner().expect("no panics while held")
 }
 
 /// The file at `entry`, a warning about it, or nothing to say.

@@ -25,6 +25,8 @@ pub enum WarningKind {
     ExternalMatch,
     /// `--threads` above what the machine can use, and capped.
     Threads,
+    /// A `.py` file an ignore file (`.gitignore`, ...) kept out of the run.
+    Ignored,
 }
 
 impl WarningKind {
@@ -50,6 +52,7 @@ impl WarningKind {
             WarningKind::EmptyLayer => "layers hold no file",
             WarningKind::ExternalMatch => "layer patterns match external modules",
             WarningKind::Threads => "thread counts were capped",
+            WarningKind::Ignored => "files were skipped by ignore files",
         };
         format!("{count} {what}")
     }

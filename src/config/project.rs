@@ -1,5 +1,16 @@
 //! The `[project]` table: source roots, what to analyse and skip, the
 //! baseline file, the type-checking policy and the layer header.
+//!
+//! Ignore files: gate is a required check, and a pull request could add an
+//! ignore file that takes code out of it. `exclude` here is the one
+//! reviewed place to skip files. `.gitignore` files (and the repository's
+//! `.git/info/exclude` and the global git excludes) are honoured, so
+//! virtual environments and build output stay out; `.ignore` files (the
+//! ripgrep/fd convention) only with `respect-ignore-files = true`, and
+//! `.rgignore` files never. Every `.py` file an ignore file skips is a
+//! warning (`N files were skipped by ignore files`, each listed with
+//! `--verbose` and in the JSON report), so no ignore file removes code
+//! silently.
 
 use std::path::PathBuf;
 
@@ -15,6 +26,7 @@ pub(super) fn project(table: &Table<'_>) -> Result<Project, Diagnostic> {
         "baseline",
         "type-checking-imports",
         "layer-header",
+        "respect-ignore-files",
     ])?;
     let (exclude, exclude_patterns) = globs(table, "exclude")?;
     let baseline_setting = table.string("baseline")?;
@@ -51,6 +63,7 @@ pub(super) fn project(table: &Table<'_>) -> Result<Project, Diagnostic> {
             .string("layer-header")?
             .map(|pattern| regex_with_group(table, &pattern, "layer"))
             .transpose()?,
+        respect_ignore_files: table.boolean("respect-ignore-files")?.unwrap_or(false),
     })
 }
 

@@ -39,6 +39,9 @@ pub struct Project {
     /// comment block matches it belongs to the named layer, whatever its
     /// folder says.
     pub layer_header: Option<Regex>,
+    /// `respect-ignore-files`: `.ignore` files skip files too (default
+    /// `false`; `.gitignore` files always do, visibly).
+    pub respect_ignore_files: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

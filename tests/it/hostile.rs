@@ -266,3 +266,89 @@ fn a_huge_thread_count_is_capped_with_a_message() {
         output.stderr
     );
 }
+
+/// The bundled demo (gate.toml and baseline.json at the repository root,
+/// the code under fixtures/demo) in a temporary folder.
+fn demo_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in ["gate.toml", "baseline.json"] {
+        std::fs::copy(repo.join(file), dir.path().join(file)).unwrap();
+    }
+    std::fs::create_dir_all(dir.path().join("fixtures/demo")).unwrap();
+    common::copy_tree(&common::fixture("demo"), &dir.path().join("fixtures/demo"));
+    dir
+}
+
+/// The summary line of a text report (`57 files: 0 new, 34 known ...`).
+fn summary(output: &common::Output) -> String {
+    output
+        .stdout
+        .lines()
+        .find(|line| line.contains(" files: "))
+        .unwrap_or_else(|| panic!("no summary in {}", output.stdout))
+        .to_string()
+}
+
+#[test]
+fn an_ignore_file_added_in_a_pull_request_cannot_empty_a_layer_silently() {
+    let dir = demo_copy();
+    let demo = dir.path();
+    let before = run(demo, &["check"]);
+    assert_eq!(before.code, 0, "{}", before.stderr);
+    assert!(
+        summary(&before).ends_with(" 0 fixed"),
+        "{}",
+        summary(&before)
+    );
+
+    // `.ignore` files are not honoured unless the config says so.
+    write(demo, "fixtures/demo/backend/app/api/.ignore", "*.py\n");
+    let with_ignore = run(demo, &["check"]);
+    assert_eq!(summary(&with_ignore), summary(&before));
+    assert!(
+        !with_ignore.stderr.contains("ignore file"),
+        "{}",
+        with_ignore.stderr
+    );
+
+    // `.gitignore` files are, and every file they skip is named.
+    write(demo, "fixtures/demo/backend/app/api/.gitignore", "*.py\n");
+    let grouped = run(demo, &["check"]);
+    assert!(
+        grouped
+            .stderr
+            .contains("11 files were skipped by ignore files"),
+        "{}",
+        grouped.stderr
+    );
+    let with_gitignore = run(demo, &["check", "--verbose"]);
+    for file in ["users.py", "incidents.py", "admin/audit.py"] {
+        assert!(
+            with_gitignore.stderr.contains(&format!(
+                "skipped fixtures/demo/backend/app/api/{file}: an ignore file"
+            )),
+            "{file}: {}",
+            with_gitignore.stderr
+        );
+    }
+}
+
+#[test]
+fn respect_ignore_files_honours_ignore_files_visibly() {
+    let dir = project();
+    let config = std::fs::read_to_string(dir.path().join("gate.toml")).unwrap();
+    write(
+        dir.path(),
+        "gate.toml",
+        &config.replace("[project]\n", "[project]\nrespect-ignore-files = true\n"),
+    );
+    write(dir.path(), "app/.ignore", "ok.py\n");
+    let (output, violations) = check_json(dir.path());
+    assert!(violations.is_empty(), "{violations:?}");
+    assert!(
+        output.stderr.contains("skipped app/ok.py: an ignore file"),
+        "{}",
+        output.stderr
+    );
+}
