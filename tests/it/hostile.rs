@@ -352,3 +352,156 @@ fn respect_ignore_files_honours_ignore_files_visibly() {
         output.stderr
     );
 }
+
+/// xorshift64*: a fixed seed gives the same mutations on every machine, and
+/// no dependency is needed for that.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Fragments that reach the parser's, the decoder's and the config reader's
+/// corners more often than random bytes do.
+const TOKENS: &[&[u8]] = &[
+    b"(",
+    b")",
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b":",
+    b"\n",
+    b"\r",
+    b"    ",
+    b"\t",
+    b"import ",
+    b"from . import x\n",
+    b"lambda: ",
+    b"if x:\n",
+    b"\xff",
+    b"\xef\xbb\xbf",
+    b"\"\"\"",
+    b"f\"{",
+    b"\\",
+    b"# -*- coding: latin-1 -*-\n",
+    b"# gate: ignore[",
+    b"=",
+    b"\"",
+    b"'",
+    b",",
+    b".",
+    b"\0",
+    b"[[rule]]\n",
+    b"[project]\n",
+    b"{\"version\": 1",
+    b"]}",
+];
+
+fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>) {
+    let at = rng.below(bytes.len() + 1);
+    match rng.below(5) {
+        0 if !bytes.is_empty() => {
+            let at = at.min(bytes.len() - 1);
+            bytes[at] ^= 1 << rng.below(8);
+        }
+        1 => bytes.insert(at, rng.next() as u8),
+        2 => {
+            let end = (at + rng.below(16)).min(bytes.len());
+            bytes.drain(at..end);
+        }
+        3 => {
+            let end = (at + rng.below(64)).min(bytes.len());
+            let chunk = bytes[at..end].to_vec();
+            let to = rng.below(bytes.len() + 1);
+            bytes.splice(to..to, chunk);
+        }
+        _ => {
+            let token = TOKENS[rng.below(TOKENS.len())];
+            bytes.splice(at..at, token.iter().copied());
+        }
+    }
+}
+
+/// Every file under `dir`, relative.
+fn files_under(dir: &Path, prefix: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if entry.file_type().unwrap().is_dir() {
+            files_under(&path, &prefix.join(entry.file_name()), out);
+        } else {
+            out.push(prefix.join(entry.file_name()));
+        }
+    }
+}
+
+/// A few thousand byte mutations of the demo's Python files, its gate.toml
+/// and its baseline.json, a batch per run: every run ends in a report or an
+/// error (exit 0, 1 or 2), never a panic or a signal.
+#[test]
+fn mutated_inputs_never_crash_gate() {
+    const RUNS: usize = 120;
+    const MUTATIONS_PER_RUN: usize = 25;
+    let dir = demo_copy();
+    let root = dir.path();
+    let mut files = Vec::new();
+    files_under(root, Path::new(""), &mut files);
+    files.sort();
+    let originals: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(root.join(f)).unwrap())
+        .collect();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let started = std::time::Instant::now();
+    for run_index in 0..RUNS {
+        let mut touched = Vec::new();
+        for _ in 0..MUTATIONS_PER_RUN {
+            // The config and the baseline in one run out of four, so that
+            // most runs get past them to the Python files.
+            let index = if run_index % 4 == 0 && rng.below(3) == 0 {
+                let name = Path::new(["gate.toml", "baseline.json"][rng.below(2)]);
+                files.iter().position(|f| f == name).unwrap()
+            } else {
+                rng.below(files.len())
+            };
+            if !touched.contains(&index) {
+                touched.push(index);
+            }
+            let path = root.join(&files[index]);
+            let mut bytes = std::fs::read(&path).unwrap();
+            mutate(&mut rng, &mut bytes);
+            std::fs::write(&path, bytes).unwrap();
+        }
+        let args: &[&str] = match run_index % 3 {
+            0 => &["check"],
+            1 => &["check", "--format", "json", "--no-baseline"],
+            _ => &["check", "--format", "sarif"],
+        };
+        let output = common::gate(root, args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let mutated: Vec<_> = touched.iter().map(|&i| &files[i]).collect();
+        assert!(
+            matches!(output.status.code(), Some(0..=2)),
+            "run {run_index} ({mutated:?}): {:?}\n{stderr}",
+            output.status
+        );
+        assert!(
+            !stderr.contains("panicked"),
+            "run {run_index} ({mutated:?}): {stderr}"
+        );
+        for &index in &touched {
+            std::fs::write(root.join(&files[index]), &originals[index]).unwrap();
+        }
+    }
+    assert!(started.elapsed().as_secs() < 120, "{:?}", started.elapsed());
+}
