@@ -41,7 +41,7 @@ pub fn too_large(limit: u64) -> FileFacts {
 /// UTF-8 yields a single syntax error and nothing else, and a file that does
 /// not parse yields its parse errors plus whatever the parser recovered.
 pub fn parse_file(bytes: &[u8]) -> FileFacts {
-    let text = match decode::decode(bytes) {
+    let decoded = match decode::decode(bytes) {
         Ok(text) => text,
         Err(error) => {
             return FileFacts {
@@ -50,6 +50,7 @@ pub fn parse_file(bytes: &[u8]) -> FileFacts {
             };
         }
     };
+    let text: &str = &decoded;
     let parsed = parse_unchecked(text, ParseOptions::from(Mode::Module));
     let locator = Locator::new(text);
     let mut facts = FileFacts {

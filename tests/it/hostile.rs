@@ -505,3 +505,22 @@ fn mutated_inputs_never_crash_gate() {
     }
     assert!(started.elapsed().as_secs() < 120, "{:?}", started.elapsed());
 }
+
+#[test]
+fn a_latin_1_file_with_its_coding_declaration_is_checked_like_any_other() {
+    let dir = project();
+    std::fs::write(
+        dir.path().join("app/legacy.py"),
+        b"# -*- coding: latin-1 -*-\n\"\"\"Caf\xe9.\"\"\"\nimport os\n",
+    )
+    .unwrap();
+    let (_, violations) = check_json(dir.path());
+    assert!(
+        syntax_errors_in(&violations, "app/legacy.py").is_empty(),
+        "{violations:?}"
+    );
+    assert!(
+        violations.contains(&("app/legacy.py".into(), "no-os".into(), "os".into())),
+        "{violations:?}"
+    );
+}
