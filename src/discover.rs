@@ -180,8 +180,14 @@ pub fn discover<T: Send>(
         }
         walk(layout, &roots, &target, threads, visit, &mut discovery);
     }
-    discovery.files.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-    discovery.files.dedup_by(|a, b| a.0.path == b.0.path);
+    // A file found twice (an `include` folder and a path on the command
+    // line) is one file: the same real path, not the same text.
+    discovery
+        .files
+        .sort_by(|a, b| (&a.0.path, &a.0.absolute).cmp(&(&b.0.path, &b.0.absolute)));
+    discovery
+        .files
+        .dedup_by(|a, b| a.0.absolute == b.0.absolute);
     discovery.warnings.sort();
     discovery.warnings.dedup();
 
@@ -424,9 +430,35 @@ pub fn relative_path(root: &Path, path: &Path) -> Option<String> {
     let relative = path.strip_prefix(root).ok()?;
     let parts: Vec<String> = relative
         .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| escaped_name(c.as_os_str()))
         .collect();
     Some(parts.join("/"))
+}
+
+/// A file or folder name as text: as it is when it is UTF-8, else with each
+/// byte that is not shown as `\xNN`. Lossy conversion would print every
+/// such byte as `�` and so give `pkg_\xff.py` and `pkg_\xfe.py` one path:
+/// one of the files would vanish from the run. Such a file is still read
+/// (through its real path) and checked; it has no module name, as Python
+/// cannot import it.
+#[cfg(unix)]
+pub fn escaped_name(name: &std::ffi::OsStr) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut text = String::new();
+    for chunk in name.as_bytes().utf8_chunks() {
+        text.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            text.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    text
+}
+
+/// A file or folder name as text (Windows names are UTF-16; an unpaired
+/// surrogate, the only thing that is not text, is shown as `�`).
+#[cfg(not(unix))]
+pub fn escaped_name(name: &std::ffi::OsStr) -> String {
+    name.to_string_lossy().into_owned()
 }
 
 fn display_relative(root: &Path, path: &Path) -> String {
@@ -482,6 +514,20 @@ mod tests {
         assert_eq!(
             module_name(&roots, Path::new("/p/backend/__init__.py")).0,
             None
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_escaped_byte_by_byte() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"caf\xc3\xa9_\xff\xfe.py");
+        assert_eq!(escaped_name(name), "café_\\xff\\xfe.py");
+        let root = Path::new("/p");
+        let path = root.join("app").join(name);
+        assert_eq!(
+            relative_path(root, &path).as_deref(),
+            Some("app/café_\\xff\\xfe.py")
         );
     }
 

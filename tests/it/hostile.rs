@@ -524,3 +524,36 @@ fn a_latin_1_file_with_its_coding_declaration_is_checked_like_any_other() {
         "{violations:?}"
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn files_with_non_utf8_names_are_each_checked_and_shown_escaped() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = project();
+    for byte in [0xffu8, 0xfe, 0xfd] {
+        let name = [b'p', b'k', b'g', b'_', byte, b'.', b'p', b'y'];
+        let path = dir
+            .path()
+            .join("app")
+            .join(std::ffi::OsStr::from_bytes(&name));
+        std::fs::write(path, "def broken(:\n").unwrap();
+    }
+    let output = run(dir.path(), &["check", "--no-baseline", "--format", "json"]);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    let report: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["files"], 5, "{}", output.stdout);
+    let mut broken: Vec<&str> = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["rule"] == "syntax-error")
+        .map(|v| v["path"].as_str().unwrap())
+        .collect();
+    broken.dedup();
+    assert_eq!(
+        broken,
+        ["app/pkg_\\xfd.py", "app/pkg_\\xfe.py", "app/pkg_\\xff.py"],
+        "{}",
+        output.stdout
+    );
+}
