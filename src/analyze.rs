@@ -186,7 +186,7 @@ fn read_and_parse(file: &SourceFile) -> Result<FileFacts, Unread> {
 
 /// What is at a path the walk found.
 #[derive(Debug, PartialEq)]
-enum Source {
+pub(crate) enum Source {
     Bytes(Vec<u8>),
     /// A regular file of more than the limit, with its size: not read.
     TooLarge(u64),
@@ -198,7 +198,7 @@ enum Source {
 /// it is larger than `limit`. The type is checked before opening, as opening
 /// a FIFO waits for a writer; the read stops past `limit`, in case the file
 /// grows in between.
-fn read_source(path: &std::path::Path, limit: u64) -> std::io::Result<Source> {
+pub(crate) fn read_source(path: &std::path::Path, limit: u64) -> std::io::Result<Source> {
     use std::io::Read;
     let metadata = std::fs::metadata(path)?;
     if !metadata.is_file() {
