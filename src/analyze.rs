@@ -133,20 +133,28 @@ pub fn analyze(
         project: &config.project,
     };
     let target = target_python(config);
-    let discovery = discover::discover(&layout, targets, threads.unwrap_or(0), &|file| {
+    let discovery = discover::discover(&layout, targets, capped(threads).unwrap_or(0), &|file| {
         read_and_parse(file, target)
     })?;
     let scope = discovery.scope;
     let mut warnings = discovery.warnings;
+    if let Some(requested) = threads.filter(|&n| n > thread_limit()) {
+        warnings.push(Warning::new(
+            WarningKind::Threads,
+            format!(
+                "--threads {requested} is more than this machine can use: running on {} \
+                 ({THREADS_PER_CORE} per core)",
+                thread_limit()
+            ),
+        ));
+    }
     let mut parsed_files = Vec::with_capacity(discovery.files.len());
     let mut unreadable = Vec::new();
-    for (file, parsed) in discovery.files {
-        match parsed {
-            Ok(facts) => parsed_files.push((file, facts)),
-            Err(error) => unreadable.push(UnreadableFile {
-                path: file.path,
-                error,
-            }),
+    for (file, read) in discovery.files {
+        match settle(file, read) {
+            Settled::Parsed(file, facts) => parsed_files.push((file, *facts)),
+            Settled::Skipped(warning) => warnings.push(warning),
+            Settled::Unreadable(file) => unreadable.push(file),
         }
     }
     if !unreadable.is_empty() {
@@ -215,20 +223,226 @@ pub fn target_python(config: &Config) -> (u8, u8) {
         })
 }
 
-/// Stage 3 for one file, run by the walker as it finds the file.
-fn read_and_parse(file: &SourceFile, target: (u8, u8)) -> std::io::Result<FileFacts> {
-    std::fs::read(&file.absolute).map(|bytes| crate::parse::parse_file_for(&bytes, target))
+/// Files larger than this are not read: one `syntax-error` finding says so.
+/// ruff's lexer addresses text with 32-bit offsets (it panics at 4 GiB), and
+/// parsing takes several bytes of memory per byte of input. The largest
+/// Python files of real projects (generated protobuf modules, data tables)
+/// are a few megabytes: 100 MiB leaves a wide margin.
+pub const MAX_FILE_BYTES: u64 = 100 * 1024 * 1024;
+
+/// Why a file the walk found was not parsed.
+#[derive(Debug)]
+enum Unread {
+    /// It is no regular file (a FIFO, a socket, a device), or a link to
+    /// one: reading it could block forever or never end.
+    NotAFile(&'static str),
+    Io(std::io::Error),
 }
 
-/// Runs `work` on a pool of `threads` threads (all cores when `None`).
+/// Stage 3 for one file, run by the walker as it finds the file: parsed as
+/// the `target` Python would.
+fn read_and_parse(file: &SourceFile, target: (u8, u8)) -> Result<FileFacts, Unread> {
+    match read_source(&file.absolute, MAX_FILE_BYTES) {
+        Ok(Source::Bytes(bytes)) => Ok(crate::parse::parse_file_for(&bytes, target)),
+        Ok(Source::TooLarge(_)) => Ok(crate::parse::too_large(MAX_FILE_BYTES)),
+        Ok(Source::NotAFile(what)) => Err(Unread::NotAFile(what)),
+        Err(error) => Err(Unread::Io(error)),
+    }
+}
+
+/// What is at a path the walk found.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Source {
+    Bytes(Vec<u8>),
+    /// A regular file of more than the limit, with its size: not read.
+    TooLarge(u64),
+    /// Not a regular file: what it is instead.
+    NotAFile(&'static str),
+}
+
+/// The bytes of the regular file at `path` (a symlink is followed), unless
+/// it is larger than `limit`. The type is checked before opening, as opening
+/// a FIFO waits for a writer; the read stops past `limit`, in case the file
+/// grows in between.
+pub(crate) fn read_source(path: &std::path::Path, limit: u64) -> std::io::Result<Source> {
+    use std::io::Read;
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Ok(Source::NotAFile(file_type_name(&metadata.file_type())));
+    }
+    if metadata.len() > limit {
+        return Ok(Source::TooLarge(metadata.len()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    std::fs::File::open(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Ok(Source::TooLarge(bytes.len() as u64));
+    }
+    Ok(Source::Bytes(bytes))
+}
+
+/// What a file that is not a regular file is, for a warning.
+fn file_type_name(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    if file_type.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Where one file of the walk ends up.
+#[derive(Debug)]
+enum Settled {
+    Parsed(SourceFile, Box<FileFacts>),
+    /// Left out, with a warning naming it.
+    Skipped(Warning),
+    /// Cannot be read: the run stops.
+    Unreadable(UnreadableFile),
+}
+
+fn settle(file: SourceFile, read: Result<FileFacts, Unread>) -> Settled {
+    match read {
+        Ok(facts) => Settled::Parsed(file, Box::new(facts)),
+        Err(Unread::NotAFile(what)) => Settled::Skipped(Warning::new(
+            WarningKind::Skipped,
+            format!(
+                "skipped {}: it is {what}, not a regular file; gate reads only regular files",
+                file.path
+            ),
+        )),
+        // Deleted or renamed after the walk listed it: nothing to check.
+        Err(Unread::Io(error)) if error.kind() == std::io::ErrorKind::NotFound => {
+            Settled::Skipped(Warning::new(
+                WarningKind::Skipped,
+                format!(
+                    "skipped {}: it was removed while gate ran (deleted or renamed after the \
+                     walk found it); run gate again on a tree nothing else changes",
+                    file.path
+                ),
+            ))
+        }
+        Err(Unread::Io(error)) => Settled::Unreadable(UnreadableFile {
+            path: file.path,
+            error,
+        }),
+    }
+}
+
+/// The most threads a run uses per core. Parsing is CPU-bound; a few
+/// threads per core still help where reads wait on a slow (network) disk,
+/// but beyond that threads only contend, and the walker's work stealing
+/// among thousands of idle threads took minutes for 57 files
+/// (`--threads 4096`).
+pub const THREADS_PER_CORE: usize = 4;
+
+/// The most threads a run uses on this machine.
+pub fn thread_limit() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get) * THREADS_PER_CORE
+}
+
+/// `threads` (0 or `None`: one per core) capped at [`thread_limit`].
+fn capped(threads: Option<usize>) -> Option<usize> {
+    threads.map(|threads| threads.min(thread_limit()))
+}
+
+/// Runs `work` on a pool of `threads` threads (all cores when `None`),
+/// capped at [`thread_limit`].
 pub fn with_threads<T: Send>(
     threads: Option<usize>,
     work: impl FnOnce() -> T + Send,
 ) -> Result<T, AnalysisError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(threads) = threads {
+    if let Some(threads) = capped(threads) {
         builder = builder.num_threads(threads);
     }
     let pool = builder.build().map_err(AnalysisError::Threads)?;
     Ok(pool.install(work))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source_file(absolute: std::path::PathBuf) -> SourceFile {
+        SourceFile {
+            absolute,
+            path: "app/x.py".to_string(),
+            module: Some("app.x".to_string()),
+            is_package: false,
+        }
+    }
+
+    #[test]
+    fn a_file_larger_than_the_limit_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.py");
+        std::fs::write(&path, "import os\n").unwrap();
+        assert_eq!(read_source(&path, 9).unwrap(), Source::TooLarge(10));
+        assert_eq!(
+            read_source(&path, 10).unwrap(),
+            Source::Bytes(b"import os\n".to_vec())
+        );
+        assert_eq!(
+            read_source(&path, 100).unwrap(),
+            Source::Bytes(b"import os\n".to_vec())
+        );
+    }
+
+    #[test]
+    fn a_file_gone_before_it_is_read_is_a_warning_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = source_file(dir.path().join("gone.py"));
+        let read = read_and_parse(&file, crate::parse::NEWEST_PYTHON);
+        match settle(file, read) {
+            Settled::Skipped(warning) => {
+                assert_eq!(warning.kind, WarningKind::Skipped);
+                assert!(warning.message.contains("app/x.py"), "{warning}");
+                assert!(
+                    warning.message.contains("removed while gate ran"),
+                    "{warning}"
+                );
+                assert!(!warning.message.contains("permission"), "{warning}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_stops_the_run_naming_it() {
+        // Root reads any file in CI; the error is made up here.
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let read = Err(Unread::Io(denied));
+        match settle(source_file("/p/app/x.py".into()), read) {
+            Settled::Unreadable(file) => assert_eq!(file.path, "app/x.py"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_folder_named_like_a_file_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let read = read_and_parse(
+            &source_file(dir.path().to_path_buf()),
+            crate::parse::NEWEST_PYTHON,
+        );
+        assert!(
+            matches!(read, Err(Unread::NotAFile("a folder"))),
+            "{read:?}"
+        );
+    }
 }

@@ -1,9 +1,12 @@
 //! Stage 2: find the Python files to analyse and name their modules.
 //!
 //! Walks the configured `include` paths (or the paths given on the command
-//! line) with the `ignore` crate, so `.gitignore` and `.ignore` files are
-//! honoured, keeps `*.py`, drops `exclude` matches, and maps each file to its
-//! dotted module name from the source roots.
+//! line) with the `ignore` crate, so `.gitignore` files are honoured (and
+//! `.ignore` files with `respect-ignore-files`), keeps `*.py`, drops
+//! `exclude` matches, and maps each file to its dotted module name from the
+//! source roots. A second walk that honours no ignore file names every
+//! `.py` file an ignore file kept out, in a warning: a pull request that
+//! adds an ignore file cannot take code out of the check silently.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -46,6 +49,11 @@ pub enum Skipped {
     /// The relative path of a `.py` symlink that points nowhere.
     #[error("skipped {0}: broken symbolic link")]
     BrokenSymlink(String),
+    /// The relative path of a `.py` symlink to a file outside the project.
+    #[error(
+        "skipped {0}: symbolic link to a file outside the project; gate reads only files inside it"
+    )]
+    LinkOutside(String),
     /// An entry the walker could not read.
     #[error("skipped: {0}")]
     Unwalkable(ignore::Error),
@@ -172,8 +180,14 @@ pub fn discover<T: Send>(
         }
         walk(layout, &roots, &target, threads, visit, &mut discovery);
     }
-    discovery.files.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-    discovery.files.dedup_by(|a, b| a.0.path == b.0.path);
+    // A file found twice (an `include` folder and a path on the command
+    // line) is one file: the same real path, not the same text.
+    discovery
+        .files
+        .sort_by(|a, b| (&a.0.path, &a.0.absolute).cmp(&(&b.0.path, &b.0.absolute)));
+    discovery
+        .files
+        .dedup_by(|a, b| a.0.absolute == b.0.absolute);
     discovery.warnings.sort();
     discovery.warnings.dedup();
 
@@ -248,31 +262,42 @@ fn walk<T: Send>(
     visit: &(dyn Fn(&SourceFile) -> T + Sync),
     discovery: &mut Discovery<T>,
 ) {
-    let exclude = layout.project.exclude.clone();
-    let project_root = layout.root.to_path_buf();
+    let unfiltered = unfiltered_files(layout, target, threads);
+    // Symlink targets are compared with the root as the file system sees it.
+    let real_root = layout
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| layout.root.to_path_buf());
+    let real_root = &real_root;
     let found = Mutex::new(Vec::new());
+    let seen = Mutex::new(Vec::new());
     ignore::WalkBuilder::new(target)
         .standard_filters(true)
         .hidden(true)
+        .ignore(layout.project.respect_ignore_files)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(move |entry| {
-            relative_path(&project_root, entry.path())
-                .is_none_or(|rel| rel.is_empty() || !exclude.is_match(&rel))
-        })
+        .filter_entry(not_excluded(layout))
         .threads(threads)
         .build_parallel()
         .run(|| {
-            let found = &found;
+            let (found, seen) = (&found, &seen);
             Box::new(move |entry| {
+                if let Ok(entry) = &entry {
+                    seen.lock()
+                        .expect("no panics while held")
+                        .push(entry.path().to_path_buf());
+                }
                 let item = match entry {
-                    Ok(entry) => classify(layout, roots, &entry).map(|found| match found {
-                        Ok(file) => {
-                            let payload = visit(&file);
-                            Found::File(file, payload)
-                        }
-                        Err(warning) => Found::Warning(warning),
-                    }),
+                    Ok(entry) => {
+                        classify(layout, roots, real_root, &entry).map(|found| match found {
+                            Ok(file) => {
+                                let payload = visit(&file);
+                                Found::File(file, payload)
+                            }
+                            Err(warning) => Found::Warning(warning),
+                        })
+                    }
                     Err(error) => Some(Found::Warning(Skipped::Unwalkable(error))),
                 };
                 if let Some(item) = item {
@@ -281,6 +306,11 @@ fn walk<T: Send>(
                 ignore::WalkState::Continue
             })
         });
+    let walked: std::collections::HashSet<PathBuf> = seen
+        .into_inner()
+        .expect("no panics while held")
+        .into_iter()
+        .collect();
     for item in found.into_inner().expect("no panics while held") {
         match item {
             Found::File(file, payload) => discovery.files.push((file, payload)),
@@ -289,12 +319,71 @@ fn walk<T: Send>(
                 .push(Warning::new(WarningKind::Skipped, warning.to_string())),
         }
     }
+    for path in unfiltered {
+        if !walked.contains(&path) {
+            discovery.warnings.push(Warning::new(
+                WarningKind::Ignored,
+                format!(
+                    "skipped {}: an ignore file (.gitignore{}) matches it; add it to `exclude` \
+                     in {} to skip it on purpose, or change the ignore file",
+                    display_relative(layout.root, &path),
+                    if layout.project.respect_ignore_files {
+                        ", .ignore"
+                    } else {
+                        ""
+                    },
+                    layout.config_file.display()
+                ),
+            ));
+        }
+    }
+}
+
+/// The walks' filter: the entry is not matched by `exclude`.
+fn not_excluded(layout: &Layout<'_>) -> impl Fn(&ignore::DirEntry) -> bool + Send + Sync + 'static {
+    let exclude = layout.project.exclude.clone();
+    let project_root = layout.root.to_path_buf();
+    move |entry| {
+        relative_path(&project_root, entry.path())
+            .is_none_or(|rel| rel.is_empty() || !exclude.is_match(&rel))
+    }
+}
+
+/// The `.py` entries under `target` when no ignore file is honoured (hidden
+/// entries and `exclude` still apply): compared with the walk's files, they
+/// name what ignore files kept out.
+fn unfiltered_files(layout: &Layout<'_>, target: &Path, threads: usize) -> Vec<PathBuf> {
+    let found = Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(target)
+        .standard_filters(false)
+        .hidden(true)
+        .follow_links(false)
+        .filter_entry(not_excluded(layout))
+        .threads(threads)
+        .build_parallel()
+        .run(|| {
+            let found = &found;
+            Box::new(move |entry| {
+                if let Ok(entry) = entry
+                    && entry.path().extension().is_some_and(|ext| ext == "py")
+                    && !entry.file_type().is_some_and(|t| t.is_dir())
+                {
+                    found
+                        .lock()
+                        .expect("no panics while held")
+                        .push(entry.into_path());
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    found.into_inner().expect("no panics while held")
 }
 
 /// The file at `entry`, a warning about it, or nothing to say.
 fn classify(
     layout: &Layout<'_>,
     roots: &[PathBuf],
+    real_root: &Path,
     entry: &ignore::DirEntry,
 ) -> Option<Result<SourceFile, Skipped>> {
     let path = entry.path();
@@ -307,11 +396,21 @@ fn classify(
         });
     }
     let file_type = entry.file_type()?;
-    if file_type.is_symlink() && !path.is_file() {
-        return Some(Err(Skipped::BrokenSymlink(display_relative(
-            layout.root,
-            path,
-        ))));
+    if file_type.is_symlink() {
+        // Only a link to a file inside the project is read: a link could
+        // otherwise make gate read (and report on) any file of the runner.
+        let Ok(target) = path.canonicalize() else {
+            return Some(Err(Skipped::BrokenSymlink(display_relative(
+                layout.root,
+                path,
+            ))));
+        };
+        if !target.starts_with(real_root) {
+            return Some(Err(Skipped::LinkOutside(display_relative(
+                layout.root,
+                path,
+            ))));
+        }
     }
     if file_type.is_dir() {
         return None;
@@ -365,9 +464,35 @@ pub fn relative_path(root: &Path, path: &Path) -> Option<String> {
     let relative = path.strip_prefix(root).ok()?;
     let parts: Vec<String> = relative
         .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| escaped_name(c.as_os_str()))
         .collect();
     Some(parts.join("/"))
+}
+
+/// A file or folder name as text: as it is when it is UTF-8, else with each
+/// byte that is not shown as `\xNN`. Lossy conversion would print every
+/// such byte as `�` and so give `pkg_\xff.py` and `pkg_\xfe.py` one path:
+/// one of the files would vanish from the run. Such a file is still read
+/// (through its real path) and checked; it has no module name, as Python
+/// cannot import it.
+#[cfg(unix)]
+pub fn escaped_name(name: &std::ffi::OsStr) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut text = String::new();
+    for chunk in name.as_bytes().utf8_chunks() {
+        text.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            text.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    text
+}
+
+/// A file or folder name as text (Windows names are UTF-16; an unpaired
+/// surrogate, the only thing that is not text, is shown as `�`).
+#[cfg(not(unix))]
+pub fn escaped_name(name: &std::ffi::OsStr) -> String {
+    name.to_string_lossy().into_owned()
 }
 
 fn display_relative(root: &Path, path: &Path) -> String {
@@ -423,6 +548,20 @@ mod tests {
         assert_eq!(
             module_name(&roots, Path::new("/p/backend/__init__.py")).0,
             None
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_escaped_byte_by_byte() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"caf\xc3\xa9_\xff\xfe.py");
+        assert_eq!(escaped_name(name), "café_\\xff\\xfe.py");
+        let root = Path::new("/p");
+        let path = root.join("app").join(name);
+        assert_eq!(
+            relative_path(root, &path).as_deref(),
+            Some("app/café_\\xff\\xfe.py")
         );
     }
 

@@ -26,6 +26,10 @@ pub enum WarningKind {
     EmptyLayer,
     /// A layer pattern that also claims modules outside the project.
     ExternalMatch,
+    /// `--threads` above what the machine can use, and capped.
+    Threads,
+    /// A `.py` file an ignore file (`.gitignore`, ...) kept out of the run.
+    Ignored,
 }
 
 impl WarningKind {
@@ -51,6 +55,8 @@ impl WarningKind {
             WarningKind::DeadPattern => "patterns of the config match nothing",
             WarningKind::EmptyLayer => "layers hold no file",
             WarningKind::ExternalMatch => "layer patterns match external modules",
+            WarningKind::Threads => "thread counts were capped",
+            WarningKind::Ignored => "files were skipped by ignore files",
         };
         format!("{count} {what}")
     }

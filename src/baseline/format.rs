@@ -93,7 +93,10 @@ pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
 }
 
 /// Checks the baseline text `bytes`, read from `path` (named in errors).
+/// A UTF-8 byte-order mark (some Windows editors add one) is skipped, as it
+/// is in gate.toml and Python files.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Baseline, BaselineError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let shape_error = |error: serde_json::Error| {
         let path = path.to_path_buf();
         if error.is_data() {
@@ -117,8 +120,11 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Baseline, BaselineError> {
 }
 
 /// Writes `baseline` to `path` atomically: a failure leaves the old file as
-/// it was.
+/// it was. The error names `path`: the temporary file the write goes
+/// through is an implementation detail the user cannot act on.
 pub fn save(path: &Path, baseline: &Baseline) -> io::Result<()> {
+    // The error names `path` (never the temporary file), with the OS's
+    // reason as its source.
     crate::write::write_atomic(path, baseline.to_json().as_bytes())
 }
 
@@ -228,6 +234,35 @@ mod tests {
             "old contents"
         );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_save_names_the_baseline_not_the_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // The temporary file cannot be created beside it.
+        let path = dir.path().join("missing").join("baseline.json");
+        let error = save(&path, &from_violations(&[guard(10)])).unwrap_err();
+        let message = crate::diagnostic::Diagnostic::of_error(&error).to_string();
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        assert!(message.contains("No such file or directory"), "{message}");
+        // No temporary file's name besides the baseline's own path (the
+        // test's folder is itself a `.tmp…` folder).
+        let rest = message.replace(&path.display().to_string(), "");
+        assert!(
+            !rest.contains(".tmp") && !rest.contains(".gate-tmp"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_baseline_with_a_byte_order_mark_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("baseline.json");
+        let baseline = from_violations(&[guard(10)]);
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(baseline.to_json().as_bytes());
+        std::fs::write(&path, bytes).unwrap();
+        assert_eq!(load(&path).unwrap(), baseline);
     }
 
     #[test]

@@ -1,6 +1,17 @@
 //! The `[project]` table: source roots, what to analyse and skip, the
-//! baseline file, the type-checking policy, the layer header and whether
-//! dead config fails the run.
+//! baseline file, the type-checking policy, the layer header, the target
+//! Python, and whether dead config fails the run.
+//!
+//! Ignore files: gate is a required check, and a pull request could add an
+//! ignore file that takes code out of it. `exclude` here is the one
+//! reviewed place to skip files. `.gitignore` files (and the repository's
+//! `.git/info/exclude` and the global git excludes) are honoured, so
+//! virtual environments and build output stay out; `.ignore` files (the
+//! ripgrep/fd convention) only with `respect-ignore-files = true`, and
+//! `.rgignore` files never. Every `.py` file an ignore file skips is a
+//! warning (`N files were skipped by ignore files`, each listed with
+//! `--verbose` and in the JSON report), so no ignore file removes code
+//! silently.
 
 use std::path::PathBuf;
 
@@ -18,6 +29,7 @@ pub(super) fn project(table: &Table<'_>) -> Result<Project, Diagnostic> {
         "layer-header",
         "strict",
         "target-version",
+        "respect-ignore-files",
     ])?;
     let (exclude, exclude_patterns) = globs(table, "exclude")?;
     let baseline_setting = table.string("baseline")?;
@@ -56,6 +68,7 @@ pub(super) fn project(table: &Table<'_>) -> Result<Project, Diagnostic> {
             .transpose()?,
         strict: table.boolean("strict")?.unwrap_or(false),
         target_version: target_version(table)?,
+        respect_ignore_files: table.boolean("respect-ignore-files")?.unwrap_or(false),
     })
 }
 

@@ -32,7 +32,14 @@ pub(super) fn rules(tables: &[Table<'_>], layers: &[Layer]) -> Result<Vec<Rule>,
             })?;
         let kind = kind(table, &kind_text)?;
         check_rule_keys(table, kind)?;
-        let name = table.required("name", table.string("name")?)?;
+        // The layers rule is named `layers` unless its table says otherwise,
+        // as it is when there is no table at all.
+        let name = match table.string("name")? {
+            None if kind.name() == rules::layers::Layers.name() => {
+                Spanned::new(kind_text.span(), DEFAULT_LAYERS_RULE)
+            }
+            name => table.required("name", name)?,
+        };
         check_rule_name(table, &name)?;
         names.insert(table, &name)?;
         let message = table.string("message")?;

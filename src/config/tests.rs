@@ -336,3 +336,23 @@ fn captures_bound_in_from_may_be_used_in_to() {
     assert!(options.from.iter().all(ModulePattern::has_captures));
     assert!(options.transitive);
 }
+
+#[test]
+fn a_layers_rule_table_without_a_name_is_named_layers() {
+    let config = load_gate(&format!(
+        "{LAYERS}\n[[rule]]\nkind = \"layers\"\ntransitive = true\n"
+    ))
+    .unwrap();
+    let names: Vec<&str> = config.rules.iter().map(|rule| rule.name.as_str()).collect();
+    assert!(names.contains(&"layers"), "{names:?}");
+    assert_eq!(names.iter().filter(|name| **name == "layers").count(), 1);
+}
+
+#[test]
+fn other_rules_still_need_a_name() {
+    let error = load_gate("[[rule]]\nkind = \"db-write\"\nin = [\"app\"]\n").unwrap_err();
+    assert!(
+        error.to_string().contains("missing required key `name`"),
+        "{error}"
+    );
+}

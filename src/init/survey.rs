@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+use crate::analyze::{MAX_FILE_BYTES, Source, read_source};
 use crate::discover::relative_path;
 use crate::facts::FileFacts;
 
@@ -365,7 +366,12 @@ fn orms(root: &Path, files: &[String]) -> BTreeSet<Orm> {
         if !open(0) && !open(1) {
             return;
         }
-        let bytes = std::fs::read(root.join(file)).unwrap_or_default();
+        // The analysis's read: at most MAX_FILE_BYTES (a 4 GiB file would
+        // be read whole, then panic ruff's lexer), regular files only.
+        let path = root.join(file);
+        let Ok(Source::Bytes(bytes)) = read_source(&path, MAX_FILE_BYTES) else {
+            return;
+        };
         if !(0..2).any(|orm| open(orm) && looks_imported[orm].is_match(&bytes)) {
             return;
         }

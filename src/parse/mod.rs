@@ -20,6 +20,28 @@ use locate::Locator;
 /// names none, so that nothing valid in some Python is an error.
 pub const NEWEST_PYTHON: (u8, u8) = PythonVersion::PY315.as_tuple();
 
+/// Parser errors kept per file; past this, one more finding says how many
+/// were left out. A file of nothing but errors (a megabyte of `)`) would
+/// otherwise become a million findings and gigabytes of report.
+pub const MAX_SYNTAX_ERRORS: usize = 10;
+
+/// The facts of a file over the `limit` in bytes that gate reads: one
+/// syntax error on its first line. The message leaves the size out, so the
+/// finding keeps its identity (and its baseline entry) when the file grows.
+pub fn too_large(limit: u64) -> FileFacts {
+    FileFacts {
+        syntax_errors: vec![SyntaxError {
+            message: format!(
+                "file is larger than {} MiB, the most gate parses; add it to `exclude` if it \
+                 is generated data",
+                limit >> 20
+            ),
+            span: crate::span::Span::line_start(1),
+        }],
+        ..FileFacts::default()
+    }
+}
+
 /// Extracts the facts of one Python file for the newest Python.
 pub fn parse_file(bytes: &[u8]) -> FileFacts {
     parse_file_for(bytes, NEWEST_PYTHON)
@@ -33,7 +55,7 @@ pub fn parse_file(bytes: &[u8]) -> FileFacts {
 /// f-strings and PEP 695 type parameters before 3.12, ...) is a syntax error
 /// naming the construct and the version that added it.
 pub fn parse_file_for(bytes: &[u8], target: (u8, u8)) -> FileFacts {
-    let text = match decode::decode(bytes) {
+    let decoded = match decode::decode(bytes) {
         Ok(text) => text,
         Err(error) => {
             return FileFacts {
@@ -42,6 +64,7 @@ pub fn parse_file_for(bytes: &[u8], target: (u8, u8)) -> FileFacts {
             };
         }
     };
+    let text: &str = &decoded;
     let options = ParseOptions::from(Mode::Module).with_target_version(PythonVersion::from(target));
     let parsed = parse_unchecked(text, options);
     let locator = Locator::new(text);
@@ -52,6 +75,7 @@ pub fn parse_file_for(bytes: &[u8], target: (u8, u8)) -> FileFacts {
         syntax_errors: parsed
             .errors()
             .iter()
+            .take(MAX_SYNTAX_ERRORS)
             .map(|error| SyntaxError {
                 // The error type alone: its `Display` on `ParseError` appends
                 // a byte range, which the span already gives.
@@ -64,6 +88,7 @@ pub fn parse_file_for(bytes: &[u8], target: (u8, u8)) -> FileFacts {
                 parsed
                     .unsupported_syntax_errors()
                     .iter()
+                    .take(MAX_SYNTAX_ERRORS)
                     .map(|error| SyntaxError {
                         message: error.to_string(),
                         span: locator.span(error.range),
@@ -72,8 +97,27 @@ pub fn parse_file_for(bytes: &[u8], target: (u8, u8)) -> FileFacts {
             .collect(),
         ..FileFacts::default()
     };
-    if let Mod::Module(module) = parsed.syntax() {
-        extract::extract(&module.body, text, &locator, &mut facts);
+    if let Some(first_left_out) = parsed.errors().get(MAX_SYNTAX_ERRORS) {
+        facts.syntax_errors.push(SyntaxError {
+            message: format!(
+                "and {} more syntax errors in this file (the first {MAX_SYNTAX_ERRORS} are \
+                 reported)",
+                parsed.errors().len() - MAX_SYNTAX_ERRORS
+            ),
+            span: locator.span(first_left_out.location),
+        });
+    }
+    let walkable = match parsed.syntax() {
+        Mod::Module(module) => extract::extract(&module.body, text, &locator, &mut facts),
+        Mod::Expression(_) => true,
+    };
+    if !walkable {
+        // The tree's destructor recurses once per level (ruff's nodes have
+        // no iterative `Drop`), so a tree too deep to walk may be too deep
+        // to drop on any fixed stack: it is leaked instead. It is a few
+        // times the size of the file, once per such file (which CPython
+        // rejects too), and the process ends with the run.
+        std::mem::forget(parsed);
     }
     facts.shrink_to_fit();
     facts

@@ -1,6 +1,10 @@
 //! ## What it does
-//! Reports a file that Python cannot parse, or that is not UTF-8, with the
-//! parser's message and location. Always on.
+//! Reports a file that Python cannot parse or decode, with the parser's
+//! message and location. Always on. A file is decoded as UTF-8, or in the
+//! encoding its `# -*- coding: ... -*-` declaration names, as CPython does.
+//! A file nested deeper than CPython accepts, or of more than 100 MiB, is
+//! one finding; past 10 parser errors in one file, one more finding counts
+//! the rest.
 //!
 //! ## Why is this bad
 //! A file that does not parse cannot be imported, and its imports cannot be

@@ -46,6 +46,9 @@ pub struct Project {
     /// syntax error. `None`: the `requires-python` of the project's
     /// pyproject.toml, else the newest Python.
     pub target_version: Option<(u8, u8)>,
+    /// `respect-ignore-files`: `.ignore` files skip files too (default
+    /// `false`; `.gitignore` files always do, visibly).
+    pub respect_ignore_files: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -167,28 +167,6 @@ fn a_broken_symlink_is_named_in_a_warning() {
     );
 }
 
-#[cfg(unix)]
-#[test]
-fn an_unreadable_file_is_an_error_naming_it() {
-    // A socket named like a Python file cannot be read, even by root (CI
-    // runs as root, so file permissions would not stop the read).
-    let dir = project();
-    let _listener =
-        std::os::unix::net::UnixListener::bind(dir.path().join("app/models/socket.py")).unwrap();
-    let output = check(dir.path());
-    assert_eq!(output.code, 2, "{}", output.stdout);
-    assert!(
-        output.stderr.contains("cannot read 1 file(s)"),
-        "{}",
-        output.stderr
-    );
-    assert!(
-        output.stderr.contains("app/models/socket.py: "),
-        "{}",
-        output.stderr
-    );
-}
-
 /// Syntax the target Python cannot parse: the messages of gate check on
 /// a tree, by path.
 fn syntax_errors(tree: &str) -> Vec<(String, u64, String)> {

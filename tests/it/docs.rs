@@ -241,3 +241,22 @@ fn the_relative_links_of_the_docs_lead_to_files_that_exist() {
     }
     assert!(checked >= KINDS.len(), "{checked} relative links checked");
 }
+
+/// The configuration guide says which kinds need `in`: exactly those whose
+/// doc lists `in` as required.
+#[test]
+fn the_configuration_guide_names_every_kind_that_requires_in() {
+    let guide = read("docs/configuration.md");
+    let sentence_start = guide
+        .find("without `in`")
+        .expect("the guide says what a rule without `in` looks at");
+    let sentence = &guide[sentence_start..];
+    let sentence = &sentence[..sentence.find(". ").unwrap_or(sentence.len())];
+    for kind in archgate::rules::KINDS {
+        let requires_in = kind
+            .documentation()
+            .contains("- `in` (module patterns, required");
+        let named = sentence.contains(&format!("`{}`", kind.name()));
+        assert_eq!(requires_in, named, "`{}` in: {sentence}", kind.name());
+    }
+}

@@ -22,25 +22,25 @@ pub(super) fn call_of(expr: &Expr) -> Option<&ExprCall> {
 
 /// `a.b.c` for a chain of attributes on a name.
 pub(super) fn dotted(expr: &Expr) -> Option<String> {
-    fn push(expr: &Expr, out: &mut String) -> bool {
+    // A loop, not recursion: `a.b.c…` can be thousands of attributes long.
+    let mut attributes = Vec::new();
+    let mut expr = expr;
+    let root = loop {
         match expr {
-            Expr::Name(name) => {
-                out.push_str(&name.id);
-                true
-            }
+            Expr::Name(name) => break name.id.as_str(),
             Expr::Attribute(attribute) => {
-                if !push(&attribute.value, out) {
-                    return false;
-                }
-                out.push('.');
-                out.push_str(&attribute.attr);
-                true
+                attributes.push(attribute.attr.as_str());
+                expr = &attribute.value;
             }
-            _ => false,
+            _ => return None,
         }
+    };
+    let mut out = String::from(root);
+    for attribute in attributes.iter().rev() {
+        out.push('.');
+        out.push_str(attribute);
     }
-    let mut out = String::new();
-    push(expr, &mut out).then_some(out)
+    Some(out)
 }
 
 /// Whether `expr` is a name or a chain of attributes on one.

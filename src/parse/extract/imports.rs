@@ -113,8 +113,8 @@ impl<'ast> Extractor<'_, '_, 'ast> {
             }
             _ => return,
         };
-        if !list.iter().any(|known| known == local) {
-            list.push(local.to_string());
+        if !list.contains(local) {
+            list.insert(local.to_string());
         }
     }
 
@@ -131,8 +131,8 @@ impl<'ast> Extractor<'_, '_, 'ast> {
             (None, ImportStatement::Import) => name.split('.').next().unwrap_or(name),
             (None, _) => name,
         };
-        if local != "*" && !self.imported.contains(&local) {
-            self.imported.push(local);
+        if local != "*" {
+            self.imported.insert(local);
         }
     }
 

@@ -9,8 +9,12 @@ mod stores;
 
 use std::sync::Arc;
 
-use ruff_python_ast::visitor::source_order::{SourceOrderVisitor, walk_expr, walk_stmt};
-use ruff_python_ast::{Expr, ExprCall, Stmt, StmtClassDef, StmtFunctionDef};
+use rustc_hash::FxHashSet;
+
+use ruff_python_ast::visitor::source_order::{
+    SourceOrderVisitor, walk_expr, walk_pattern, walk_stmt,
+};
+use ruff_python_ast::{Expr, ExprCall, Pattern, Stmt, StmtClassDef, StmtFunctionDef};
 use ruff_text_size::Ranged;
 
 use super::locate::Locator;
@@ -20,8 +24,10 @@ use crate::facts::{
 };
 use expressions::{argument, call_of, dotted};
 
-/// Fills the tree-derived fields of `facts` from the module body `suite`.
-pub fn extract(suite: &[Stmt], text: &str, locator: &Locator, facts: &mut FileFacts) {
+/// Fills the tree-derived fields of `facts` from the module body `suite`;
+/// `false` when the tree nests deeper than gate walks (a syntax error in
+/// `facts` says so).
+pub fn extract(suite: &[Stmt], text: &str, locator: &Locator, facts: &mut FileFacts) -> bool {
     let mut extractor = Extractor {
         text,
         locator,
@@ -33,10 +39,32 @@ pub fn extract(suite: &[Stmt], text: &str, locator: &Locator, facts: &mut FileFa
             ..Context::default()
         },
         bindings: Bindings::default(),
-        imported: Vec::new(),
+        imported: FxHashSet::default(),
+        blocks: 0,
+        expressions: 0,
+        too_deep: false,
     };
     extractor.visit_body(suite);
+    !extractor.too_deep
 }
+
+/// Blocks nested deeper than this make the file a syntax error, as CPython's
+/// tokenizer does ("too many levels of indentation", at 100): no valid file
+/// has more, so gate never rejects a file CPython accepts.
+pub const MAX_BLOCKS: usize = 100;
+
+/// Expressions nested deeper than this make the file a syntax error. CPython
+/// 3.11 rejects about 3,000 levels ("maximum recursion depth exceeded during
+/// compilation"); the margin keeps gate from rejecting a file some other
+/// CPython version accepts.
+pub const MAX_EXPRESSIONS: usize = 4_000;
+
+/// Stack the walk keeps free before each step down, and the size of a new
+/// segment when it has less: the walk recurses once per nesting level, and
+/// a debug build's frames are large, so even `MAX_EXPRESSIONS` levels must
+/// not depend on the size of the thread's stack.
+const STACK_RED_ZONE: usize = 64 * 1024;
+const STACK_SEGMENT: usize = 1024 * 1024;
 
 /// Where the walk is; saved before entering a block and restored after it.
 #[derive(Clone, Copy, Default)]
@@ -56,13 +84,13 @@ struct Context {
 #[derive(Default)]
 struct Bindings {
     /// Aliases of `typing` / `typing_extensions` (`import typing as t`).
-    typing: Vec<String>,
+    typing: FxHashSet<String>,
     /// Names bound to `TYPE_CHECKING` by `from typing import TYPE_CHECKING as TC`.
-    type_checking: Vec<String>,
+    type_checking: FxHashSet<String>,
     /// Aliases of `importlib` (`import importlib as il`).
-    importlib: Vec<String>,
+    importlib: FxHashSet<String>,
     /// Names bound to `importlib.import_module`.
-    import_module: Vec<String>,
+    import_module: FxHashSet<String>,
 }
 
 struct Extractor<'a, 'src, 'ast> {
@@ -81,12 +109,91 @@ struct Extractor<'a, 'src, 'ast> {
     /// in the file (`sys` for `import sys`, `_s` for `import sys as _s`, `os`
     /// for `import os.path`, `path` for `from sys import path`): a write
     /// through one of them is a [`Store`](crate::facts::Store). Borrowed
-    /// from the tree, and few, so a linear search beats hashing.
-    imported: Vec<&'ast str>,
+    /// from the tree; a set, as a generated file may have 100,000 of them.
+    imported: FxHashSet<&'ast str>,
+    /// Blocks (module, class and function bodies, branches) around the walk.
+    blocks: usize,
+    /// Expressions around the walk.
+    expressions: usize,
+    /// A nesting limit was hit and reported: the walk went no deeper there.
+    too_deep: bool,
 }
 
 impl<'ast> SourceOrderVisitor<'ast> for Extractor<'_, '_, 'ast> {
+    fn visit_body(&mut self, body: &'ast [Stmt]) {
+        // The module's own body is the first block and has no indentation.
+        if self.blocks > MAX_BLOCKS {
+            if let Some(first) = body.first() {
+                self.report_too_deep(
+                    first.range(),
+                    format!(
+                        "too many levels of indentation: blocks nested more than {MAX_BLOCKS} \
+                         deep (CPython rejects them too); gate does not look inside"
+                    ),
+                );
+            }
+            return;
+        }
+        self.blocks += 1;
+        for stmt in body {
+            self.visit_stmt(stmt);
+        }
+        self.blocks -= 1;
+    }
+
     fn visit_stmt(&mut self, stmt: &'ast Stmt) {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.visit_stmt_here(stmt));
+    }
+
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        if self.expressions >= MAX_EXPRESSIONS {
+            self.report_too_deep(
+                expr.range(),
+                format!(
+                    "expressions nested more than {MAX_EXPRESSIONS} deep (CPython rejects \
+                     them too); gate does not look inside"
+                ),
+            );
+            return;
+        }
+        self.expressions += 1;
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.visit_expr_here(expr));
+        self.expressions -= 1;
+    }
+
+    /// Patterns (`case [[x]]:`) nest like expressions and count with them.
+    fn visit_pattern(&mut self, pattern: &'ast Pattern) {
+        if self.expressions >= MAX_EXPRESSIONS {
+            self.report_too_deep(
+                pattern.range(),
+                format!(
+                    "patterns nested more than {MAX_EXPRESSIONS} deep (CPython rejects them \
+                     too); gate does not look inside"
+                ),
+            );
+            return;
+        }
+        self.expressions += 1;
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+            walk_pattern(self, pattern)
+        });
+        self.expressions -= 1;
+    }
+}
+
+impl<'ast> Extractor<'_, '_, 'ast> {
+    /// One syntax error per file for nesting too deep to walk.
+    fn report_too_deep(&mut self, at: ruff_text_size::TextRange, message: String) {
+        if !self.too_deep {
+            self.too_deep = true;
+            self.facts.syntax_errors.push(crate::facts::SyntaxError {
+                message,
+                span: self.locator.span(at),
+            });
+        }
+    }
+
+    fn visit_stmt_here(&mut self, stmt: &'ast Stmt) {
         if self.context.module_level {
             self.record_module_statement(stmt);
         }
@@ -182,7 +289,7 @@ impl<'ast> SourceOrderVisitor<'ast> for Extractor<'_, '_, 'ast> {
         }
     }
 
-    fn visit_expr(&mut self, expr: &'ast Expr) {
+    fn visit_expr_here(&mut self, expr: &'ast Expr) {
         match expr {
             Expr::Call(call) => self.visit_call(call, false),
             Expr::Await(await_expr) => match &*await_expr.value {
@@ -396,6 +503,6 @@ impl<'ast> SourceOrderVisitor<'ast> for OuterCalls<'ast> {
     }
 }
 
-fn contains(names: &[String], name: &str) -> bool {
-    names.iter().any(|known| known == name)
+fn contains(names: &FxHashSet<String>, name: &str) -> bool {
+    names.contains(name)
 }

@@ -34,6 +34,13 @@ impl Extractor<'_, '_, '_> {
     /// subscripted, that starts with an imported name. `range` is the
     /// statement's.
     pub(super) fn record_store(&mut self, target: &Expr, form: StoreForm, range: TextRange) {
+        // Targets nest (`((a, b), c) = …`) as deep as the input says.
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            self.record_store_here(target, form, range);
+        });
+    }
+
+    fn record_store_here(&mut self, target: &Expr, form: StoreForm, range: TextRange) {
         let (chain, form) = match target {
             Expr::Tuple(tuple) => {
                 for element in &tuple.elts {

@@ -146,3 +146,114 @@ fn syntax_the_target_python_cannot_parse_is_a_syntax_error() {
     // The newest target accepts everything the parser knows, `lazy import` too.
     assert!(parse_file(b"lazy import json\n").syntax_errors.is_empty());
 }
+
+/// Files with and without PEP 263 declarations, and whether CPython compiles
+/// them (cross-checked below with `python3` when there is one).
+const DECLARED: &[(&str, &[u8], bool)] = &[
+    (
+        "latin-1",
+        b"# -*- coding: latin-1 -*-\nimport os\nname = '\xe9t\xe9'\n",
+        true,
+    ),
+    (
+        "iso-8859-1 after a shebang",
+        b"#!/usr/bin/env python\n# coding=iso-8859-1\nimport os\nx = '\xff'\n",
+        true,
+    ),
+    (
+        "cp1252",
+        b"# vim: set fileencoding=cp1252 :\nimport os\nx = '\x80'\n",
+        true,
+    ),
+    (
+        "shift_jis",
+        b"# coding: shift_jis\nimport os\nx = '\x82\xa0'\n",
+        true,
+    ),
+    (
+        "ascii with a non-ASCII byte",
+        b"# coding: ascii\nimport os\nx = '\xe9'\n",
+        false,
+    ),
+    (
+        "utf-8 declared, latin-1 bytes",
+        b"# coding: utf-8\nimport os\nx = '\xe9'\n",
+        false,
+    ),
+    ("unknown encoding", b"# coding: klingon\nimport os\n", false),
+    (
+        "declaration after code",
+        b"import os\n# coding: latin-1\nx = '\xe9'\n",
+        false,
+    ),
+    (
+        "declaration on line 3",
+        b"#\n#\n# coding: latin-1\nx = '\xe9'\n",
+        false,
+    ),
+    (
+        "BOM with latin-1",
+        b"\xef\xbb\xbf# coding: latin-1\nimport os\n",
+        false,
+    ),
+    (
+        "BOM with utf-8",
+        b"\xef\xbb\xbf# coding: utf-8\nimport os\n",
+        true,
+    ),
+    (
+        "euc-jp, invalid",
+        b"# coding: euc-jp\nx = '\xff\xff'\n",
+        false,
+    ),
+];
+
+fn decodes(bytes: &[u8]) -> bool {
+    parse_file(bytes).syntax_errors.is_empty()
+}
+
+#[test]
+fn coding_declarations_decode_as_cpython_does() {
+    for (name, bytes, compiles) in DECLARED {
+        assert_eq!(decodes(bytes), *compiles, "{name}");
+    }
+    let facts = parse_file(DECLARED[0].1);
+    assert_eq!(facts.imports[0].module, "os");
+    assert_eq!(
+        parse_file(b"# coding: ascii\nimport os\nx = '\xe9'\n").syntax_errors[0].message,
+        "file is not valid `ascii` (its coding declaration): invalid byte 0xe9 at byte offset 31"
+    );
+    assert_eq!(
+        parse_file(b"# coding: ascii\nimport os\nx = '\xe9'\n").syntax_errors[0].span,
+        Span::line_start(3)
+    );
+    assert_eq!(
+        parse_file(b"\n# coding: klingon\n").syntax_errors[0],
+        crate::facts::SyntaxError {
+            message: "unknown encoding `klingon` in the coding declaration".to_string(),
+            span: Span::line_start(2),
+        }
+    );
+}
+
+#[test]
+fn coding_declarations_agree_with_python3() {
+    let dir = tempfile::tempdir().unwrap();
+    for (index, (name, bytes, _)) in DECLARED.iter().enumerate() {
+        let path = dir.path().join(format!("case{index}.py"));
+        std::fs::write(&path, bytes).unwrap();
+        let Ok(status) = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import sys; f = sys.argv[1]; compile(open(f, 'rb').read(), f, 'exec')",
+            ])
+            .arg(&path)
+            .stderr(std::process::Stdio::null())
+            .status()
+        else {
+            eprintln!("no python3: cross-check skipped");
+            return;
+        };
+        assert_eq!(decodes(bytes), status.success(), "{name}");
+    }
+}
