@@ -110,6 +110,7 @@
 
 use std::sync::Arc;
 
+use super::calls::{binding_before, bound_call, call_within, chain_root};
 use crate::diagnostic::Diagnostic;
 use crate::dotted;
 use crate::facts::{Argument, Binding, Call, FileFacts, MODULE_SCOPE};
@@ -118,7 +119,6 @@ use crate::rules::{Check, Rule, RuleKind};
 use crate::settings::pattern::glob_matches;
 use crate::settings::read::{names_or, refuse_empty, scope};
 use crate::settings::{Scope, Table};
-use crate::span::{Position, Span};
 use crate::symbols::Symbols;
 use crate::violation::Violation;
 
@@ -541,18 +541,6 @@ fn receiver_binding<'f>(facts: &'f FileFacts, receiver: &str, call: &Call) -> Op
         .find(|binding| &*binding.scope == MODULE_SCOPE)
 }
 
-/// The last binding of `target` in `scope` that starts before `before`.
-pub(super) fn binding_before<'f>(
-    facts: &'f FileFacts,
-    target: &str,
-    scope: &str,
-    before: Position,
-) -> Option<&'f Binding> {
-    facts.bindings.iter().rev().find(|binding| {
-        &*binding.target == target && &*binding.scope == scope && binding.span.start < before
-    })
-}
-
 /// The write statement that the `execute`-like call `facts.calls[index]`
 /// runs, or `None` when it runs none that is known to write.
 fn write_statement<'f>(
@@ -574,21 +562,6 @@ fn write_statement<'f>(
     }
 }
 
-/// The call whose result `binding` binds (the root of a method chain).
-pub(super) fn bound_call<'f>(facts: &'f FileFacts, binding: &Binding) -> Option<&'f Call> {
-    call_within(&facts.calls, binding.span, &binding.callee)
-}
-
-/// The first call of `callee` inside `span`. `calls` is in source order, so
-/// sorted by where each call starts.
-pub(super) fn call_within<'f>(calls: &'f [Call], span: Span, callee: &str) -> Option<&'f Call> {
-    let first = calls.partition_point(|call| call.span.start < span.start);
-    calls[first..]
-        .iter()
-        .take_while(|call| call.span.start < span.end)
-        .find(|call| call.callee.as_deref() == Some(callee) && within(span, call.span))
-}
-
 /// Whether `callee`, as written or through the file's imports, is an
 /// `insert`, `update` or `delete`.
 fn is_statement_builder(callee: &str, scope: &str, symbols: &Symbols<'_>) -> bool {
@@ -606,22 +579,6 @@ fn is_write_sql(sql: &str) -> bool {
     WRITE_SQL
         .iter()
         .any(|keyword| keyword.eq_ignore_ascii_case(word))
-}
-
-/// The call a method chain on a call starts from: `session.query(T)` for
-/// `session.query(T).filter(...).delete()` (`calls[index]`). The calls of a
-/// chain start where it starts and follow it in pre-order.
-pub(super) fn chain_root(calls: &[Call], index: usize) -> Option<&Call> {
-    let start = calls[index].span.start;
-    calls[index + 1..]
-        .iter()
-        .take_while(|inner| inner.span.start == start)
-        .find(|inner| inner.callee.is_some())
-}
-
-/// Whether `inner` lies inside `outer`.
-pub(super) fn within(outer: Span, inner: Span) -> bool {
-    outer.start <= inner.start && inner.end <= outer.end
 }
 
 #[cfg(test)]
@@ -683,21 +640,5 @@ mod tests {
         ] {
             assert!(!is_write_sql(sql), "{sql:?}");
         }
-    }
-
-    #[test]
-    fn within_compares_both_ends() {
-        let at = |line, column| Position { line, column };
-        let outer = Span {
-            start: at(1, 1),
-            end: at(1, 20),
-        };
-        let inner = Span {
-            start: at(1, 5),
-            end: at(1, 10),
-        };
-        assert!(within(outer, inner));
-        assert!(within(outer, outer));
-        assert!(!within(inner, outer));
     }
 }

@@ -7,6 +7,7 @@
 //! Adding a kind is one new file and one line in [`KINDS`].
 
 pub mod banned_name;
+mod calls;
 mod chains;
 mod context;
 pub mod db_write;

@@ -78,7 +78,8 @@ use crate::settings::read::{module_patterns, required_module_patterns};
 use crate::settings::{ModulePattern, Table};
 use rustc_hash::FxHashSet;
 
-use super::db_write::{Target, Writes, binding_before, bound_call, call_within};
+use super::calls::{binding_before, bound_call, call_within};
+use super::db_write::{Target, Writes};
 use crate::dotted;
 use crate::facts::{Argument, Call, FileFacts, MODULE_SCOPE};
 use crate::rules::Context;
