@@ -511,3 +511,40 @@ fn json_and_sarif_carry_the_warnings() {
     assert_eq!(notifications.len(), 6);
     assert_eq!(notifications[0]["level"], "warning");
 }
+
+#[test]
+fn roots_that_leave_most_files_outside_get_the_roots_to_use() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "gate.toml",
+        "[project]\nroots = [\"backend\"]\n\n[[rule]]\nkind = \"sys-path\"\nname = \"no-sys-path\"\n",
+    );
+    for file in [
+        "src/app/__init__.py",
+        "src/app/api.py",
+        "src/app/models.py",
+        "backend/tool.py",
+    ] {
+        common::write(dir.path(), file, "");
+    }
+    let output = common::run(dir.path(), &["check", "--no-baseline"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output.stderr.contains(
+            "gate.toml: 3 of 4 files lie outside every source root (`roots` in [project]): \
+             import rules cannot name their modules; the project's packages suggest `roots = ["
+        ),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("\"src\""), "{}", output.stderr);
+    // With the roots it suggests, the warning is gone.
+    common::write(
+        dir.path(),
+        "gate.toml",
+        "[project]\nroots = [\"src\", \"backend\"]\n\n[[rule]]\nkind = \"sys-path\"\nname = \"no-sys-path\"\n",
+    );
+    let output = common::run(dir.path(), &["check", "--no-baseline"]);
+    assert!(!output.stderr.contains("suggest"), "{}", output.stderr);
+}
