@@ -22,6 +22,7 @@ pub mod init;
 pub mod layers;
 pub mod output;
 pub mod parse;
+pub mod read;
 pub mod report;
 pub mod rules;
 pub mod run;

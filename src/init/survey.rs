@@ -12,9 +12,9 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use crate::analyze::{MAX_FILE_BYTES, Source, read_source};
 use crate::discover::relative_path;
 use crate::facts::FileFacts;
+use crate::read::{MAX_FILE_BYTES, Source, read_source};
 
 /// The repository as `gate init` sees it. Paths are relative to the root,
 /// `/`-separated, `""` for the root itself.

@@ -4,6 +4,7 @@
 mod common;
 
 mod action;
+mod architecture;
 mod bad_input;
 mod baseline;
 mod captures_transitive;
