@@ -156,6 +156,18 @@ fn check(context: &Context<'_>, rule: &Rule, options: &ImportCycleOptions) -> Ve
     // imports: a module that joins a cycle adds findings without changing
     // the others'. Links are sorted by target, so one search from each
     // target finds the way back for all the links into it.
+    // Each component's names once: a finding lists them, and a cycle of
+    // thousands of modules has thousands of findings.
+    let component_names: Vec<Vec<&str>> = cycles
+        .members
+        .iter()
+        .map(|members| {
+            members
+                .iter()
+                .map(|&member| names[member as usize])
+                .collect()
+        })
+        .collect();
     let mut on_cycles: Vec<Link<'_>> = links
         .into_iter()
         .filter(|link| cycles.contains(link.from, link.to))
@@ -172,19 +184,20 @@ fn check(context: &Context<'_>, rule: &Rule, options: &ImportCycleOptions) -> Ve
                 cycles.search_from(target, search);
                 into.iter()
                     .map(|link| {
-                        let members: Vec<&str> = cycles
-                            .members_with(link.from)
-                            .iter()
-                            .map(|&member| names[member as usize])
-                            .collect();
+                        let alone = [names[link.from as usize]];
+                        let members: &[&str] = match cycles.component_of(link.from) {
+                            Some(component) => &component_names[component],
+                            // A module importing itself.
+                            None => &alone,
+                        };
                         let text = match cycles.way_back(search, link.from) {
                             Some(back) => {
                                 let hops: Vec<Link<'_>> = std::iter::once(*link)
                                     .chain(back.iter().map(|&arc| pairs[arc]))
                                     .collect();
-                                describe(context, &hops, &names, &members, noun)
+                                describe(context, &hops, &names, members, noun)
                             }
-                            None => describe_far(context, link, &names, &members, noun),
+                            None => describe_far(context, link, &names, members, noun),
                         };
                         context.import_violation(rule, link.edge, names[target as usize], text)
                     })
@@ -425,13 +438,10 @@ impl<'a> Cycles<'a> {
             || self.component[from as usize].is_some_and(|c| self.component[to as usize] == Some(c))
     }
 
-    /// The members of the cycle through `node`, sorted (itself alone for a
-    /// self-loop).
-    fn members_with(&self, node: u32) -> Vec<u32> {
-        match self.component[node as usize] {
-            Some(component) => self.members[component as usize].clone(),
-            None => vec![node],
-        }
+    /// The component of `node` (an index into `members`), when it lies in
+    /// a cycle of two nodes or more.
+    fn component_of(&self, node: u32) -> Option<usize> {
+        self.component[node as usize].map(|component| component as usize)
     }
 
     fn search(&self) -> Search {
@@ -521,7 +531,7 @@ mod tests {
         let cycles = Cycles::new(3, &arcs);
         assert!(cycles.contains(0, 1) && cycles.contains(1, 0));
         assert!(!cycles.contains(2, 0));
-        assert_eq!(cycles.members_with(1), [0, 1]);
+        assert_eq!(cycles.members[cycles.component_of(1).unwrap()], [0, 1]);
         assert_eq!(way(&cycles, 1, 0), [(1, 0)]);
     }
 
@@ -544,8 +554,9 @@ mod tests {
         let cycles = Cycles::new(6, &arcs);
         assert!(!cycles.contains(1, 2) && !cycles.contains(0, 2));
         assert!(cycles.contains(5, 5) && cycles.contains(1, 1));
-        assert_eq!(cycles.members_with(3), [2, 3, 4]);
-        assert_eq!(cycles.members_with(5), [5]);
+        assert_eq!(cycles.members[cycles.component_of(3).unwrap()], [2, 3, 4]);
+        // A self-loop is a cycle of one, in no component.
+        assert_eq!(cycles.component_of(5), None);
         assert_eq!(way(&cycles, 1, 1), []);
     }
 
