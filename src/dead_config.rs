@@ -81,21 +81,22 @@ pub fn check(config: &Config, files: &Files, graph: &Graph, layers: &LayerMap<'_
             ));
         }
     }
-    warnings.extend(unseen_by_in(config, files));
-    warnings.extend(roots_warning(config, files));
-    warnings
-}
-
-/// Rules whose `in` reaches for every module (`**`, `*`) cannot see the
-/// files outside every source root, which have no module: one warning per
-/// rule, with the `paths` that would name them.
-fn unseen_by_in(config: &Config, files: &Files) -> Vec<Warning> {
+    // The files without a module name, which module patterns cannot match.
     let outside: Vec<&str> = files
         .sources()
         .iter()
         .filter(|file| file.module.is_none())
         .map(|file| file.path.as_str())
         .collect();
+    warnings.extend(unseen_by_in(config, &outside));
+    warnings.extend(roots_warning(config, outside.len(), files.len()));
+    warnings
+}
+
+/// Rules whose `in` reaches for every module (`**`, `*`) cannot see the
+/// files outside every source root, which have no module: one warning per
+/// rule, with the `paths` that would name them.
+fn unseen_by_in(config: &Config, outside: &[&str]) -> Vec<Warning> {
     let Some(first) = outside.first() else {
         return Vec::new();
     };
@@ -150,15 +151,10 @@ fn dead(written: &WrittenPattern, what: &str) -> Warning {
     )
 }
 
-/// When most files lie outside every source root, the roots that `gate
-/// init` would propose.
-fn roots_warning(config: &Config, files: &Files) -> Option<Warning> {
-    let outside = files
-        .sources()
-        .iter()
-        .filter(|file| file.module.is_none())
-        .count();
-    if outside * 2 <= files.len() {
+/// When most of the `total` files (`outside` of them without a module) lie
+/// outside every source root, the roots that `gate init` would propose.
+fn roots_warning(config: &Config, outside: usize, total: usize) -> Option<Warning> {
+    if outside * 2 <= total {
         return None;
     }
     let proposal = crate::init::propose(&crate::init::survey(&config.root));
@@ -174,7 +170,7 @@ fn roots_warning(config: &Config, files: &Files) -> Option<Warning> {
              import rules cannot name their modules; the project's packages suggest \
              `roots = [{}]`",
             config.file.display(),
-            files.len(),
+            total,
             roots.join(", ")
         ),
     ))

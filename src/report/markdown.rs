@@ -12,7 +12,7 @@
 //! nothing inside one as a link, an image, HTML or an @mention, and no text
 //! can close it early.
 
-use super::{RepoPaths, Summary};
+use super::{RepoPaths, Summary, counts_per_rule};
 use crate::baseline::{BaselineEntry, Diff, Finding, Status};
 use crate::violation::Severity;
 
@@ -161,18 +161,15 @@ const SCREENFUL: usize = 20;
 
 /// `| rule | kind | new |`, most new violations first.
 fn by_rule(new: &[&Finding]) -> String {
-    let mut counts: Vec<(&str, &str, usize)> = Vec::new();
-    for finding in new {
-        let violation = &finding.violation;
-        match counts.iter_mut().find(|(rule, ..)| *rule == violation.rule) {
-            Some((.., count)) => *count += 1,
-            None => counts.push((&violation.rule, violation.kind, 1)),
-        }
-    }
-    counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    let counts = counts_per_rule(new.iter().copied());
     let mut table = String::from("\n| Rule | Kind | New |\n| --- | --- | ---: |\n");
-    for (rule, kind, count) in counts {
-        table.push_str(&format!("| {} | {} | {count} |\n", code(rule), code(kind)));
+    for count in counts {
+        table.push_str(&format!(
+            "| {} | {} | {} |\n",
+            code(count.rule),
+            code(count.kind),
+            count.new
+        ));
     }
     table
 }

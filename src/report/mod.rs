@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::baseline::{Diff, Status};
+use crate::baseline::{Diff, Finding, Status};
 
 pub use github::{MAX_ANNOTATIONS_PER_LEVEL, render_annotations, workflow_command};
 pub use json::render_json;
@@ -20,6 +20,47 @@ pub use sarif::{
     sarif_result_count,
 };
 pub use text::{TextOptions, render_text};
+
+/// The findings of one rule, for the counts per rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleCount<'a> {
+    pub rule: &'a str,
+    pub kind: &'a str,
+    pub new: usize,
+    pub known: usize,
+}
+
+impl RuleCount<'_> {
+    pub fn total(&self) -> usize {
+        self.new + self.known
+    }
+}
+
+/// How many of `findings` each rule has, most first (then by name).
+pub fn counts_per_rule<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<RuleCount<'a>> {
+    let mut counts: Vec<RuleCount<'a>> = Vec::new();
+    for finding in findings {
+        let violation = &finding.violation;
+        let index = match counts.iter().position(|count| count.rule == violation.rule) {
+            Some(index) => index,
+            None => {
+                counts.push(RuleCount {
+                    rule: &violation.rule,
+                    kind: violation.kind,
+                    new: 0,
+                    known: 0,
+                });
+                counts.len() - 1
+            }
+        };
+        match finding.status {
+            Status::New => counts[index].new += 1,
+            Status::Known => counts[index].known += 1,
+        }
+    }
+    counts.sort_by(|a, b| b.total().cmp(&a.total()).then(a.rule.cmp(b.rule)));
+    counts
+}
 
 /// The counts every format reports.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]

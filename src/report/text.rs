@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::Summary;
+use super::{Summary, counts_per_rule};
 use crate::baseline::{Diff, Finding, Status};
 use crate::output::visible;
 use crate::violation::Severity;
@@ -87,33 +87,22 @@ pub fn render_text(diff: &Diff, files: usize, options: &TextOptions) -> String {
 /// One line per rule, most violations first, like ruff's `--statistics`:
 /// `  12  layers (layers): 2 new, 10 known`.
 fn statistics(diff: &Diff) -> String {
-    let mut counts: Vec<(&str, &str, usize, usize)> = Vec::new();
-    for finding in &diff.findings {
-        let violation = &finding.violation;
-        let index = match counts.iter().position(|(rule, ..)| *rule == violation.rule) {
-            Some(index) => index,
-            None => {
-                counts.push((&violation.rule, violation.kind, 0, 0));
-                counts.len() - 1
-            }
-        };
-        match finding.status {
-            Status::New => counts[index].2 += 1,
-            Status::Known => counts[index].3 += 1,
-        }
-    }
-    counts.sort_by(|a, b| (b.2 + b.3).cmp(&(a.2 + a.3)).then(a.0.cmp(b.0)));
+    let counts = counts_per_rule(&diff.findings);
     let width = counts
         .iter()
-        .map(|(_, _, new, known)| (new + known).to_string().len())
+        .map(|count| count.total().to_string().len())
         .max()
         .unwrap_or(1);
     let mut out = String::new();
-    for (rule, kind, new, known) in counts {
+    for count in counts {
         let _ = writeln!(
             out,
-            "{:>width$}  {rule} ({kind}): {new} new, {known} known",
-            new + known
+            "{:>width$}  {} ({}): {} new, {} known",
+            count.total(),
+            count.rule,
+            count.kind,
+            count.new,
+            count.known
         );
     }
     if !out.is_empty() {
