@@ -12,15 +12,19 @@ use crate::cli::{
     self, BaselineCommand, CheckArgs, CiArgs, Cli, ColorChoice, Command, GithubReportArgs,
     GraphArgs, InitArgs, ProjectArgs, RunArgs, SarifKnown,
 };
+use crate::cli::{BaselineArgs, MapArgs, MapGranularity};
 use crate::commands;
 use crate::commands::baseline::{InitOptions, UpdateOptions};
 use crate::commands::ci::CiOptions;
 use crate::commands::graph::{GraphFormat, GraphOptions};
+use crate::commands::map::MapOptions;
 use crate::diagnostic::Diagnostic;
 use crate::exit::ExitCode;
 use crate::github::publish::PublishOptions;
+use crate::map::{self, MapFormat};
 use crate::report::{Format, GithubReportOptions, KnownInSarif, ReportOptions, TextOptions};
 use crate::run::{BaselineChoice, ProjectOptions, RunOptions};
+use crate::settings::Granularity;
 
 /// A command and everything it was told, as plain data.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +42,7 @@ pub enum Invocation {
     Rules,
     Graph(GraphOptions),
     Ci(CiOptions),
+    Map(MapOptions),
 }
 
 /// Parses the arguments, runs the command, and returns the exit code.
@@ -70,6 +75,7 @@ pub fn main() -> ExitCode {
         Invocation::Rules => commands::explain::list(),
         Invocation::Graph(options) => commands::graph::run(&options),
         Invocation::Ci(options) => commands::ci::run(&options),
+        Invocation::Map(options) => commands::map::run(&options),
     };
     result.unwrap_or_else(|diagnostic| {
         crate::eprintln_inert!("{diagnostic}");
@@ -110,6 +116,7 @@ pub fn invocation(cli: Cli) -> Result<Invocation, Diagnostic> {
         Command::Rules => Invocation::Rules,
         Command::Graph(args) => Invocation::Graph(graph_options(args)),
         Command::Ci(args) => Invocation::Ci(ci_options(args)),
+        Command::Map(args) => Invocation::Map(map_options(args)?),
     })
 }
 
@@ -133,17 +140,22 @@ fn project_options(args: ProjectArgs) -> ProjectOptions {
 }
 
 fn run_options(args: RunArgs) -> RunOptions {
-    let baseline = match (args.no_baseline, args.baseline) {
-        (true, _) => BaselineChoice::Without,
-        (false, Some(path)) => BaselineChoice::File(path),
-        (false, None) => BaselineChoice::Configured,
-    };
+    let baseline = baseline_choice(args.baseline);
     RunOptions {
         project: project_options(args.project),
         paths: args.paths,
         baseline,
         fail_on_stale: args.fail_on_stale,
         strict: args.strict,
+    }
+}
+
+/// `--no-baseline`, `--baseline FILE`, or the configured baseline.
+fn baseline_choice(args: BaselineArgs) -> BaselineChoice {
+    match (args.no_baseline, args.baseline) {
+        (true, _) => BaselineChoice::Without,
+        (false, Some(path)) => BaselineChoice::File(path),
+        (false, None) => BaselineChoice::Configured,
     }
 }
 
@@ -254,7 +266,54 @@ fn ci_options(args: CiArgs) -> CiOptions {
         },
         sarif: args.sarif,
         run: run_options(args.run),
+        map_summary: args.map_summary,
     }
+}
+
+fn map_options(args: MapArgs) -> Result<MapOptions, Diagnostic> {
+    let depth = args.depth.map_or(map::DEFAULT_DEPTH, usize::from);
+    let chosen = args.format.map(|format| match format {
+        cli::MapFormat::Text => MapFormat::Text,
+        cli::MapFormat::Json => MapFormat::Json,
+        cli::MapFormat::Markdown => MapFormat::Markdown,
+        cli::MapFormat::Dot => MapFormat::Dot,
+        cli::MapFormat::Mermaid => MapFormat::Mermaid,
+    });
+    let named = args
+        .output
+        .as_deref()
+        .and_then(|output| output.extension())
+        .and_then(|extension| extension.to_str())
+        .and_then(MapFormat::of_extension);
+    let format = match (chosen, named, args.output.as_deref()) {
+        (Some(chosen), _, _) => chosen,
+        (None, Some(named), _) => named,
+        (None, None, None) => MapFormat::Text,
+        (None, None, Some(output)) => {
+            return Err(Diagnostic::error(format!(
+                "cannot tell the format of {} from its extension",
+                output.display()
+            ))
+            .with_help(
+                "pass --format (text, json, markdown, dot or mermaid), or name the file .txt, \
+                 .json, .md, .dot or .mmd"
+                    .to_string(),
+            ));
+        }
+    };
+    Ok(MapOptions {
+        run: RunOptions {
+            project: project_options(args.project),
+            baseline: baseline_choice(args.baseline),
+            ..RunOptions::default()
+        },
+        granularity: match args.granularity {
+            MapGranularity::Package => Granularity::Package { depth },
+            MapGranularity::Module => Granularity::Module,
+        },
+        format,
+        output: args.output,
+    })
 }
 
 #[cfg(test)]

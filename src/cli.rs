@@ -39,6 +39,9 @@ pub enum Command {
     Graph(GraphArgs),
     /// In GitHub Actions: check, write SARIF, annotate, summarise, comment on the pull request, set step outputs.
     Ci(CiArgs),
+    /// Show the architecture as it is: layers, the layer matrix, the package graph, the debt.
+    #[command(long_about = MAP_ABOUT)]
+    Map(MapArgs),
 }
 
 const INIT_ABOUT: &str = "\
@@ -121,6 +124,19 @@ pub struct RunArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub project: ProjectArgs,
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+    /// Fail (exit 1) when baseline entries no longer occur.
+    #[arg(long)]
+    pub fail_on_stale: bool,
+    /// Fail (exit 2) when the config checks less than it says: a pattern or layer that matches nothing, most files outside every source root (also `[project] strict = true`).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// The baseline a run compares with: shared by `check`, `ci` and `map`.
+#[derive(Args)]
+pub struct BaselineArgs {
     /// The baseline file (default: `baseline` in the config, else baseline.json).
     ///
     /// Without a baseline file yet (a first run), every violation is new: the
@@ -133,12 +149,6 @@ pub struct RunArgs {
     /// Report every violation as new.
     #[arg(long)]
     pub no_baseline: bool,
-    /// Fail (exit 1) when baseline entries no longer occur.
-    #[arg(long)]
-    pub fail_on_stale: bool,
-    /// Fail (exit 2) when the config checks less than it says: a pattern or layer that matches nothing, most files outside every source root (also `[project] strict = true`).
-    #[arg(long)]
-    pub strict: bool,
 }
 
 /// How the GitHub formats (SARIF, Markdown) are written.
@@ -209,6 +219,9 @@ pub struct CiArgs {
     #[arg(long, value_name = "SECS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub github_timeout: u64,
+    /// Also append the architecture map (`gate map --format markdown`) to the job summary.
+    #[arg(long)]
+    pub map_summary: bool,
 }
 
 /// A category names a code-scanning analysis and the comment marker: it
@@ -280,6 +293,60 @@ pub enum Format {
 pub enum GraphFormat {
     Text,
     Json,
+}
+
+const MAP_ABOUT: &str = "\
+Show the architecture as it is, from the same analysis and baseline as `gate check`:
+  - the layers: files, lines and modules per layer, and the files in none;
+  - the imports between layers, each cell allowed or forbidden by the \
+config, with its new and known `layers` findings;
+  - the package graph (modules merged into packages of --depth segments): \
+nodes with their layer and size, edges with their import counts, the \
+edges with findings and those on cycles;
+  - the debt: findings per rule, per layer and per package, the most \
+imported modules, the module cycles.
+
+Formats: text (tables), json (docs/map.md has the schema), markdown (with a \
+mermaid diagram GitHub renders), dot (Graphviz), mermaid. Exit 0 whatever \
+the findings; 2 on a usage, config, baseline or I/O error.";
+
+#[derive(Args)]
+pub struct MapArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+    /// What a node of the package graph is.
+    #[arg(long, value_enum, default_value_t = MapGranularity::Package)]
+    pub granularity: MapGranularity,
+    /// The segments that name a package (`app.crm.models` at depth 2 is `app.crm`; default 2).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub depth: Option<u16>,
+    /// Output format (default: from the extension of --output, .json .md .dot .gv .mmd .txt; else text).
+    #[arg(long, value_enum)]
+    pub format: Option<MapFormat>,
+    /// Write the map to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MapGranularity {
+    /// Modules merged into their package of --depth segments.
+    Package,
+    /// Each module is a node.
+    Module,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MapFormat {
+    Text,
+    Json,
+    /// With a mermaid diagram of the package graph.
+    Markdown,
+    /// Graphviz.
+    Dot,
+    Mermaid,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -20,6 +20,7 @@ pub mod github;
 pub mod graph;
 pub mod init;
 pub mod layers;
+pub mod map;
 pub mod output;
 pub mod parse;
 pub mod read;
