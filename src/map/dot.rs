@@ -102,7 +102,7 @@ mod tests {
 
     /// Braces and brackets outside strings balance, and every string is
     /// closed: the shape of a DOT file a parser reads to the end.
-    pub(crate) fn balanced(dot: &str) -> bool {
+    fn balanced(dot: &str) -> bool {
         let mut depth: Vec<char> = Vec::new();
         let mut chars = dot.chars();
         while let Some(c) = chars.next() {
@@ -135,6 +135,17 @@ mod tests {
             let dot = format!("digraph g {{ n0 [label={}]; }}", quoted(hostile));
             assert!(balanced(&dot), "{dot}");
         }
+    }
+
+    #[test]
+    fn a_map_with_hostile_names_is_balanced_dot_with_clusters_and_a_red_edge() {
+        let dot = render_dot(&crate::map::tests::sample("x\"];}{ \\\n"));
+        assert!(balanced(&dot), "{dot}");
+        assert_eq!(dot.matches("subgraph cluster_").count(), 2, "{dot}");
+        assert!(
+            dot.contains("  n1 -> n0 [label=\"3 (1 new)\", color=\"#d73a49\""),
+            "{dot}"
+        );
     }
 
     #[test]

@@ -148,7 +148,7 @@ fn graph(out: &mut String, map: &Map) {
 
 fn debt(out: &mut String, map: &Map) {
     let debt = &map.debt;
-    out.push_str("### Debt\n\n| Rule | Kind | New | Known |\n| --- | --- | ---: | ---: |\n");
+    out.push_str("### Debt\n\nFindings per rule, per layer and per package:\n\n| Rule | Kind | New | Known |\n| --- | --- | ---: | ---: |\n");
     for rule in &debt.rules {
         let _ = writeln!(
             out,

@@ -161,6 +161,35 @@ mod tests {
     }
 
     #[test]
+    fn a_map_is_drawn_with_a_subgraph_per_layer_and_styled_links() {
+        let mermaid = render_mermaid(&crate::map::tests::sample("app"));
+        assert!(
+            mermaid.starts_with(
+                "flowchart TB\n  subgraph l0[\"app-top\"]\n    n0[\"app.a (2 files)\"]\n  end\n"
+            ),
+            "{mermaid}"
+        );
+        // The node in no layer is outside every subgraph.
+        assert!(
+            mermaid.contains("  end\n  n2[\"app.c (2 files)\"]\n"),
+            "{mermaid}"
+        );
+        assert!(
+            mermaid.contains("  n1 -->|\"3 (1 new)\"| n0\n"),
+            "{mermaid}"
+        );
+        assert!(
+            mermaid.contains("  linkStyle 2 stroke:#d73a49"),
+            "{mermaid}"
+        );
+        assert!(
+            mermaid.contains("  linkStyle 0 stroke:#e36209"),
+            "{mermaid}"
+        );
+        assert!(mermaid.contains("  class n0,n1 cycle\n"), "{mermaid}");
+    }
+
+    #[test]
     fn long_names_are_cut_with_an_ellipsis() {
         let long = "a".repeat(100);
         let short = shortened(&long);

@@ -847,3 +847,129 @@ pub fn render(map: &Map, format: MapFormat) -> String {
 pub fn render_json(map: &Map) -> String {
     serde_json::to_string_pretty(map).expect("the map serialises") + "\n"
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A map of two layers, `top` and `bottom`, and three packages whose
+    /// names (and the top layer's) are `name` with a suffix: `{name}.a` in
+    /// `top` imports `{name}.b` in `bottom` (allowed) and the other way
+    /// round (forbidden, one new finding), and both import `{name}.c`.
+    pub(crate) fn sample(name: &str) -> Map {
+        let top = format!("{name}-top");
+        let node = |suffix: &str, layer: Option<&str>| Node {
+            name: format!("{name}.{suffix}"),
+            layer: layer.map(str::to_string),
+            files: 2,
+            lines: 10,
+            cycle: suffix != "c",
+        };
+        let edge = |from: usize, to: usize, new: usize| Edge {
+            from: format!("{name}.{}", ["a", "b", "c"][from]),
+            to: format!("{name}.{}", ["a", "b", "c"][to]),
+            from_node: from,
+            to_node: to,
+            imports: 3,
+            new,
+            known: 0,
+            cycle: to != 2,
+        };
+        let cell = |from: &str, to: &str, allowed: bool, new: usize| Cell {
+            from: from.to_string(),
+            to: to.to_string(),
+            imports: 3,
+            allowed,
+            new,
+            known: 0,
+        };
+        Map {
+            version: VERSION,
+            tool: Tool {
+                name: "gate",
+                version: "0",
+            },
+            summary: Totals {
+                files: 6,
+                modules: 6,
+                lines: 30,
+                new: 1,
+                known: 0,
+                fixed: 0,
+            },
+            layers: vec![
+                LayerSize {
+                    name: top.clone(),
+                    files: 2,
+                    lines: 10,
+                    modules: 2,
+                },
+                LayerSize {
+                    name: "bottom".to_string(),
+                    files: 2,
+                    lines: 10,
+                    modules: 2,
+                },
+            ],
+            unlayered: Unlayered {
+                files: 2,
+                lines: 10,
+                modules: 2,
+                paths: Listed::first([format!("{name}/c.py")], MAX_LISTED),
+            },
+            matrix: Matrix {
+                layers: vec![top.clone(), "bottom".to_string()],
+                cells: vec![
+                    cell(&top, &top, true, 0),
+                    cell(&top, "bottom", true, 0),
+                    cell("bottom", &top, false, 1),
+                    cell("bottom", "bottom", true, 0),
+                ],
+            },
+            graph: PackageGraph {
+                granularity: "package",
+                depth: Some(2),
+                nodes: vec![
+                    node("a", Some(&top)),
+                    node("b", Some("bottom")),
+                    node("c", None),
+                ],
+                edges: vec![edge(0, 1, 0), edge(0, 2, 0), edge(1, 0, 1), edge(1, 2, 0)],
+                omitted_nodes: 0,
+                omitted_edges: 0,
+            },
+            debt: Debt {
+                rules: vec![RuleDebt {
+                    rule: "layers".to_string(),
+                    kind: "layers".to_string(),
+                    new: 1,
+                    known: 0,
+                }],
+                layers: Vec::new(),
+                packages: Listed::first([], MAX_LISTED),
+                fan_in: Vec::new(),
+                cycles: Listed::first([], MAX_CYCLES),
+            },
+        }
+    }
+
+    #[test]
+    fn a_cut_graph_keeps_the_largest_nodes_and_the_edges_with_findings() {
+        let mut map = sample("app");
+        map.graph.nodes[2].files = 1;
+        let cut = map.graph.cut(2, 1);
+        let names: Vec<&str> = cut.nodes.iter().map(|node| node.name.as_str()).collect();
+        assert_eq!(names, ["app.a", "app.b"]);
+        // Of a->b and b->a, the edge with a finding stays.
+        assert_eq!(cut.edges.len(), 1);
+        assert_eq!((cut.edges[0].from.as_str(), cut.edges[0].new), ("app.b", 1));
+        assert_eq!((cut.omitted_nodes, cut.omitted_edges), (1, 3));
+    }
+
+    #[test]
+    fn an_edge_label_names_only_the_findings_it_has() {
+        let map = sample("app");
+        assert_eq!(map.graph.edges[0].label(), "3");
+        assert_eq!(map.graph.edges[2].label(), "3 (1 new)");
+    }
+}

@@ -23,5 +23,6 @@ mod hostile;
 mod hostile_output;
 mod import_rules;
 mod init;
+mod map;
 mod resolution;
 mod structure_rules;
