@@ -25,7 +25,7 @@ mod markdown;
 mod mermaid;
 mod text;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -37,12 +37,13 @@ pub use text::render_text;
 use crate::baseline::{Diff, Status};
 use crate::config::Config;
 use crate::files::{FileId, Files};
-use crate::graph::Graph;
+use crate::graph::{Graph, ImportEdge};
 use crate::layers::{LayerId, LayerMap};
 use crate::report::{Summary, counts_per_rule};
 use crate::rules::layers::{Layers, forbidden, layer_reached_indirectly};
 use crate::rules::{Context, Cycles, NodeGraph, RuleKind};
 use crate::settings::{Granularity, ImportSelection};
+use crate::span::Position;
 use crate::violation::Violation;
 
 /// The version of the JSON schema (docs/map.md); bumped only when a field
@@ -63,6 +64,8 @@ pub const MAX_EDGES: usize = 600;
 pub const MAX_LISTED: usize = 20;
 /// Cycles listed in the debt, the largest first.
 pub const MAX_CYCLES: usize = 20;
+/// Imports listed for a cell of the matrix or an edge of the graph.
+pub const MAX_SITES: usize = 10;
 /// Modules listed as the most imported.
 pub const TOP_FAN_IN: usize = 10;
 
@@ -131,18 +134,27 @@ pub struct Listed<T> {
 
 impl<T> Listed<T> {
     fn first(items: impl IntoIterator<Item = T>, limit: usize) -> Self {
-        let mut listed = Listed {
-            items: Vec::new(),
-            more: 0,
-        };
+        let mut listed = Listed::empty();
         for item in items {
-            if listed.items.len() < limit {
-                listed.items.push(item);
-            } else {
-                listed.more += 1;
-            }
+            listed.push(item, limit);
         }
         listed
+    }
+
+    fn empty() -> Self {
+        Listed {
+            items: Vec::new(),
+            more: 0,
+        }
+    }
+
+    /// Adds `item` while the list is shorter than `limit`, else counts it.
+    fn push(&mut self, item: T, limit: usize) {
+        if self.items.len() < limit {
+            self.items.push(item);
+        } else {
+            self.more += 1;
+        }
     }
 }
 
@@ -174,6 +186,18 @@ pub struct Cell {
     /// `layers` findings from `from` to `to`, direct and indirect.
     pub new: usize,
     pub known: usize,
+    /// The first [`MAX_SITES`] imports, in path and line order.
+    pub sites: Listed<Site>,
+}
+
+/// Where an import statement is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Site {
+    pub path: String,
+    /// Where findings about the import point.
+    pub line: u32,
+    /// The module imported.
+    pub module: String,
 }
 
 /// The internal import graph, each module merged into its node.
@@ -222,6 +246,8 @@ pub struct Edge {
     pub known: usize,
     /// The edge lies on a cycle of the graph.
     pub cycle: bool,
+    /// The first [`MAX_SITES`] imports, in path and line order.
+    pub sites: Listed<Site>,
 }
 
 impl Edge {
@@ -490,18 +516,43 @@ fn imported_module<'a>(context: &Context<'a>, violation: &Violation) -> Option<&
         .map(|edge| &*edge.target)
 }
 
+/// The import statements met so far. `from m import a, b` is two edges to
+/// `m` and one import of it, as it is one finding: counted once.
+#[derive(Default)]
+struct Statements(HashSet<(FileId, Position, usize)>);
+
+impl Statements {
+    /// `edge` is the first edge met of its statement and target.
+    fn first(&mut self, context: &Context<'_>, edge: &ImportEdge) -> bool {
+        self.0
+            .insert((edge.file, context.import_span(edge).start, edge.target.id()))
+    }
+}
+
+fn site(context: &Context<'_>, edge: &ImportEdge) -> Site {
+    Site {
+        path: context.files.source(edge.file).path.clone(),
+        line: context.import_span(edge).start.line,
+        module: edge.target.to_string(),
+    }
+}
+
 fn matrix(context: &Context<'_>, findings: &HashMap<(LayerId, LayerId), Count>) -> Matrix {
     let layers = context.layers;
     let count = layers.layers().len();
     let mut imports = vec![0usize; count * count];
+    let mut sites = vec![Listed::empty(); count * count];
+    let mut statements = Statements::default();
     for edge in context
         .selected_edges(ImportSelection::All)
-        .filter(|edge| edge.internal)
+        .filter(|edge| edge.internal && statements.first(context, edge))
     {
         if let (Some(from), Some(to)) = (layers.of_file(edge.file), layers.of_name(&edge.target)) {
             imports[from.index() * count + to.index()] += 1;
+            sites[from.index() * count + to.index()].push(site(context, edge), MAX_SITES);
         }
     }
+    let mut sites = sites.into_iter();
     let mut cells = Vec::with_capacity(count * count);
     for from in layers.ids() {
         for to in layers.ids() {
@@ -514,6 +565,7 @@ fn matrix(context: &Context<'_>, findings: &HashMap<(LayerId, LayerId), Count>) 
                 allowed: forbidden(from, to, importer, imported).is_none(),
                 new: found.new,
                 known: found.known,
+                sites: sites.next().expect("a cell's sites"),
             });
         }
     }
@@ -559,10 +611,15 @@ fn package_graph(
     }
     let NodeGraph { names, mut links } =
         NodeGraph::build(context, &granularity, ImportSelection::All);
-    links.retain(|link| link.from != link.to);
-    let mut imports: BTreeMap<(u32, u32), usize> = BTreeMap::new();
+    let mut statements = Statements::default();
+    links.retain(|link| link.from != link.to && statements.first(context, link.edge));
+    let mut imports: BTreeMap<(u32, u32), (usize, Listed<Site>)> = BTreeMap::new();
     for link in &links {
-        *imports.entry((link.from, link.to)).or_default() += 1;
+        let (count, sites) = imports
+            .entry((link.from, link.to))
+            .or_insert_with(|| (0, Listed::empty()));
+        *count += 1;
+        sites.push(site(context, link.edge), MAX_SITES);
     }
     let arcs: Vec<(u32, u32)> = imports.keys().copied().collect();
     let cycles = Cycles::new(names.len(), &arcs);
@@ -580,8 +637,8 @@ fn package_graph(
         })
         .collect();
     let mut edges: Vec<Edge> = imports
-        .iter()
-        .map(|(&(from_id, to_id), &count)| {
+        .into_iter()
+        .map(|((from_id, to_id), (count, sites))| {
             let (from, to) = (names[from_id as usize], names[to_id as usize]);
             let found = findings
                 .get(&(from.to_string(), to.to_string()))
@@ -596,6 +653,7 @@ fn package_graph(
                 new: found.new,
                 known: found.known,
                 cycle: cycles.contains(from_id, to_id),
+                sites,
             }
         })
         .collect();
@@ -874,6 +932,7 @@ pub(crate) mod tests {
             new,
             known: 0,
             cycle: to != 2,
+            sites: Listed::empty(),
         };
         let cell = |from: &str, to: &str, allowed: bool, new: usize| Cell {
             from: from.to_string(),
@@ -882,6 +941,7 @@ pub(crate) mod tests {
             allowed,
             new,
             known: 0,
+            sites: Listed::empty(),
         };
         Map {
             version: VERSION,
