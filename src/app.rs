@@ -278,6 +278,7 @@ fn map_options(args: MapArgs) -> Result<MapOptions, Diagnostic> {
         cli::MapFormat::Markdown => MapFormat::Markdown,
         cli::MapFormat::Dot => MapFormat::Dot,
         cli::MapFormat::Mermaid => MapFormat::Mermaid,
+        cli::MapFormat::Html => MapFormat::Html,
     });
     let named = args
         .output
@@ -295,8 +296,8 @@ fn map_options(args: MapArgs) -> Result<MapOptions, Diagnostic> {
                 output.display()
             ))
             .with_help(
-                "pass --format (text, json, markdown, dot or mermaid), or name the file .txt, \
-                 .json, .md, .dot or .mmd"
+                "pass --format (text, json, markdown, dot, mermaid or html), or name the file \
+                 .txt, .json, .md, .dot, .mmd or .html"
                     .to_string(),
             ));
         }

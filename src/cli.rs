@@ -307,7 +307,9 @@ edges with findings and those on cycles;
 imported modules, the module cycles.
 
 Formats: text (tables), json (docs/map.md has the schema), markdown (with a \
-mermaid diagram GitHub renders), dot (Graphviz), mermaid. Exit 0 whatever \
+mermaid diagram GitHub renders), dot (Graphviz), mermaid, html (one \
+self-contained page: the matrix as a heat map, the graph laid out by layer, \
+each cell's and edge's imports). Exit 0 whatever \
 the findings; 2 on a usage, config, baseline or I/O error.";
 
 #[derive(Args)]
@@ -322,7 +324,7 @@ pub struct MapArgs {
     /// The segments that name a package (`app.crm.models` at depth 2 is `app.crm`; default 2).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub depth: Option<u16>,
-    /// Output format (default: from the extension of --output, .json .md .dot .gv .mmd .txt; else text).
+    /// Output format (default: from the extension of --output, .json .md .dot .gv .mmd .html .txt; else text).
     #[arg(long, value_enum)]
     pub format: Option<MapFormat>,
     /// Write the map to FILE instead of standard output.
@@ -347,6 +349,8 @@ pub enum MapFormat {
     /// Graphviz.
     Dot,
     Mermaid,
+    /// One self-contained page: the matrix as a heat map, the graph laid out by layer, the debt.
+    Html,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

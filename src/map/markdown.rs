@@ -9,7 +9,8 @@
 
 use std::fmt::Write as _;
 
-use super::{GroupDebt, Map, mermaid};
+use super::rows::{self, Align, Align::Left, Align::Right, Missing};
+use super::{Map, mermaid};
 use crate::report::markdown_code as code;
 
 pub fn render_markdown(map: &Map) -> String {
@@ -22,30 +23,40 @@ pub fn render_markdown(map: &Map) -> String {
     out
 }
 
-fn layers(out: &mut String, map: &Map) {
-    out.push_str(
-        "### Layers\n\n| Layer | Files | Lines | Modules |\n| --- | ---: | ---: | ---: |\n",
-    );
-    for layer in &map.layers {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} |",
-            code(&layer.name),
-            layer.files,
-            layer.lines,
-            layer.modules
-        );
+/// A Markdown table, then a blank line.
+fn table(out: &mut String, header: &[(&str, Align)], rows: &[Vec<String>]) {
+    let names: Vec<&str> = header.iter().map(|(name, _)| *name).collect();
+    let rules: Vec<&str> = header
+        .iter()
+        .map(|(_, align)| match align {
+            Left => "---",
+            Right => "---:",
+        })
+        .collect();
+    let _ = writeln!(out, "| {} |\n| {} |", names.join(" | "), rules.join(" | "));
+    for row in rows {
+        let _ = writeln!(out, "| {} |", row.join(" | "));
     }
-    let unlayered = &map.unlayered;
-    let _ = writeln!(
+    out.push('\n');
+}
+
+fn layers(out: &mut String, map: &Map) {
+    out.push_str("### Layers\n\n");
+    table(
         out,
-        "| *no layer* | {} | {} | {} |",
-        unlayered.files, unlayered.lines, unlayered.modules
+        &[
+            ("Layer", Left),
+            ("Files", Right),
+            ("Lines", Right),
+            ("Modules", Right),
+        ],
+        &rows::layers(map, &code, "*no layer*"),
     );
+    let unlayered = &map.unlayered;
     if unlayered.files > 0 {
         let _ = writeln!(
             out,
-            "\n<details><summary>Files in no layer ({})</summary>\n",
+            "<details><summary>Files in no layer ({})</summary>\n",
             unlayered.files
         );
         for path in &unlayered.paths.items {
@@ -148,64 +159,34 @@ fn graph(out: &mut String, map: &Map) {
 
 fn debt(out: &mut String, map: &Map) {
     let debt = &map.debt;
-    out.push_str("### Debt\n\nFindings per rule, per layer and per package:\n\n| Rule | Kind | New | Known |\n| --- | --- | ---: | ---: |\n");
-    for rule in &debt.rules {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} |",
-            code(&rule.rule),
-            code(&rule.kind),
-            rule.new,
-            rule.known
-        );
-    }
-    out.push('\n');
-    group_table(out, "Layer", &debt.layers, "*no layer*");
-    group_table(out, "Package", &debt.packages.items, "*no module*");
-    if debt.packages.more > 0 {
-        let _ = writeln!(out, "… and {} more packages.\n", debt.packages.more);
-    }
-    out.push_str(
-        "Most imported modules:\n\n| Module | Importers | Layer |\n| --- | ---: | --- |\n",
-    );
-    for module in &debt.fan_in {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} |",
-            code(&module.module),
-            module.importers,
-            module.layer.as_deref().map(code).unwrap_or_default()
-        );
+    out.push_str("### Debt\n\n");
+    let missing = Missing {
+        layer: "*no layer*",
+        module: "*no module*",
+        nothing: "",
+    };
+    for section in rows::debt_tables(debt, &code, &missing) {
+        let _ = writeln!(out, "{}:\n", section.title);
+        table(out, &section.header, &section.rows);
+        if let Some((count, what)) = section.more {
+            let _ = writeln!(out, "… and {count} more {what}.\n");
+        }
     }
     let cycles = &debt.cycles;
     let _ = writeln!(
         out,
-        "\nModule cycles: {}.\n",
+        "Module cycles: {}.\n",
         cycles.items.len() + cycles.more
     );
     for cycle in &cycles.items {
-        let members: Vec<String> = cycle.members.items.iter().map(|name| code(name)).collect();
-        let more = match cycle.members.more {
-            0 => String::new(),
-            more => format!(" … and {more} more"),
-        };
         let _ = writeln!(
             out,
-            "- {} modules: {}{more}",
+            "- {} modules: {}",
             cycle.size,
-            members.join(", ")
+            rows::listing(&cycle.members, &code)
         );
     }
     if cycles.more > 0 {
         let _ = writeln!(out, "- … and {} more cycles", cycles.more);
     }
-}
-
-fn group_table(out: &mut String, what: &str, groups: &[GroupDebt], none: &str) {
-    let _ = writeln!(out, "| {what} | New | Known |\n| --- | ---: | ---: |");
-    for group in groups {
-        let name = group.name.as_deref().map_or_else(|| none.to_string(), code);
-        let _ = writeln!(out, "| {name} | {} | {} |", group.new, group.known);
-    }
-    out.push('\n');
 }

@@ -13,7 +13,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Map, PackageGraph};
+use super::{Map, PackageGraph, counted, shortened};
 
 /// Nodes drawn, the largest first.
 pub const MAX_NODES: usize = 60;
@@ -108,25 +108,15 @@ pub fn render_mermaid(map: &Map) -> String {
 
 fn node_line(out: &mut String, graph: &PackageGraph, node: usize, indent: &str) {
     let item = &graph.nodes[node];
-    let files = match item.files {
-        1 => "1 file".to_string(),
-        files => format!("{files} files"),
-    };
     let _ = writeln!(
         out,
         "{indent}n{node}[{}]",
-        label(&format!("{} ({files})", shortened(&item.name)))
+        label(&format!(
+            "{} ({})",
+            shortened(&item.name, MAX_LABEL),
+            counted(item.files, "file")
+        ))
     );
-}
-
-/// `name` cut to [`MAX_LABEL`] characters, with `…` when cut.
-fn shortened(name: &str) -> String {
-    if name.chars().count() <= MAX_LABEL {
-        return name.to_string();
-    }
-    let mut short: String = name.chars().take(MAX_LABEL - 1).collect();
-    short.push('…');
-    short
 }
 
 /// `text` as a quoted mermaid label: ASCII letters, digits and a few
@@ -187,14 +177,5 @@ mod tests {
             "{mermaid}"
         );
         assert!(mermaid.contains("  class n0,n1 cycle\n"), "{mermaid}");
-    }
-
-    #[test]
-    fn long_names_are_cut_with_an_ellipsis() {
-        let long = "a".repeat(100);
-        let short = shortened(&long);
-        assert_eq!(short.chars().count(), MAX_LABEL);
-        assert!(short.ends_with('…'));
-        assert_eq!(shortened("app.api"), "app.api");
     }
 }

@@ -21,8 +21,11 @@
 //! map of a 5,000-module project stays readable.
 
 mod dot;
+mod html;
+mod layout;
 mod markdown;
 mod mermaid;
+mod rows;
 mod text;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -30,6 +33,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 
 pub use dot::render_dot;
+pub use html::render_html;
 pub use markdown::render_markdown;
 pub use mermaid::render_mermaid;
 pub use text::render_text;
@@ -865,6 +869,25 @@ impl PackageGraph {
     }
 }
 
+/// `name` cut to `limit` characters, with `…` when cut: a name in a box
+/// of a drawing.
+fn shortened(name: &str, limit: usize) -> String {
+    if name.chars().count() <= limit {
+        return name.to_string();
+    }
+    let mut short: String = name.chars().take(limit - 1).collect();
+    short.push('…');
+    short
+}
+
+/// `1 file`, `3 files`: `count` of `noun`, plural when not one.
+fn counted(count: usize, noun: &str) -> String {
+    match count {
+        1 => format!("1 {noun}"),
+        count => format!("{count} {noun}s"),
+    }
+}
+
 /// The formats of `gate map`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MapFormat {
@@ -873,6 +896,7 @@ pub enum MapFormat {
     Markdown,
     Dot,
     Mermaid,
+    Html,
 }
 
 impl MapFormat {
@@ -885,6 +909,7 @@ impl MapFormat {
             "md" | "markdown" => Some(MapFormat::Markdown),
             "dot" | "gv" => Some(MapFormat::Dot),
             "mmd" | "mermaid" => Some(MapFormat::Mermaid),
+            "html" | "htm" => Some(MapFormat::Html),
             _ => None,
         }
     }
@@ -898,6 +923,7 @@ pub fn render(map: &Map, format: MapFormat) -> String {
         MapFormat::Markdown => render_markdown(map),
         MapFormat::Dot => render_dot(map),
         MapFormat::Mermaid => render_mermaid(map),
+        MapFormat::Html => render_html(map),
     }
 }
 
@@ -1024,6 +1050,14 @@ pub(crate) mod tests {
         assert_eq!(cut.edges.len(), 1);
         assert_eq!((cut.edges[0].from.as_str(), cut.edges[0].new), ("app.b", 1));
         assert_eq!((cut.omitted_nodes, cut.omitted_edges), (1, 3));
+    }
+
+    #[test]
+    fn long_names_are_cut_with_an_ellipsis() {
+        let short = shortened(&"a".repeat(100), 60);
+        assert_eq!(short.chars().count(), 60);
+        assert!(short.ends_with('…'));
+        assert_eq!(shortened("app.api", 60), "app.api");
     }
 
     #[test]

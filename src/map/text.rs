@@ -4,17 +4,9 @@
 
 use std::fmt::Write as _;
 
-use super::{Count, GroupDebt, Listed, Map};
+use super::rows::{self, Align, Align::Left, Align::Right, Missing};
+use super::{Count, Map, counted};
 use crate::output::visible;
-
-/// How a column lines up.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Align {
-    Left,
-    Right,
-}
-
-use Align::{Left, Right};
 
 /// A table indented by two spaces, its columns two spaces apart and as
 /// wide as their widest cell.
@@ -73,32 +65,15 @@ pub fn render_text(map: &Map) -> String {
 
 fn layers(out: &mut String, map: &Map) {
     out.push_str("Layers, top first\n");
-    let mut rows: Vec<Vec<String>> = map
-        .layers
-        .iter()
-        .map(|layer| {
-            vec![
-                visible(&layer.name).into_owned(),
-                layer.files.to_string(),
-                layer.lines.to_string(),
-                layer.modules.to_string(),
-            ]
-        })
-        .collect();
+    let rows = rows::layers(map, &shown, "(no layer)");
     let unlayered = &map.unlayered;
-    rows.push(vec![
-        "(no layer)".to_string(),
-        unlayered.files.to_string(),
-        unlayered.lines.to_string(),
-        unlayered.modules.to_string(),
-    ]);
     table(
         out,
         &[
-            ("layer", Left),
-            ("files", Right),
-            ("lines", Right),
-            ("modules", Right),
+            ("Layer", Left),
+            ("Files", Right),
+            ("Lines", Right),
+            ("Modules", Right),
         ],
         &rows,
     );
@@ -127,7 +102,7 @@ fn matrix(out: &mut String, map: &Map) {
         .iter()
         .map(|name| visible(name).into_owned())
         .collect();
-    let mut header = vec![("from \\ to", Left)];
+    let mut header = vec![("From \\ to", Left)];
     header.extend(names.iter().map(|name| (name.as_str(), Right)));
     let rows: Vec<Vec<String>> = names
         .iter()
@@ -157,15 +132,10 @@ fn matrix(out: &mut String, map: &Map) {
         for cell in broken {
             let _ = writeln!(
                 out,
-                "    {} -> {}: {} {}; {}",
+                "    {} -> {}: {}; {}",
                 visible(&cell.from),
                 visible(&cell.to),
-                cell.imports,
-                if cell.imports == 1 {
-                    "import"
-                } else {
-                    "imports"
-                },
+                counted(cell.imports, "import"),
                 counts(Count {
                     new: cell.new,
                     known: cell.known
@@ -206,10 +176,10 @@ fn graph(out: &mut String, map: &Map) {
     table(
         out,
         &[
-            ("node", Left),
-            ("layer", Left),
-            ("files", Right),
-            ("lines", Right),
+            ("Node", Left),
+            ("Layer", Left),
+            ("Files", Right),
+            ("Lines", Right),
             ("", Left),
         ],
         &rows,
@@ -246,11 +216,11 @@ fn graph(out: &mut String, map: &Map) {
     table(
         out,
         &[
-            ("from", Left),
+            ("From", Left),
             ("", Left),
-            ("to", Left),
-            ("imports", Right),
-            ("findings", Left),
+            ("To", Left),
+            ("Imports", Right),
+            ("Findings", Left),
         ],
         &rows,
     );
@@ -260,93 +230,33 @@ fn graph(out: &mut String, map: &Map) {
 
 fn debt(out: &mut String, map: &Map) {
     let debt = &map.debt;
-    out.push_str("Findings per rule\n");
-    let rows: Vec<Vec<String>> = debt
-        .rules
-        .iter()
-        .map(|rule| {
-            vec![
-                visible(&rule.rule).into_owned(),
-                rule.kind.clone(),
-                rule.new.to_string(),
-                rule.known.to_string(),
-            ]
-        })
-        .collect();
-    table(
-        out,
-        &[
-            ("rule", Left),
-            ("kind", Left),
-            ("new", Right),
-            ("known", Right),
-        ],
-        &rows,
-    );
-    out.push_str("\nFindings per layer\n");
-    group_table(out, "layer", &debt.layers, "(no layer)");
-    out.push_str("\nFindings per package\n");
-    group_table(out, "package", &debt.packages.items, "(no module)");
-    more(out, debt.packages.more, "packages");
-    out.push_str("\nMost imported modules\n");
-    let rows: Vec<Vec<String>> = debt
-        .fan_in
-        .iter()
-        .map(|module| {
-            vec![
-                visible(&module.module).into_owned(),
-                module.importers.to_string(),
-                module
-                    .layer
-                    .as_deref()
-                    .map_or_else(|| "-".to_string(), |layer| visible(layer).into_owned()),
-            ]
-        })
-        .collect();
-    table(
-        out,
-        &[("module", Left), ("importers", Right), ("layer", Left)],
-        &rows,
-    );
+    let missing = Missing {
+        layer: "(no layer)",
+        module: "(no module)",
+        nothing: "-",
+    };
+    for section in rows::debt_tables(debt, &shown, &missing) {
+        let _ = writeln!(out, "{}", section.title);
+        table(out, &section.header, &section.rows);
+        if let Some((count, what)) = section.more {
+            more(out, count, what);
+        }
+        out.push('\n');
+    }
     let cycles = &debt.cycles;
-    let _ = writeln!(out, "\nModule cycles: {}", cycles.items.len() + cycles.more);
+    let _ = writeln!(out, "Module cycles: {}", cycles.items.len() + cycles.more);
     for cycle in &cycles.items {
-        let _ = writeln!(out, "  {} modules: {}", cycle.size, names(&cycle.members));
+        let _ = writeln!(
+            out,
+            "  {} modules: {}",
+            cycle.size,
+            rows::listing(&cycle.members, &shown)
+        );
     }
     more(out, cycles.more, "cycles");
 }
 
-fn group_table(out: &mut String, what: &str, groups: &[GroupDebt], none: &str) {
-    let rows: Vec<Vec<String>> = groups
-        .iter()
-        .map(|group| {
-            vec![
-                group
-                    .name
-                    .as_deref()
-                    .map_or_else(|| none.to_string(), |name| visible(name).into_owned()),
-                group.new.to_string(),
-                group.known.to_string(),
-            ]
-        })
-        .collect();
-    table(
-        out,
-        &[(what, Left), ("new", Right), ("known", Right)],
-        &rows,
-    );
-}
-
-/// `a, b, c … and 3 more`.
-fn names(list: &Listed<String>) -> String {
-    let shown: Vec<String> = list
-        .items
-        .iter()
-        .map(|name| visible(name).into_owned())
-        .collect();
-    let mut text = shown.join(", ");
-    if list.more > 0 {
-        let _ = write!(text, " … and {} more", list.more);
-    }
-    text
+/// A name as the terminal shows it: its control characters as escapes.
+fn shown(name: &str) -> String {
+    visible(name).into_owned()
 }

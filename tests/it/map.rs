@@ -164,7 +164,7 @@ fn forbidden_cells_hold_the_layers_findings_of_gate_check() {
 
 #[test]
 fn the_map_is_the_same_bytes_on_one_thread_and_on_many() {
-    for format in ["json", "text", "mermaid"] {
+    for format in ["json", "text", "mermaid", "html"] {
         assert_eq!(
             map(repo(), &["--format", format, "--threads", "1"]),
             map(repo(), &["--format", format, "--threads", "8"]),
@@ -299,4 +299,84 @@ fn the_documented_json_example_has_every_field_of_the_real_map() {
     key_paths(&json(repo(), &[]), "", &mut real);
     assert_eq!(documented, real);
     assert_eq!(example["version"], 1);
+}
+
+/// The elements of `html` open and close in order (void elements closed
+/// with `/>`), outside the script and style, whose text holds no `<`.
+fn well_formed(html: &str) -> Result<(), String> {
+    let mut open: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        rest = &rest[start + 1..];
+        let end = rest.find('>').ok_or("an unclosed tag")?;
+        let tag = &rest[..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('!') {
+            continue;
+        }
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if tag.starts_with('/') {
+            match open.pop() {
+                Some(top) if top == name => {}
+                top => return Err(format!("</{name}> closes {top:?}")),
+            }
+        } else if !tag.ends_with('/') {
+            open.push(name);
+        }
+    }
+    if open.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("never closed: {open:?}"))
+    }
+}
+
+#[test]
+fn the_html_report_is_one_well_formed_page_without_external_urls() {
+    let html = map(repo(), &["--format", "html"]);
+    well_formed(&html).unwrap();
+    for url in ["http://", "https://", "src=", "@import"] {
+        assert!(!html.contains(url), "{url} in the report");
+    }
+    // A cell per pair of layers, the forbidden ones outlined, each with a
+    // link to the list of its imports.
+    assert_eq!(html.matches("<g class=\"cell").count(), 36);
+    let forbidden = json(repo(), &[])["matrix"]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|cell| cell["allowed"] == false)
+        .count();
+    assert_eq!(forbidden, 16);
+    assert_eq!(
+        html.matches("<g class=\"cell forbidden\"").count(),
+        forbidden
+    );
+    assert!(html.contains("<details id=\"cell-0-4\"><summary>api → platform: 5 imports, forbidden; 0 new, 4 known</summary>"));
+    assert!(html.contains("<code>fixtures/demo/backend/app/api/admin/audit.py:11</code> imports <code>app.models.audit</code>"));
+    // An edge per import between packages, each linked to its list.
+    let edges = html.matches("<a href=\"#edge-").count();
+    assert_eq!(edges, 26);
+    assert_eq!(html.matches("<details id=\"edge-").count(), edges);
+    let start = html.find("<h2 id=\"matrix\">").unwrap();
+    let end = start + html[start..].find("</svg></div>").unwrap();
+    insta::assert_snapshot!(&html[start..end]);
+}
+
+#[test]
+fn hostile_names_are_escaped_in_the_html_report() {
+    let dir = hostile_demo();
+    let html = map(dir.path(), &["--format", "html"]);
+    well_formed(&html).unwrap();
+    assert!(!html.contains("<img"), "markup from a name");
+    // The name's URL is text, never a link or a source.
+    assert!(!html.contains("href=\"http"), "a link from a name");
+    assert!(
+        html.contains("api&quot;]; evil[&quot;x`` &lt;img src=x&gt;"),
+        "the layer is named"
+    );
 }
