@@ -370,6 +370,41 @@ mod tests {
     }
 
     #[test]
+    fn map_arguments_become_map_options() {
+        let Invocation::Map(map) =
+            parse(&["map", "--depth", "3", "-o", "out/map.HTML", "--no-baseline"])
+        else {
+            panic!("not map");
+        };
+        assert_eq!(map.granularity, Granularity::Package { depth: 3 });
+        assert_eq!(map.format, MapFormat::Html);
+        assert_eq!(map.output, Some(PathBuf::from("out/map.HTML")));
+        assert_eq!(map.run.baseline, BaselineChoice::Without);
+        let Invocation::Map(map) = parse(&["map", "--granularity", "module", "--format", "dot"])
+        else {
+            panic!("not map");
+        };
+        assert_eq!(map.granularity, Granularity::Module);
+        assert_eq!(map.format, MapFormat::Dot);
+        let Invocation::Map(map) = parse(&["map"]) else {
+            panic!("not map");
+        };
+        assert_eq!(
+            (map.granularity, map.format),
+            (
+                Granularity::Package {
+                    depth: map::DEFAULT_DEPTH
+                },
+                MapFormat::Text
+            )
+        );
+        let Invocation::Ci(ci) = parse(&["ci", "--map-summary"]) else {
+            panic!("not ci");
+        };
+        assert!(ci.map_summary);
+    }
+
+    #[test]
     fn init_arguments_become_init_options() {
         let Invocation::Init(init) = parse(&[
             "init",

@@ -15,6 +15,10 @@
 //! - the debt: findings per rule, per layer and per package, the most
 //!   imported modules, the module cycles.
 //!
+//! The formats: text tables, JSON (docs/map.md has the schema), Markdown
+//! with a mermaid diagram, DOT, mermaid, and a self-contained HTML page
+//! whose graph `layout` lays out by layer.
+//!
 //! Everything is sorted by name (or by count, then name), so the bytes are
 //! the same whatever the thread count. Lists that grow with the project are
 //! capped (see the `MAX_*` constants) and say how many they left out, so a
