@@ -163,6 +163,22 @@ fn forbidden_cells_hold_the_layers_findings_of_gate_check() {
 }
 
 #[test]
+fn indirect_layers_findings_count_in_the_cell_of_the_layer_they_reach() {
+    let dir = copy_demo();
+    let config = std::fs::read_to_string(dir.path().join("gate.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("gate.toml"),
+        format!("{config}\n[[rule]]\nkind = \"layers\"\ntransitive = true\n"),
+    )
+    .unwrap();
+    let map = assert_cells_match_the_check(dir.path());
+    // Routes reach the ORM through the services: more findings in the
+    // cell than direct imports make.
+    let cell = find(&map["matrix"]["cells"], "api", "platform");
+    assert!(cell["new"].as_u64().unwrap() > 0, "{cell}");
+}
+
+#[test]
 fn the_map_is_the_same_bytes_on_one_thread_and_on_many() {
     for format in ["json", "text", "mermaid", "html"] {
         assert_eq!(
