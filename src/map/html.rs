@@ -447,7 +447,7 @@ fn graph(out: &mut String, map: &Map) {
         _ => 3,
     });
     for index in order {
-        edge_path(out, drawn.edges[index], &graph.edges[index], index);
+        edge_path(out, &drawn.edges[index], &graph.edges[index], index);
     }
     for (index, node) in graph.nodes.iter().enumerate() {
         let placed = drawn.nodes[index];
@@ -519,14 +519,9 @@ fn edge_kind(edge: &Edge) -> &'static str {
     }
 }
 
-/// An edge as the curve `layout` routes, its width growing with its
+/// An edge as the route `layout` gives it, its width growing with its
 /// imports.
-fn edge_path(out: &mut String, route: Route, edge: &Edge, index: usize) {
-    let Route {
-        start: (x1, y1),
-        end: (x2, y2),
-        bend,
-    } = route;
+fn edge_path(out: &mut String, route: &Route, edge: &Edge, index: usize) {
     let kind = edge_kind(edge);
     let class = if kind == "plain" {
         "edge".to_string()
@@ -536,13 +531,29 @@ fn edge_path(out: &mut String, route: Route, edge: &Edge, index: usize) {
     let width = 1.0 + (edge.imports as f64).ln_1p().min(4.0);
     let _ = writeln!(
         out,
-        "<a href=\"#edge-{index}\"><path class=\"{class}\" d=\"M {x1} {y1} C {x1} {} {x2} {} {x2} \
-         {y2}\" stroke-width=\"{width:.1}\" marker-end=\"url(#arrow-{kind})\"><title>{}</title>\
-         </path></a>",
-        y1 + bend,
-        y2 - bend,
+        "<a href=\"#edge-{index}\"><path class=\"{class}\" d=\"{}\" stroke-width=\"{width:.1}\" \
+         marker-end=\"url(#arrow-{kind})\"><title>{}</title></path></a>",
+        path_data(&route.points),
         tooltip(&edge_summary(edge), &edge.sites)
     );
+}
+
+/// SVG path data through `points`: each piece a curve that leaves and
+/// arrives vertically; between two points at one height (the ends of an
+/// edge within a line), an arc over them.
+fn path_data(points: &[(i32, i32)]) -> String {
+    let (x, y) = points[0];
+    let mut data = format!("M {x} {y}");
+    for pair in points.windows(2) {
+        let ((x1, y1), (x2, y2)) = (pair[0], pair[1]);
+        let (c1, c2) = if y1 == y2 {
+            (y1 - NODE_HEIGHT, y2 - NODE_HEIGHT)
+        } else {
+            (y1 + (y2 - y1) / 2, y2 - (y2 - y1) / 2)
+        };
+        let _ = write!(data, " C {x1} {c1} {x2} {c2} {x2} {y2}");
+    }
+    data
 }
 
 fn debt(out: &mut String, map: &Map) {
@@ -587,6 +598,18 @@ mod tests {
         assert_eq!(
             escape("<a href=\"x\">'&'</a>\n"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;\\n"
+        );
+    }
+
+    #[test]
+    fn paths_leave_and_arrive_vertically_and_arc_over_one_line() {
+        assert_eq!(
+            path_data(&[(10, 0), (30, 100)]),
+            "M 10 0 C 10 50 30 50 30 100"
+        );
+        assert_eq!(
+            path_data(&[(10, 50), (30, 50)]),
+            format!("M 10 50 C 10 {0} 30 {0} 30 50", 50 - NODE_HEIGHT)
         );
     }
 

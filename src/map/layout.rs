@@ -15,12 +15,13 @@
 //! 2. **Order within a row**: name order, then [`SWEEPS`] down-and-up
 //!    sweeps of the barycenter heuristic: a node moves to the mean relative
 //!    position of its neighbours in the rows above (down) or below (up).
-//!    Long edges get no dummy nodes: they skip rows as curves, which the
-//!    few rows of an architecture keep readable. Sorting is stable and the
-//!    keys are computed the same way every time, so the order is too.
-//! 3. **Coordinates**: nodes are packed left to right in their row, a row
-//!    longer than [`PER_LINE`] wraps onto further lines, and every line is
-//!    centred on the widest.
+//!    An edge spanning several rows crosses each row in between at a place
+//!    of its own (Sugiyama's dummy node), ordered with the boxes, so that it
+//!    passes between them rather than through them. Sorting is stable and
+//!    the keys are computed the same way every time, so the order is too.
+//! 3. **Coordinates**: boxes and crossings are packed left to right in
+//!    their row, a row of more than [`PER_LINE`] boxes wraps onto further
+//!    lines, and every line is centred on the widest.
 //! 4. **Edges** leave a box at the bottom and enter the next at the top
 //!    (the other way round when they point up, over the top when both ends
 //!    share a line), at ports spread along the side in the order of the
@@ -66,13 +67,13 @@ impl Placed {
     }
 }
 
-/// Where an edge is drawn: a curve from `start` to `end` whose control
-/// points lie `bend` below `start` and above `end`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Where an edge is drawn: through `points`, from a port of its importer
+/// to a port of the module imported, by way of the places where it crosses
+/// the rows between them (two points each: where it enters and leaves the
+/// row's line), each piece a curve leaving and arriving vertically.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Route {
-    pub start: (i32, i32),
-    pub end: (i32, i32),
-    pub bend: i32,
+    pub points: Vec<(i32, i32)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,6 +93,25 @@ fn box_width(name: &str) -> i32 {
     (chars * 7 + 24).max(90)
 }
 
+/// The width of the place where an edge crosses a row.
+const CROSSING_WIDTH: i32 = 6;
+/// The room between two such places side by side.
+const CROSSING_GAP: i32 = 6;
+
+/// What is laid out: the graph's nodes (items `0..nodes`), then the places
+/// where an edge spanning several rows crosses a row in between (Sugiyama's
+/// dummy nodes), so that the ordering routes long edges between boxes
+/// rather than through them.
+struct Items {
+    nodes: usize,
+    /// Each item's row.
+    row_of: Vec<usize>,
+    /// The width of each item.
+    widths: Vec<i32>,
+    /// Each edge as the items it passes, from importer to imported.
+    chains: Vec<Vec<usize>>,
+}
+
 /// Lays `graph` out with the rows of `layers` (top first).
 pub fn layout(graph: &PackageGraph, layers: &[String]) -> Layout {
     let count = graph.nodes.len();
@@ -100,7 +120,7 @@ pub fn layout(graph: &PackageGraph, layers: &[String]) -> Layout {
         outs[edge.from_node] += 1;
         ins[edge.to_node] += 1;
     }
-    // Row 0: importers in no layer; 1..=layers: the layers; last: the
+    // Rank 0: importers in no layer; 1..=layers: the layers; last: the
     // other nodes in no layer.
     let rank = |node: usize| match &graph.nodes[node].layer {
         Some(name) => {
@@ -112,22 +132,56 @@ pub fn layout(graph: &PackageGraph, layers: &[String]) -> Layout {
         None if outs[node] > ins[node] => 0,
         None => layers.len() + 1,
     };
-    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); layers.len() + 2];
-    for node in 0..count {
-        rows[rank(node)].push(node);
-    }
+    let ranks: Vec<usize> = (0..count).map(rank).collect();
     let labels: Vec<Option<String>> = std::iter::once(None)
         .chain(layers.iter().cloned().map(Some))
         .chain([None])
         .collect();
-    let (labels, mut rows): (Vec<Option<String>>, Vec<Vec<usize>>) = labels
-        .into_iter()
-        .zip(rows)
-        .filter(|(_, nodes)| !nodes.is_empty())
-        .unzip();
-    order(graph, &mut rows);
-    let mut layout = place(graph, labels, &rows);
-    layout.edges = route(graph, &layout.nodes);
+    // Rows without nodes are left out.
+    let mut row_of_rank = vec![None; labels.len()];
+    let mut row_labels = Vec::new();
+    for (rank, label) in labels.into_iter().enumerate() {
+        if ranks.contains(&rank) {
+            row_of_rank[rank] = Some(row_labels.len());
+            row_labels.push(label);
+        }
+    }
+    let mut items = Items {
+        nodes: count,
+        row_of: ranks
+            .iter()
+            .map(|&rank| row_of_rank[rank].expect("a node's row"))
+            .collect(),
+        widths: graph
+            .nodes
+            .iter()
+            .map(|node| box_width(&node.name))
+            .collect(),
+        chains: Vec::with_capacity(graph.edges.len()),
+    };
+    for edge in &graph.edges {
+        let (from, to) = (items.row_of[edge.from_node], items.row_of[edge.to_node]);
+        let between: Vec<usize> = if from < to {
+            (from + 1..to).collect()
+        } else {
+            (to + 1..from).rev().collect()
+        };
+        let mut chain = vec![edge.from_node];
+        for row in between {
+            chain.push(items.row_of.len());
+            items.row_of.push(row);
+            items.widths.push(CROSSING_WIDTH);
+        }
+        chain.push(edge.to_node);
+        items.chains.push(chain);
+    }
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); row_labels.len()];
+    for (item, &row) in items.row_of.iter().enumerate() {
+        rows[row].push(item);
+    }
+    order(&items, &mut rows);
+    let (mut layout, placed) = place(&items, row_labels, &rows);
+    layout.edges = route(&items, &placed);
     layout
 }
 
@@ -138,63 +192,70 @@ enum Side {
     Bottom,
 }
 
-/// Each edge's ends on the sides of its boxes, spread along each side in
-/// the order of the edges' other ends.
-fn route(graph: &PackageGraph, nodes: &[Placed]) -> Vec<Route> {
-    // (node, side, other end's centre, edge, is the start)
+/// Each edge's points: its ends on the sides of its boxes, spread along
+/// each side in the order of the edges' next points, and the places where
+/// it crosses rows.
+fn route(items: &Items, placed: &[Placed]) -> Vec<Route> {
+    // (node, side, the next point's centre, edge, is the start)
     let mut ends: Vec<(usize, Side, i32, usize, bool)> = Vec::new();
-    let mut bends = Vec::with_capacity(graph.edges.len());
-    for (index, edge) in graph.edges.iter().enumerate() {
-        let (from, to) = (nodes[edge.from_node], nodes[edge.to_node]);
-        let (start, end, bend) = if to.y > from.y {
-            (Side::Bottom, Side::Top, (to.y - from.y - NODE_HEIGHT) / 2)
-        } else if to.y < from.y {
-            (Side::Top, Side::Bottom, -(from.y - to.y - NODE_HEIGHT) / 2)
-        } else {
-            (Side::Top, Side::Top, -NODE_HEIGHT)
+    let mut routes: Vec<Route> = Vec::with_capacity(items.chains.len());
+    for (index, chain) in items.chains.iter().enumerate() {
+        let (from, to) = (chain[0], chain[chain.len() - 1]);
+        let (start, end) = match items.row_of[from].cmp(&items.row_of[to]) {
+            std::cmp::Ordering::Less => (Side::Bottom, Side::Top),
+            std::cmp::Ordering::Greater => (Side::Top, Side::Bottom),
+            std::cmp::Ordering::Equal if placed[from].y < placed[to].y => (Side::Bottom, Side::Top),
+            std::cmp::Ordering::Equal if placed[from].y > placed[to].y => (Side::Top, Side::Bottom),
+            std::cmp::Ordering::Equal => (Side::Top, Side::Top),
         };
-        ends.push((edge.from_node, start, to.center(), index, true));
-        ends.push((edge.to_node, end, from.center(), index, false));
-        bends.push(bend);
+        ends.push((from, start, placed[chain[1]].center(), index, true));
+        ends.push((
+            to,
+            end,
+            placed[chain[chain.len() - 2]].center(),
+            index,
+            false,
+        ));
+        let mut points = vec![(0, 0)];
+        let down = start == Side::Bottom;
+        for &crossing in &chain[1..chain.len() - 1] {
+            let at = placed[crossing];
+            let (enter, leave) = if down {
+                (at.y, at.y + NODE_HEIGHT)
+            } else {
+                (at.y + NODE_HEIGHT, at.y)
+            };
+            points.push((at.center(), enter));
+            points.push((at.center(), leave));
+        }
+        points.push((0, 0));
+        routes.push(Route { points });
     }
     ends.sort_unstable();
-    let mut routes: Vec<Route> = bends
-        .into_iter()
-        .map(|bend| Route {
-            bend,
-            ..Route::default()
-        })
-        .collect();
     for group in ends.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-        let placed = nodes[group[0].0];
+        let box_ = placed[group[0].0];
         let y = match group[0].1 {
-            Side::Top => placed.y,
-            Side::Bottom => placed.y + NODE_HEIGHT,
+            Side::Top => box_.y,
+            Side::Bottom => box_.y + NODE_HEIGHT,
         };
         let slots = group.len() as i32 + 1;
         for (slot, &(_, _, _, edge, is_start)) in group.iter().enumerate() {
-            let point = (placed.x + placed.width * (slot as i32 + 1) / slots, y);
-            if is_start {
-                routes[edge].start = point;
-            } else {
-                routes[edge].end = point;
-            }
+            let point = (box_.x + box_.width * (slot as i32 + 1) / slots, y);
+            let points = &mut routes[edge].points;
+            let at = if is_start { 0 } else { points.len() - 1 };
+            points[at] = point;
         }
     }
     routes
 }
 
-/// Barycenter sweeps over `rows`, each a list of node positions.
-fn order(graph: &PackageGraph, rows: &mut [Vec<usize>]) {
-    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); graph.nodes.len()];
-    for edge in &graph.edges {
-        neighbours[edge.from_node].push(edge.to_node);
-        neighbours[edge.to_node].push(edge.from_node);
-    }
-    let mut row_of = vec![0usize; graph.nodes.len()];
-    for (row, nodes) in rows.iter().enumerate() {
-        for &node in nodes {
-            row_of[node] = row;
+/// Barycenter sweeps over `rows`, each a list of items.
+fn order(items: &Items, rows: &mut [Vec<usize>]) {
+    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); items.row_of.len()];
+    for chain in &items.chains {
+        for pair in chain.windows(2) {
+            neighbours[pair[0]].push(pair[1]);
+            neighbours[pair[1]].push(pair[0]);
         }
     }
     for _ in 0..SWEEPS {
@@ -205,54 +266,78 @@ fn order(graph: &PackageGraph, rows: &mut [Vec<usize>]) {
                 (0..rows.len().saturating_sub(1)).rev().collect()
             };
             for row in sequence {
-                // Each node's relative place in its row, between 0 and 1.
-                let mut place = vec![0.0f64; graph.nodes.len()];
-                for nodes in rows.iter() {
-                    for (index, &node) in nodes.iter().enumerate() {
-                        place[node] = (index as f64 + 0.5) / nodes.len() as f64;
+                // Each item's relative place in its row, between 0 and 1.
+                let mut place = vec![0.0f64; items.row_of.len()];
+                for items in rows.iter() {
+                    for (index, &item) in items.iter().enumerate() {
+                        place[item] = (index as f64 + 0.5) / items.len() as f64;
                     }
                 }
                 let considered = |other: usize| {
                     if down {
-                        row_of[other] < row
+                        items.row_of[other] < row
                     } else {
-                        row_of[other] > row
+                        items.row_of[other] > row
                     }
                 };
-                let keys: Vec<(f64, usize)> = rows[row]
+                let mut keys: Vec<(f64, usize)> = rows[row]
                     .iter()
-                    .map(|&node| {
-                        let seen: Vec<f64> = neighbours[node]
+                    .map(|&item| {
+                        let seen: Vec<f64> = neighbours[item]
                             .iter()
                             .filter(|&&other| considered(other))
                             .map(|&other| place[other])
                             .collect();
                         let key = if seen.is_empty() {
-                            place[node]
+                            place[item]
                         } else {
                             seen.iter().sum::<f64>() / seen.len() as f64
                         };
-                        (key, node)
+                        (key, item)
                     })
                     .collect();
-                let mut sorted = keys;
-                sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-                rows[row] = sorted.into_iter().map(|(_, node)| node).collect();
+                keys.sort_by(|a, b| a.0.total_cmp(&b.0));
+                rows[row] = keys.into_iter().map(|(_, item)| item).collect();
             }
         }
     }
 }
 
-fn place(graph: &PackageGraph, labels: Vec<Option<String>>, rows: &[Vec<usize>]) -> Layout {
-    let lines: Vec<Vec<&[usize]>> = rows
-        .iter()
-        .map(|row| row.chunks(PER_LINE).collect())
-        .collect();
+/// The lines of a row: [`PER_LINE`] nodes each, with the crossings among
+/// them.
+fn lines<'r>(items: &Items, row: &'r [usize]) -> Vec<&'r [usize]> {
+    let mut lines = Vec::new();
+    let (mut start, mut nodes) = (0, 0);
+    for (index, &item) in row.iter().enumerate() {
+        if item < items.nodes {
+            if nodes == PER_LINE {
+                lines.push(&row[start..index]);
+                (start, nodes) = (index, 0);
+            }
+            nodes += 1;
+        }
+    }
+    lines.push(&row[start..]);
+    lines
+}
+
+/// Where each item is, and the layout's rows and size.
+fn place(items: &Items, labels: Vec<Option<String>>, rows: &[Vec<usize>]) -> (Layout, Vec<Placed>) {
+    let lines: Vec<Vec<&[usize]>> = rows.iter().map(|row| lines(items, row)).collect();
+    // Crossings side by side sit closer than boxes.
+    let gap = |left: usize, right: usize| {
+        if left >= items.nodes && right >= items.nodes {
+            CROSSING_GAP
+        } else {
+            NODE_GAP
+        }
+    };
     let line_width = |line: &[usize]| -> i32 {
-        line.iter()
-            .map(|&node| box_width(&graph.nodes[node].name))
-            .sum::<i32>()
-            + NODE_GAP * (line.len() as i32 - 1)
+        line.iter().map(|&item| items.widths[item]).sum::<i32>()
+            + line
+                .windows(2)
+                .map(|pair| gap(pair[0], pair[1]))
+                .sum::<i32>()
     };
     let widest = lines
         .iter()
@@ -260,17 +345,17 @@ fn place(graph: &PackageGraph, labels: Vec<Option<String>>, rows: &[Vec<usize>])
         .map(|line| line_width(line))
         .max()
         .unwrap_or(0);
-    let mut nodes = vec![Placed::default(); graph.nodes.len()];
+    let mut placed = vec![Placed::default(); items.row_of.len()];
     let mut layout_rows = Vec::new();
     let mut y = MARGIN;
     for (label, row_lines) in labels.into_iter().zip(&lines) {
         let top = y;
         for line in row_lines {
             let mut x = MARGIN_LEFT + (widest - line_width(line)) / 2;
-            for &node in *line {
-                let width = box_width(&graph.nodes[node].name);
-                nodes[node] = Placed { x, y, width };
-                x += width + NODE_GAP;
+            for (index, &item) in line.iter().enumerate() {
+                let width = items.widths[item];
+                placed[item] = Placed { x, y, width };
+                x += width + line.get(index + 1).map_or(0, |&next| gap(item, next));
             }
             y += NODE_HEIGHT + LINE_GAP;
         }
@@ -282,14 +367,15 @@ fn place(graph: &PackageGraph, labels: Vec<Option<String>>, rows: &[Vec<usize>])
         });
         y += ROW_GAP - LINE_GAP;
     }
-    Layout {
-        nodes,
+    let layout = Layout {
+        nodes: placed[..items.nodes].to_vec(),
         edges: Vec::new(),
         rows: layout_rows,
         width: MARGIN_LEFT + widest + MARGIN,
         // `y` is ROW_GAP below the last box.
         height: (y - ROW_GAP + MARGIN).max(2 * MARGIN),
-    }
+    };
+    (layout, placed)
 }
 
 #[cfg(test)]
@@ -376,12 +462,27 @@ mod tests {
         let drawn = layout(&map.graph, &map.matrix.layers);
         let (a, b) = (drawn.nodes[0], drawn.nodes[1]);
         // a -> b points down: from a's bottom to b's top.
-        let down = drawn.edges[0];
-        assert_eq!((down.start.1, down.end.1), (a.y + NODE_HEIGHT, b.y));
+        let down = &drawn.edges[0].points;
+        assert_eq!(down.len(), 2);
+        assert_eq!((down[0].1, down[1].1), (a.y + NODE_HEIGHT, b.y));
         // b -> a points up, and shares b's top with a -> b's end.
-        let up = drawn.edges[2];
-        assert_eq!((up.start.1, up.end.1), (b.y, a.y + NODE_HEIGHT));
-        assert_ne!(up.start.0, down.end.0);
-        assert!(up.bend < 0 && down.bend > 0);
+        let up = &drawn.edges[2].points;
+        assert_eq!((up[0].1, up[1].1), (b.y, a.y + NODE_HEIGHT));
+        assert_ne!(up[0].0, down[1].0);
+    }
+
+    #[test]
+    fn a_long_edge_crosses_the_rows_between_beside_their_boxes() {
+        let map = sample("app");
+        // a (top) -> c (the bottom row) crosses the `bottom` row.
+        let drawn = layout(&map.graph, &map.matrix.layers);
+        let (b, c) = (drawn.nodes[1], drawn.nodes[2]);
+        let long = &drawn.edges[1].points;
+        assert_eq!(long.len(), 4);
+        let (enter, leave) = (long[1], long[2]);
+        assert_eq!((enter.1, leave.1), (b.y, b.y + NODE_HEIGHT));
+        assert_eq!(enter.0, leave.0);
+        assert!(enter.0 < b.x || enter.0 > b.x + b.width, "through b's box");
+        assert_eq!(long[3].1, c.y);
     }
 }
