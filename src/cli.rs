@@ -139,8 +139,8 @@ pub struct RunArgs {
 pub struct BaselineArgs {
     /// The baseline file (default: `baseline` in the config, else baseline.json).
     ///
-    /// Without a baseline file yet (a first run), every violation is new: the
-    /// run exits 1 if there are any and says to run `gate baseline init`.
+    /// Without a baseline file yet (a first run), every violation is new: a
+    /// check exits 1 if there are any and says to run `gate baseline init`.
     /// That holds only for the default baseline.json; a baseline named here or
     /// by `baseline` in the config must exist (exit 2 otherwise), so a typo in
     /// its path is reported as such.
