@@ -16,6 +16,7 @@ pub mod dotted;
 pub mod exit;
 pub mod facts;
 pub mod files;
+pub mod git;
 pub mod github;
 pub mod graph;
 pub mod init;
