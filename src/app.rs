@@ -8,11 +8,13 @@ use std::io::IsTerminal;
 
 use clap::Parser;
 
+use crate::cli::HistoryArgs;
 use crate::cli::{
     self, BaselineCommand, CheckArgs, CiArgs, Cli, ColorChoice, Command, GithubReportArgs,
     GraphArgs, InitArgs, ProjectArgs, RunArgs, SarifKnown,
 };
 use crate::commands;
+use crate::commands::baseline::{HistoryFormat, HistoryOptions};
 use crate::commands::baseline::{InitOptions, UpdateOptions};
 use crate::commands::ci::CiOptions;
 use crate::commands::graph::{GraphFormat, GraphOptions};
@@ -32,6 +34,7 @@ pub enum Invocation {
     },
     BaselineInit(InitOptions),
     BaselineUpdate(UpdateOptions),
+    BaselineHistory(HistoryOptions),
     Explain {
         kind: String,
     },
@@ -66,6 +69,7 @@ pub fn main() -> ExitCode {
         Invocation::Check { run, report } => commands::check::run(&run, &report),
         Invocation::BaselineInit(options) => commands::baseline::init(&options),
         Invocation::BaselineUpdate(options) => commands::baseline::update(&options),
+        Invocation::BaselineHistory(options) => commands::baseline::history(&options),
         Invocation::Explain { kind } => commands::explain::explain(&kind),
         Invocation::Rules => commands::explain::list(),
         Invocation::Graph(options) => commands::graph::run(&options),
@@ -106,6 +110,9 @@ pub fn invocation(cli: Cli) -> Result<Invocation, Diagnostic> {
             baseline,
             accept_new,
         }),
+        Command::Baseline(BaselineCommand::History(args)) => {
+            Invocation::BaselineHistory(history_options(args))
+        }
         Command::Explain { kind } => Invocation::Explain { kind },
         Command::Rules => Invocation::Rules,
         Command::Graph(args) => Invocation::Graph(graph_options(args)),
@@ -241,6 +248,27 @@ fn graph_options(args: GraphArgs) -> GraphOptions {
             cli::GraphFormat::Text => GraphFormat::Text,
             cli::GraphFormat::Json => GraphFormat::Json,
         },
+    }
+}
+
+fn history_options(args: HistoryArgs) -> HistoryOptions {
+    HistoryOptions {
+        project: ProjectOptions {
+            config: args.config,
+            threads: None,
+            verbose: args.verbose,
+        },
+        baseline: args.baseline,
+        read: crate::history::ReadOptions {
+            since: args.since,
+            max_count: args.max_count,
+        },
+        format: match args.format {
+            cli::HistoryFormat::Text => HistoryFormat::Text,
+            cli::HistoryFormat::Json => HistoryFormat::Json,
+            cli::HistoryFormat::Svg => HistoryFormat::Svg,
+        },
+        output: args.output,
     }
 }
 

@@ -19,6 +19,7 @@ pub mod files;
 pub mod git;
 pub mod github;
 pub mod graph;
+pub mod history;
 pub mod init;
 pub mod layers;
 pub mod output;

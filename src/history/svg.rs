@@ -1,0 +1,403 @@
+//! The history as a burn-down chart: one self-contained SVG (no script, no
+//! external reference, every text escaped), the same bytes for the same
+//! history. Each rule is a stacked area, so the top edge is the total; the
+//! areas are steps, because the baseline allows a count from the commit
+//! that set it until the next one changes it. Time runs along the x axis
+//! (UTC), with ticks on whole days, months or years; each commit is a dot
+//! on the total whose tooltip names it.
+//!
+//! `render` takes the plain `History`, so other reports (the HTML map) can
+//! embed its output as it is.
+
+use std::fmt::Write;
+
+use super::History;
+
+const SECONDS_PER_DAY: i64 = 86_400;
+
+/// Plot area, in SVG user units: the legend sits right of it.
+const LEFT: f64 = 64.0;
+const TOP: f64 = 40.0;
+const PLOT_WIDTH: f64 = 560.0;
+const PLOT_HEIGHT: f64 = 280.0;
+const LEGEND_X: f64 = LEFT + PLOT_WIDTH + 24.0;
+const LEGEND_ROW: f64 = 18.0;
+/// A rough character width of the 12-unit sans-serif text, to size the
+/// canvas to the legend's longest name.
+const CHAR_WIDTH: f64 = 7.0;
+
+/// Tableau 10: told apart by most colour-blind readers; rules past the
+/// tenth reuse them in order.
+const PALETTE: [&str; 10] = [
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+    "#9c755f", "#bab0ac",
+];
+
+pub fn render(history: &History) -> String {
+    let rules = history.rules();
+    let longest = rules.iter().map(|rule| rule.chars().count()).max();
+    let width = (LEGEND_X + 40.0 + CHAR_WIDTH * longest.unwrap_or(12) as f64).max(800.0);
+    let legend_height = TOP + LEGEND_ROW * (rules.len() as f64 + 1.0);
+    let height = (TOP + PLOT_HEIGHT + 48.0).max(legend_height);
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" \
+         viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"sans-serif\" font-size=\"12\" \
+         role=\"img\" aria-labelledby=\"gate-history-title\">"
+    );
+    let title = format!("Baseline debt over time: {}", history.path);
+    let _ = writeln!(
+        svg,
+        "<title id=\"gate-history-title\">{0}</title>\n\
+         <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n\
+         <text x=\"{LEFT}\" y=\"22\" font-size=\"14\" font-weight=\"bold\">{0}</text>",
+        escape(&title)
+    );
+    let (Some(first), Some(last)) = (history.points.first(), history.points.last()) else {
+        let _ = writeln!(
+            svg,
+            "<text x=\"{LEFT}\" y=\"{:.1}\">no commit changed the baseline</text>\n</svg>",
+            TOP + PLOT_HEIGHT / 2.0
+        );
+        return svg;
+    };
+    // The last count holds until today; a little room right of the last
+    // commit shows it, and gives a single commit a width.
+    let span = last.commit.time - first.commit.time;
+    let start = first.commit.time;
+    let end = last.commit.time + (span / 20).max(SECONDS_PER_DAY);
+    let max_total = history.points.iter().map(|p| p.total()).max().unwrap_or(0);
+    let (count_step, count_top) = count_ticks(max_total);
+    let x = |time: i64| LEFT + PLOT_WIDTH * (time - start) as f64 / (end - start) as f64;
+    let y = |count: u64| TOP + PLOT_HEIGHT - PLOT_HEIGHT * count as f64 / count_top as f64;
+
+    // Axes and grid.
+    let bottom = TOP + PLOT_HEIGHT;
+    let mut count = 0;
+    while count <= count_top {
+        let _ = writeln!(
+            svg,
+            "<line x1=\"{LEFT:.1}\" y1=\"{0:.1}\" x2=\"{1:.1}\" y2=\"{0:.1}\" stroke=\"#e0e0e0\"/>\n\
+             <text x=\"{2:.1}\" y=\"{3:.1}\" text-anchor=\"end\">{count}</text>",
+            y(count),
+            LEFT + PLOT_WIDTH,
+            LEFT - 6.0,
+            y(count) + 4.0
+        );
+        count += count_step;
+    }
+    for (time, label) in time_ticks(start, end) {
+        let _ = writeln!(
+            svg,
+            "<line x1=\"{0:.1}\" y1=\"{bottom:.1}\" x2=\"{0:.1}\" y2=\"{1:.1}\" stroke=\"#606060\"/>\n\
+             <text x=\"{0:.1}\" y=\"{2:.1}\" text-anchor=\"middle\">{label}</text>",
+            x(time),
+            bottom + 5.0,
+            bottom + 18.0
+        );
+    }
+    let _ = writeln!(
+        svg,
+        "<path d=\"M{LEFT:.1},{TOP:.1}V{bottom:.1}H{:.1}\" fill=\"none\" stroke=\"#606060\"/>\n\
+         <text transform=\"translate(16 {:.1}) rotate(-90)\" text-anchor=\"middle\">\
+         violations allowed</text>",
+        LEFT + PLOT_WIDTH,
+        TOP + PLOT_HEIGHT / 2.0
+    );
+
+    // One stacked step area per rule, the first at the bottom.
+    let mut below = vec![0u64; history.points.len()];
+    for (index, rule) in rules.iter().enumerate() {
+        let above: Vec<u64> = history
+            .points
+            .iter()
+            .zip(&below)
+            .map(|(point, under)| under + point.per_rule.get(*rule).copied().unwrap_or(0))
+            .collect();
+        let times: Vec<i64> = history.points.iter().map(|p| p.commit.time).collect();
+        let mut d = step_path(&times, &above, end, &x, &y);
+        // Back along the layer below, right to left.
+        let mut back = String::new();
+        for i in (0..times.len()).rev() {
+            let right = times.get(i + 1).copied().unwrap_or(end);
+            let _ = write!(
+                back,
+                "L{:.1},{:.1}L{:.1},{:.1}",
+                x(right),
+                y(below[i]),
+                x(times[i]),
+                y(below[i])
+            );
+        }
+        d.push_str(&back);
+        let _ = writeln!(
+            svg,
+            "<path d=\"{d}Z\" fill=\"{}\" fill-opacity=\"0.85\" stroke=\"none\"><title>{}</title></path>",
+            PALETTE[index % PALETTE.len()],
+            escape(rule)
+        );
+        below = above;
+    }
+
+    // The total, and a dot per commit naming it.
+    let times: Vec<i64> = history.points.iter().map(|p| p.commit.time).collect();
+    let totals: Vec<u64> = history.points.iter().map(|p| p.total()).collect();
+    let _ = writeln!(
+        svg,
+        "<path d=\"{}\" fill=\"none\" stroke=\"#202020\" stroke-width=\"1.5\"/>",
+        step_path(&times, &totals, end, &x, &y)
+    );
+    for point in &history.points {
+        let deleted = if point.deleted {
+            " (baseline deleted)"
+        } else {
+            ""
+        };
+        let tooltip = format!(
+            "{} {} {}{deleted}: {} allowed",
+            point.commit.day(),
+            point.commit.short_sha(),
+            point.commit.subject,
+            point.total()
+        );
+        let _ = writeln!(
+            svg,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#202020\"><title>{}</title></circle>",
+            x(point.commit.time),
+            y(point.total()),
+            escape(&tooltip)
+        );
+    }
+
+    // The legend, top to bottom as the areas stack; with today's counts.
+    let _ = writeln!(
+        svg,
+        "<text x=\"{LEGEND_X:.1}\" y=\"{TOP:.1}\" font-weight=\"bold\">now: {} allowed</text>",
+        last.total()
+    );
+    for (row, (index, rule)) in rules.iter().enumerate().rev().enumerate() {
+        let row_y = TOP + LEGEND_ROW * (row as f64 + 1.0);
+        let _ = writeln!(
+            svg,
+            "<rect x=\"{LEGEND_X:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\" fill=\"{}\"/>\n\
+             <text x=\"{:.1}\" y=\"{row_y:.1}\">{} {}</text>",
+            row_y - 9.0,
+            PALETTE[index % PALETTE.len()],
+            LEGEND_X + 16.0,
+            escape(rule),
+            last.per_rule.get(*rule).copied().unwrap_or(0)
+        );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// `M…` through the steps of `values` at `times`: each value holds until
+/// the next time, the last until `end`.
+fn step_path(
+    times: &[i64],
+    values: &[u64],
+    end: i64,
+    x: &impl Fn(i64) -> f64,
+    y: &impl Fn(u64) -> f64,
+) -> String {
+    let mut d = String::new();
+    for (i, (time, value)) in times.iter().zip(values).enumerate() {
+        let right = times.get(i + 1).copied().unwrap_or(end);
+        let command = if i == 0 { 'M' } else { 'L' };
+        let _ = write!(
+            d,
+            "{command}{:.1},{:.1}L{:.1},{:.1}",
+            x(*time),
+            y(*value),
+            x(right),
+            y(*value)
+        );
+    }
+    d
+}
+
+/// The step between count ticks (1, 2 or 5 times a power of ten, for about
+/// five ticks) and the top of the axis, the first tick at or above `max`.
+fn count_ticks(max: u64) -> (u64, u64) {
+    let rough = max.div_ceil(5).max(1);
+    let mut power = 1u64;
+    while power.saturating_mul(10) <= rough {
+        power *= 10;
+    }
+    let step = [1, 2, 5, 10]
+        .into_iter()
+        .map(|factor| power.saturating_mul(factor))
+        .find(|step| *step >= rough)
+        .unwrap_or(power);
+    let top = max.div_ceil(step).max(1).saturating_mul(step);
+    (step, top)
+}
+
+/// Ticks between `start` and `end` (seconds since 1970) on whole UTC days,
+/// months or years, the finest for which there are at most eight, each
+/// with its label (`2026-01-31`, `2026-01`, `2026`).
+fn time_ticks(start: i64, end: i64) -> Vec<(i64, String)> {
+    const MAX_TICKS: i64 = 8;
+    let days = (end - start) / SECONDS_PER_DAY;
+    if let Some(step) = [1, 2, 7, 14]
+        .into_iter()
+        .find(|step| days / step < MAX_TICKS)
+    {
+        let first = start.div_euclid(SECONDS_PER_DAY);
+        return (first..=end.div_euclid(SECONDS_PER_DAY))
+            .filter(|day| day % step == 0)
+            .map(|day| day * SECONDS_PER_DAY)
+            .filter(|time| (start..=end).contains(time))
+            .map(|time| {
+                let (year, month, day) = civil_from_days(time / SECONDS_PER_DAY);
+                (time, format!("{year:04}-{month:02}-{day:02}"))
+            })
+            .collect();
+    }
+    let (first_year, first_month, _) = civil_from_days(start.div_euclid(SECONDS_PER_DAY));
+    let (last_year, last_month, _) = civil_from_days(end.div_euclid(SECONDS_PER_DAY));
+    let months = (last_year - first_year) * 12 + i64::from(last_month) - i64::from(first_month);
+    let month_step = [1, 2, 3, 6]
+        .into_iter()
+        .find(|step| months / step < MAX_TICKS);
+    let year_step = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+        .into_iter()
+        .find(|step| (last_year - first_year) / step < MAX_TICKS)
+        .unwrap_or(1000);
+    let mut ticks = Vec::new();
+    for year in first_year..=last_year {
+        for month in 1..=12u32 {
+            let index = year * 12 + i64::from(month) - 1;
+            let (keep, label) = match month_step {
+                Some(step) => (index % step == 0, format!("{year:04}-{month:02}")),
+                None => (month == 1 && year % year_step == 0, format!("{year:04}")),
+            };
+            let time = days_from_civil(year, month, 1) * SECONDS_PER_DAY;
+            if keep && (start..=end).contains(&time) {
+                ticks.push((time, label));
+            }
+        }
+    }
+    ticks
+}
+
+/// Year, month and day of the day `days` after 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`, proleptic Gregorian).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u32;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// The inverse of `civil_from_days`.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let shifted_month = i64::from((month + 9) % 12);
+    let day_of_year = (153 * shifted_month + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// `text` fit for an SVG text node or attribute: markup characters as
+/// entities, and the control characters XML forbids as visible escapes.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in crate::output::visible(text).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn count_axis_ends_on_a_round_tick_at_or_above_the_maximum() {
+        assert_eq!(count_ticks(0), (1, 1));
+        assert_eq!(count_ticks(3), (1, 3));
+        assert_eq!(count_ticks(7), (2, 8));
+        assert_eq!(count_ticks(10), (2, 10));
+        assert_eq!(count_ticks(37), (10, 40));
+        assert_eq!(count_ticks(301), (100, 400));
+        assert_eq!(count_ticks(1234), (500, 1500));
+    }
+
+    #[test]
+    fn dates_convert_both_ways_across_leap_years_and_1970() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(days_from_civil(2026, 12, 5), 20_792);
+        for days in [-800_000, -1, 0, 59, 11_016, 20_792, 3_000_000] {
+            let (year, month, day) = civil_from_days(days);
+            assert_eq!(days_from_civil(year, month, day), days);
+        }
+    }
+
+    fn at(year: i64, month: u32, day: u32) -> i64 {
+        days_from_civil(year, month, day) * SECONDS_PER_DAY
+    }
+
+    #[test]
+    fn time_ticks_fall_on_whole_days_months_or_years() {
+        let labels = |start, end| -> Vec<String> {
+            time_ticks(start, end)
+                .into_iter()
+                .map(|(_, label)| label)
+                .collect()
+        };
+        assert_eq!(
+            labels(at(2026, 1, 1) + 3600, at(2026, 1, 4)),
+            ["2026-01-02", "2026-01-03", "2026-01-04"]
+        );
+        assert_eq!(
+            labels(at(2026, 1, 15), at(2026, 5, 20)),
+            ["2026-02", "2026-03", "2026-04", "2026-05"]
+        );
+        assert_eq!(
+            labels(at(2019, 6, 1), at(2026, 6, 1)),
+            ["2020", "2021", "2022", "2023", "2024", "2025", "2026"]
+        );
+        for (start, end) in [
+            (at(2026, 1, 1), at(2026, 1, 1) + 60),
+            (at(2026, 1, 1), at(2026, 3, 1)),
+            (at(1990, 1, 1), at(2026, 1, 1)),
+        ] {
+            let ticks = time_ticks(start, end);
+            assert!(ticks.len() <= 8, "{ticks:?}");
+            assert!(ticks.iter().all(|(time, _)| (start..=end).contains(time)));
+        }
+    }
+
+    #[test]
+    fn svg_text_escapes_markup_and_control_characters() {
+        assert_eq!(
+            escape("<script>\"a\" & 'b'\u{1b}[31m"),
+            "&lt;script&gt;&quot;a&quot; &amp; &apos;b&apos;\\u{1b}[31m"
+        );
+    }
+}
