@@ -1,8 +1,9 @@
 //! The baseline's history: how much debt it allowed, per rule, at each
 //! commit that changed it, read from git (`gate baseline history`).
 //!
-//! Two git processes whatever the number of commits: `git log --follow`
-//! lists the commits that touched the file (across renames), and one `git
+//! Two git processes whatever the number of commits: `git log --follow
+//! --first-parent` lists the commits of the branch that changed the file
+//! (across renames; a merge counts as one change), and one `git
 //! cat-file --batch` reads every version of it, each parsed and reduced to
 //! its counts as it streams by. `History` is plain data; `text`, `json` and
 //! `svg` render it, and `svg::render` is what other reports embed.
@@ -277,6 +278,9 @@ fn log(
         "log".to_string(),
         "-z".to_string(),
         "--follow".to_string(),
+        // The branch as it stood after each of its commits and merges, not
+        // the states of the side branches merged into it.
+        "--first-parent".to_string(),
         "--name-status".to_string(),
         "--format=%H %ct %cI %s".to_string(),
     ];
@@ -299,28 +303,31 @@ fn log(
 }
 
 /// `git log -z --name-status --format=…` output: per commit, the header
-/// (`<sha> <time> <date> <subject>`) then, unless git shows no change for
-/// it (a merge), `\n<status>` and one path, two for a rename or copy
-/// (`R100`, old, new); every field ends with NUL. `path` is the baseline's
-/// path at the newest commit.
+/// (`<sha> <time> <date> <subject>`) then `\n<status>` and one path, two
+/// for a rename or copy (`R100`, old, new); every field ends with NUL.
+/// `path` is the baseline's path at the newest commit.
 fn parse_log(stdout: &[u8], path: &str) -> Vec<Change> {
     let mut fields = stdout
         .split(|byte| *byte == 0)
         .map(|field| String::from_utf8_lossy(field).into_owned())
         .peekable();
     let mut changes: Vec<Change> = Vec::new();
-    // The name the file had after the commit being read: older commits
-    // knew it by its name before a rename.
+    // The file's name after the commit being read: older commits knew it
+    // by its name before a rename.
     let mut current = path.to_string();
-    // A merge shows no change: its baseline is where the next older change
-    // left it, which is unknown until that change is read.
-    let mut merges: Vec<Commit> = Vec::new();
     while let Some(header) = fields.next() {
         let Some(commit) = parse_header(&header) else {
             continue;
         };
+        // A commit listed without a change (git diffs no merge unless told
+        // to; --first-parent does tell it): the file is where the newer
+        // commits found it.
         let Some(status) = fields.next_if(|field| field.starts_with('\n')) else {
-            merges.push(commit);
+            changes.push(Change {
+                commit,
+                path: current.clone(),
+                deleted: false,
+            });
             continue;
         };
         let status = status.trim_start();
@@ -331,11 +338,6 @@ fn parse_log(stdout: &[u8], path: &str) -> Vec<Change> {
         } else {
             (first.clone(), first)
         };
-        changes.extend(merges.drain(..).map(|merge| Change {
-            commit: merge,
-            path: new.clone(),
-            deleted: false,
-        }));
         changes.push(Change {
             commit,
             path: new,
@@ -343,11 +345,6 @@ fn parse_log(stdout: &[u8], path: &str) -> Vec<Change> {
         });
         current = old;
     }
-    changes.extend(merges.drain(..).map(|merge| Change {
-        commit: merge,
-        path: current.clone(),
-        deleted: false,
-    }));
     changes
 }
 

@@ -242,6 +242,32 @@ fn a_renamed_then_deleted_baseline_is_followed_and_ends_at_zero() {
 }
 
 #[test]
+fn a_merge_is_one_step_of_the_branch_and_side_branch_states_are_left_out() {
+    let repo = Repo::new(CONFIG);
+    repo.write_baseline("baseline.json", &[("a", "x.py", 3), ("b", "y.py", 2)]);
+    repo.commit(1, "Adopt gate");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write_baseline("baseline.json", &[("a", "x.py", 2), ("b", "y.py", 2)]);
+    repo.commit(2, "Feature: fix one a");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write_baseline("baseline.json", &[("a", "x.py", 3), ("b", "y.py", 1)]);
+    repo.commit(3, "Main: fix one b");
+    repo.git(&["merge", "-q", "--no-ff", "--no-commit", "feature"]);
+    repo.write_baseline("baseline.json", &[("a", "x.py", 2), ("b", "y.py", 1)]);
+    repo.commit(4, "Merge feature");
+    let output = run(repo.path(), &["baseline", "history", "--format", "json"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(
+        totals(&output.stdout),
+        [
+            ("Adopt gate".to_string(), 5),
+            ("Main: fix one b".to_string(), 4),
+            ("Merge feature".to_string(), 3),
+        ]
+    );
+}
+
+#[test]
 fn the_config_of_a_subfolder_finds_its_baseline_in_the_repository() {
     let repo = Repo::new(CONFIG);
     std::fs::remove_file(repo.path().join("gate.toml")).unwrap();
