@@ -148,6 +148,8 @@ pub fn render(history: &History) -> String {
         "<path d=\"{}\" fill=\"none\" stroke=\"#202020\" stroke-width=\"1.5\"/>",
         step_path(&times, &totals, end, &x, &y)
     );
+    // Hundreds of full-size dots would merge into a thick line.
+    let radius = if history.points.len() > 100 { 1.5 } else { 3.0 };
     for point in &history.points {
         let deleted = if point.deleted {
             " (baseline deleted)"
@@ -163,7 +165,7 @@ pub fn render(history: &History) -> String {
         );
         let _ = writeln!(
             svg,
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#202020\"><title>{}</title></circle>",
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{radius}\" fill=\"#202020\"><title>{}</title></circle>",
             x(point.commit.time),
             y(point.total()),
             escape(&tooltip)
