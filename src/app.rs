@@ -111,7 +111,7 @@ pub fn invocation(cli: Cli) -> Result<Invocation, Diagnostic> {
             accept_new,
         }),
         Command::Baseline(BaselineCommand::History(args)) => {
-            Invocation::BaselineHistory(history_options(args))
+            Invocation::BaselineHistory(history_options(args)?)
         }
         Command::Explain { kind } => Invocation::Explain { kind },
         Command::Rules => Invocation::Rules,
@@ -195,11 +195,7 @@ fn output_format(
     let Some(output) = output else {
         return Ok(chosen.unwrap_or(Format::Text));
     };
-    let extension = output
-        .extension()
-        .and_then(|extension| extension.to_str())
-        .map(str::to_ascii_lowercase);
-    let named = match extension.as_deref() {
+    let named = match extension(output).as_deref() {
         Some("sarif") => Some(Format::Sarif),
         Some("json") => Some(Format::Json),
         Some("md" | "markdown") => Some(Format::Markdown),
@@ -208,17 +204,9 @@ fn output_format(
     };
     let formats = "text, json, sarif, github or markdown";
     match (chosen, named) {
-        (Some(chosen), Some(named)) if chosen != named => Err(Diagnostic::error(format!(
-            "--format {} would write {} into {}, whose extension says {}",
-            chosen.name(),
-            chosen.name(),
-            output.display(),
-            named.name()
-        ))
-        .with_help(format!(
-            "drop --format to write {} there, or name the file after the format",
-            named.name()
-        ))),
+        (Some(chosen), Some(named)) if chosen != named => {
+            Err(format_mismatch(chosen.name(), named.name(), output))
+        }
         (Some(format), _) | (None, Some(format)) => Ok(format),
         (None, None) => Err(Diagnostic::error(format!(
             "cannot tell the format of {} from its extension",
@@ -228,6 +216,25 @@ fn output_format(
             "pass --format ({formats}), or name the file .sarif, .json, .md or .txt"
         ))),
     }
+}
+
+/// The extension of `output`, in lower case.
+fn extension(output: &std::path::Path) -> Option<String> {
+    output
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .map(str::to_ascii_lowercase)
+}
+
+/// `--format chosen` with an output file whose extension says `named`.
+fn format_mismatch(chosen: &str, named: &str, output: &std::path::Path) -> Diagnostic {
+    Diagnostic::error(format!(
+        "--format {chosen} would write {chosen} into {}, whose extension says {named}",
+        output.display()
+    ))
+    .with_help(format!(
+        "drop --format to write {named} there, or name the file after the format"
+    ))
 }
 
 fn github_report_options(args: &GithubReportArgs) -> GithubReportOptions {
@@ -251,8 +258,9 @@ fn graph_options(args: GraphArgs) -> GraphOptions {
     }
 }
 
-fn history_options(args: HistoryArgs) -> HistoryOptions {
-    HistoryOptions {
+fn history_options(args: HistoryArgs) -> Result<HistoryOptions, Diagnostic> {
+    Ok(HistoryOptions {
+        format: history_format(args.format, args.output.as_deref())?,
         project: ProjectOptions {
             config: args.config,
             threads: None,
@@ -263,12 +271,33 @@ fn history_options(args: HistoryArgs) -> HistoryOptions {
             since: args.since,
             max_count: args.max_count,
         },
-        format: match args.format {
-            cli::HistoryFormat::Text => HistoryFormat::Text,
-            cli::HistoryFormat::Json => HistoryFormat::Json,
-            cli::HistoryFormat::Svg => HistoryFormat::Svg,
-        },
         output: args.output,
+    })
+}
+
+/// `--format`, else the format the extension of `--output` names, else
+/// text: as for `check`, a chart never lands in a `.json` file.
+fn history_format(
+    format: Option<cli::HistoryFormat>,
+    output: Option<&std::path::Path>,
+) -> Result<HistoryFormat, Diagnostic> {
+    let chosen = format.map(|format| match format {
+        cli::HistoryFormat::Text => HistoryFormat::Text,
+        cli::HistoryFormat::Json => HistoryFormat::Json,
+        cli::HistoryFormat::Svg => HistoryFormat::Svg,
+    });
+    let named = match output.and_then(extension).as_deref() {
+        Some("svg") => Some(HistoryFormat::Svg),
+        Some("json") => Some(HistoryFormat::Json),
+        Some("txt" | "text" | "log") => Some(HistoryFormat::Text),
+        _ => None,
+    };
+    match (chosen, named, output) {
+        (Some(chosen), Some(named), Some(output)) if chosen != named => {
+            Err(format_mismatch(chosen.name(), named.name(), output))
+        }
+        (Some(format), _, _) | (None, Some(format), _) => Ok(format),
+        (None, None, _) => Ok(HistoryFormat::Text),
     }
 }
 
@@ -353,5 +382,31 @@ mod tests {
         assert!(init.pyproject && init.dry_run);
         assert!(!init.force && !init.no_baseline);
         assert_eq!(init.threads, Some(2));
+    }
+
+    #[test]
+    fn history_takes_its_format_from_the_output_file_unless_told() {
+        let format = |args: &[&str]| {
+            let cli = Cli::try_parse_from([&["gate", "baseline", "history"], args].concat());
+            match invocation(cli.unwrap()) {
+                Ok(Invocation::BaselineHistory(history)) => Ok(history.format),
+                Ok(_) => panic!("not history"),
+                Err(diagnostic) => Err(diagnostic.to_string()),
+            }
+        };
+        assert_eq!(format(&[]), Ok(HistoryFormat::Text));
+        assert_eq!(format(&["-o", "debt.SVG"]), Ok(HistoryFormat::Svg));
+        assert_eq!(format(&["-o", "debt.json"]), Ok(HistoryFormat::Json));
+        assert_eq!(format(&["-o", "debt"]), Ok(HistoryFormat::Text));
+        assert_eq!(
+            format(&["--format", "svg", "-o", "chart.html"]),
+            Ok(HistoryFormat::Svg)
+        );
+        let refused = format(&["--format", "text", "-o", "debt.svg"]).unwrap_err();
+        assert!(
+            refused
+                .contains("--format text would write text into debt.svg, whose extension says svg"),
+            "{refused}"
+        );
     }
 }

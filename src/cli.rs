@@ -269,7 +269,7 @@ repository the history is empty, with a warning.
 Examples:
   gate baseline history
   gate baseline history --since 2026-01-01 --max-count 50
-  gate baseline history --format svg -o debt.svg";
+  gate baseline history -o debt.svg      # the format follows the extension";
 
 #[derive(Args)]
 pub struct HistoryArgs {
@@ -285,8 +285,9 @@ pub struct HistoryArgs {
     /// Only the N most recent commits.
     #[arg(long, short = 'n', value_name = "N")]
     pub max_count: Option<u32>,
-    #[arg(long, value_enum, default_value_t = HistoryFormat::Text)]
-    pub format: HistoryFormat,
+    /// Output format (default: from the extension of --output, .svg .json .txt; else text).
+    #[arg(long, value_enum)]
+    pub format: Option<HistoryFormat>,
     /// Write to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -102,6 +102,17 @@ pub enum HistoryFormat {
     Svg,
 }
 
+impl HistoryFormat {
+    /// As `--format` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            HistoryFormat::Text => "text",
+            HistoryFormat::Json => "json",
+            HistoryFormat::Svg => "svg",
+        }
+    }
+}
+
 /// Without git or a repository there is no history, which is said and not
 /// an error: the rest of a pipeline (a report that would embed the chart)
 /// carries on.

@@ -108,7 +108,7 @@ impl History {
                 format!(
                     "shallow clone: history starts at {}; run `git fetch --unshallow` \
                      (or check out with `fetch-depth: 0`) for the whole history",
-                    &boundary[..boundary.len().min(7)]
+                    boundary.get(..7).unwrap_or(boundary)
                 ),
             ));
         }
