@@ -25,7 +25,7 @@ pub enum Command {
     Init(InitArgs),
     /// Check the project and compare with the baseline.
     Check(CheckArgs),
-    /// Write or ratchet the baseline of known violations.
+    /// Write or ratchet the baseline of known violations, or show its history.
     #[command(subcommand)]
     Baseline(BaselineCommand),
     /// Print what a rule kind checks, why, an example and its options.
@@ -260,8 +260,9 @@ pub enum BaselineCommand {
 }
 
 const HISTORY_ABOUT: &str = "\
-The debt over time: the baseline's count per rule at each commit that \
-changed it, oldest first, read with git (renames followed). A commit whose \
+The debt over time: the baseline's count per rule at each commit of the \
+branch that changed it (a merge is one step), oldest first, read with git \
+(renames followed). A commit whose \
 baseline cannot be read is left out with a warning naming it; a shallow \
 clone shows the history it has and says where it starts; outside a git \
 repository the history is empty, with a warning.

@@ -161,6 +161,7 @@ fn the_debt_per_rule_at_each_commit_that_changed_the_baseline() {
     );
     let svg = run(repo.path(), &["baseline", "history", "--format", "svg"]);
     assert_eq!(svg.code, 0, "{}", svg.stderr);
+    assert_well_formed(&svg.stdout);
     insta::assert_snapshot!("history_svg", svg.stdout);
 }
 
@@ -369,6 +370,43 @@ fn assert_holds(text: &str, parts: &[&str], absent: &[&str]) {
     }
 }
 
+/// Asserts that `svg` is well-formed: every tag closed in order, and every
+/// `&` starting one of XML's entities. Text cannot hold a raw `<` or `>`.
+fn assert_well_formed(svg: &str) {
+    let mut open: Vec<&str> = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find('<') {
+        assert!(
+            !rest[..start].contains('>'),
+            "a raw > in {:?}",
+            &rest[..start]
+        );
+        let end = start + rest[start..].find('>').expect("an unclosed tag");
+        let tag = &rest[start + 1..end];
+        let name = tag
+            .trim_start_matches('/')
+            .split([' ', '/'])
+            .next()
+            .unwrap();
+        if tag.starts_with('/') {
+            assert_eq!(open.pop(), Some(name), "</{name}> closes another tag");
+        } else if !tag.ends_with('/') {
+            open.push(name);
+        }
+        rest = &rest[end + 1..];
+    }
+    assert!(open.is_empty(), "unclosed: {open:?}");
+    for (at, _) in svg.match_indices('&') {
+        let entity = &svg[at..];
+        assert!(
+            ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
+                .iter()
+                .any(|known| entity.starts_with(known)),
+            "a raw & at {at}"
+        );
+    }
+}
+
 #[test]
 fn hostile_subjects_and_rule_names_are_escaped_in_text_and_svg() {
     let subject = "<script>alert(1)</script> | a \u{1b}[31mred\u{1b}[0m & \"q\" ::error::x";
@@ -396,6 +434,7 @@ fn hostile_subjects_and_rule_names_are_escaped_in_text_and_svg() {
         ],
         &["\u{1b}", "<script", "<b>"],
     );
+    assert_well_formed(&svg);
     // JSON keeps the text as it is: the reader escapes for its medium.
     let json = run(repo.path(), &["baseline", "history", "--format", "json"]).stdout;
     let history: serde_json::Value = serde_json::from_str(&json).unwrap();
