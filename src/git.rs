@@ -1,6 +1,7 @@
 //! Running git: every command gate starts is bounded in time, never asks
-//! for credentials on the terminal, and has both its pipes drained while it
-//! runs (a full pipe would stall it).
+//! for credentials on the terminal, speaks English (its messages are
+//! matched), and has both its pipes drained while it runs (a full pipe would
+//! stall it).
 
 use std::io::{self, Read, Write};
 use std::path::Path;
@@ -44,7 +45,10 @@ fn command(repository: &Path, args: &[&str]) -> Command {
         .arg("-C")
         .arg(repository)
         .args(args)
-        .env("GIT_TERMINAL_PROMPT", "0");
+        .env("GIT_TERMINAL_PROMPT", "0")
+        // Callers tell some failures apart by git's message ("not a git
+        // repository", "does not exist"), which a locale would translate.
+        .env("LC_ALL", "C");
     command
 }
 

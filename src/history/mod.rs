@@ -166,6 +166,8 @@ impl HistoryError {
 
 /// The history of the baseline file at `baseline` (as the user names it,
 /// relative to the current folder), read from the repository holding it.
+/// An error for which `is_unavailable` holds means there is no history to
+/// show (no git, no repository), not that something broke.
 pub fn read(baseline: &Path, options: &ReadOptions) -> Result<History, HistoryError> {
     let unusable = |reason| HistoryError::UnusablePath {
         path: baseline.to_path_buf(),
