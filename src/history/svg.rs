@@ -54,45 +54,105 @@ pub fn render(history: &History) -> String {
          <text x=\"{LEFT}\" y=\"22\" font-size=\"14\" font-weight=\"bold\">{0}</text>",
         escape(&title)
     );
-    let (Some(first), Some(last)) = (history.points.first(), history.points.last()) else {
-        let _ = writeln!(
-            svg,
-            "<text x=\"{LEFT}\" y=\"{:.1}\">no commit changed the baseline</text>\n</svg>",
-            TOP + PLOT_HEIGHT / 2.0
-        );
-        return svg;
-    };
-    // The last count holds until today; a little room right of the last
-    // commit shows it, and gives a single commit a width.
-    let span = last.commit.time - first.commit.time;
-    let start = first.commit.time;
-    let end = last.commit.time + (span / 20).max(SECONDS_PER_DAY);
-    let max_total = history.points.iter().map(|p| p.total()).max().unwrap_or(0);
-    let (count_step, count_top) = count_ticks(max_total);
-    let x = |time: i64| LEFT + PLOT_WIDTH * (time - start) as f64 / (end - start) as f64;
-    let y = |count: u64| TOP + PLOT_HEIGHT - PLOT_HEIGHT * count as f64 / count_top as f64;
+    match Scale::of(history) {
+        Some(scale) => {
+            axes(&mut svg, &scale);
+            areas(&mut svg, &scale, history, &rules);
+            commits(&mut svg, &scale, history);
+            legend(&mut svg, history, &rules);
+        }
+        None => {
+            let _ = writeln!(
+                svg,
+                "<text x=\"{LEFT}\" y=\"{:.1}\">no commit changed the baseline</text>",
+                TOP + PLOT_HEIGHT / 2.0
+            );
+        }
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
 
-    // Axes and grid.
+/// From times and counts to the plot area's coordinates.
+struct Scale {
+    /// The first commit's time.
+    start: i64,
+    /// A little after the last commit's.
+    end: i64,
+    /// Between count ticks.
+    count_step: u64,
+    /// The top of the count axis.
+    count_top: u64,
+}
+
+impl Scale {
+    /// `None` for a history without a point.
+    fn of(history: &History) -> Option<Scale> {
+        let first = history.points.first()?.commit.time;
+        let last = history.points.last()?.commit.time;
+        // The last count still holds: a little room right of the last
+        // commit shows it, and gives a single commit a width.
+        let end = last + ((last - first) / 20).max(SECONDS_PER_DAY);
+        let max_total = history.points.iter().map(|p| p.total()).max()?;
+        let (count_step, count_top) = count_ticks(max_total);
+        Some(Scale {
+            start: first,
+            end,
+            count_step,
+            count_top,
+        })
+    }
+
+    fn x(&self, time: i64) -> f64 {
+        LEFT + PLOT_WIDTH * (time - self.start) as f64 / (self.end - self.start) as f64
+    }
+
+    fn y(&self, count: u64) -> f64 {
+        TOP + PLOT_HEIGHT - PLOT_HEIGHT * count as f64 / self.count_top as f64
+    }
+
+    /// `M…` through the steps of `values` at `times`: each value holds
+    /// until the next time, the last until the end of the axis.
+    fn steps(&self, times: &[i64], values: &[u64]) -> String {
+        let mut d = String::new();
+        for (i, (time, value)) in times.iter().zip(values).enumerate() {
+            let right = times.get(i + 1).copied().unwrap_or(self.end);
+            let command = if i == 0 { 'M' } else { 'L' };
+            let _ = write!(
+                d,
+                "{command}{:.1},{:.1}L{:.1},{:.1}",
+                self.x(*time),
+                self.y(*value),
+                self.x(right),
+                self.y(*value)
+            );
+        }
+        d
+    }
+}
+
+/// The count grid and labels, the date ticks, the axis lines and title.
+fn axes(svg: &mut String, scale: &Scale) {
     let bottom = TOP + PLOT_HEIGHT;
     let mut count = 0;
-    while count <= count_top {
+    while count <= scale.count_top {
         let _ = writeln!(
             svg,
             "<line x1=\"{LEFT:.1}\" y1=\"{0:.1}\" x2=\"{1:.1}\" y2=\"{0:.1}\" stroke=\"#e0e0e0\"/>\n\
              <text x=\"{2:.1}\" y=\"{3:.1}\" text-anchor=\"end\">{count}</text>",
-            y(count),
+            scale.y(count),
             LEFT + PLOT_WIDTH,
             LEFT - 6.0,
-            y(count) + 4.0
+            scale.y(count) + 4.0
         );
-        count += count_step;
+        count += scale.count_step;
     }
-    for (time, label) in time_ticks(start, end) {
+    for (time, label) in time_ticks(scale.start, scale.end) {
         let _ = writeln!(
             svg,
             "<line x1=\"{0:.1}\" y1=\"{bottom:.1}\" x2=\"{0:.1}\" y2=\"{1:.1}\" stroke=\"#606060\"/>\n\
              <text x=\"{0:.1}\" y=\"{2:.1}\" text-anchor=\"middle\">{label}</text>",
-            x(time),
+            scale.x(time),
             bottom + 5.0,
             bottom + 18.0
         );
@@ -105,8 +165,11 @@ pub fn render(history: &History) -> String {
         LEFT + PLOT_WIDTH,
         TOP + PLOT_HEIGHT / 2.0
     );
+}
 
-    // One stacked step area per rule, the first at the bottom.
+/// One stacked step area per rule, the first at the bottom.
+fn areas(svg: &mut String, scale: &Scale, history: &History, rules: &[&str]) {
+    let times: Vec<i64> = history.points.iter().map(|p| p.commit.time).collect();
     let mut below = vec![0u64; history.points.len()];
     for (index, rule) in rules.iter().enumerate() {
         let above: Vec<u64> = history
@@ -115,22 +178,19 @@ pub fn render(history: &History) -> String {
             .zip(&below)
             .map(|(point, under)| under + point.per_rule.get(*rule).copied().unwrap_or(0))
             .collect();
-        let times: Vec<i64> = history.points.iter().map(|p| p.commit.time).collect();
-        let mut d = step_path(&times, &above, end, &x, &y);
+        let mut d = scale.steps(&times, &above);
         // Back along the layer below, right to left.
-        let mut back = String::new();
         for i in (0..times.len()).rev() {
-            let right = times.get(i + 1).copied().unwrap_or(end);
+            let right = times.get(i + 1).copied().unwrap_or(scale.end);
             let _ = write!(
-                back,
+                d,
                 "L{:.1},{:.1}L{:.1},{:.1}",
-                x(right),
-                y(below[i]),
-                x(times[i]),
-                y(below[i])
+                scale.x(right),
+                scale.y(below[i]),
+                scale.x(times[i]),
+                scale.y(below[i])
             );
         }
-        d.push_str(&back);
         let _ = writeln!(
             svg,
             "<path d=\"{d}Z\" fill=\"{}\" fill-opacity=\"0.85\" stroke=\"none\"><title>{}</title></path>",
@@ -139,14 +199,16 @@ pub fn render(history: &History) -> String {
         );
         below = above;
     }
+}
 
-    // The total, and a dot per commit naming it.
+/// The total as a line, and a dot per commit whose tooltip names it.
+fn commits(svg: &mut String, scale: &Scale, history: &History) {
     let times: Vec<i64> = history.points.iter().map(|p| p.commit.time).collect();
     let totals: Vec<u64> = history.points.iter().map(|p| p.total()).collect();
     let _ = writeln!(
         svg,
         "<path d=\"{}\" fill=\"none\" stroke=\"#202020\" stroke-width=\"1.5\"/>",
-        step_path(&times, &totals, end, &x, &y)
+        scale.steps(&times, &totals)
     );
     // Hundreds of full-size dots would merge into a thick line.
     let radius = if history.points.len() > 100 { 1.5 } else { 3.0 };
@@ -166,17 +228,27 @@ pub fn render(history: &History) -> String {
         let _ = writeln!(
             svg,
             "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{radius}\" fill=\"#202020\"><title>{}</title></circle>",
-            x(point.commit.time),
-            y(point.total()),
+            scale.x(point.commit.time),
+            scale.y(point.total()),
             escape(&tooltip)
         );
     }
+}
 
-    // The legend, top to bottom as the areas stack; with today's counts.
+/// The rules top to bottom as their areas stack, each with its latest
+/// count, under the latest total.
+fn legend(svg: &mut String, history: &History, rules: &[&str]) {
+    let latest = history.points.last();
+    let count = |rule: &str| {
+        latest
+            .and_then(|point| point.per_rule.get(rule))
+            .copied()
+            .unwrap_or(0)
+    };
     let _ = writeln!(
         svg,
         "<text x=\"{LEGEND_X:.1}\" y=\"{TOP:.1}\" font-weight=\"bold\">now: {} allowed</text>",
-        last.total()
+        latest.map_or(0, |point| point.total())
     );
     for (row, (index, rule)) in rules.iter().enumerate().rev().enumerate() {
         let row_y = TOP + LEGEND_ROW * (row as f64 + 1.0);
@@ -188,36 +260,9 @@ pub fn render(history: &History) -> String {
             PALETTE[index % PALETTE.len()],
             LEGEND_X + 16.0,
             escape(rule),
-            last.per_rule.get(*rule).copied().unwrap_or(0)
+            count(rule)
         );
     }
-    svg.push_str("</svg>\n");
-    svg
-}
-
-/// `M…` through the steps of `values` at `times`: each value holds until
-/// the next time, the last until `end`.
-fn step_path(
-    times: &[i64],
-    values: &[u64],
-    end: i64,
-    x: &impl Fn(i64) -> f64,
-    y: &impl Fn(u64) -> f64,
-) -> String {
-    let mut d = String::new();
-    for (i, (time, value)) in times.iter().zip(values).enumerate() {
-        let right = times.get(i + 1).copied().unwrap_or(end);
-        let command = if i == 0 { 'M' } else { 'L' };
-        let _ = write!(
-            d,
-            "{command}{:.1},{:.1}L{:.1},{:.1}",
-            x(*time),
-            y(*value),
-            x(right),
-            y(*value)
-        );
-    }
-    d
 }
 
 /// The step between count ticks (1, 2 or 5 times a power of ten, for about
