@@ -166,6 +166,33 @@ fn the_debt_per_rule_at_each_commit_that_changed_the_baseline() {
 }
 
 #[test]
+fn a_baseline_of_another_format_version_is_named_and_left_out() {
+    let repo = Repo::new(CONFIG);
+    write(
+        repo.path(),
+        "baseline.json",
+        "{\"version\": 0, \"violations\": []}",
+    );
+    repo.commit(1, "Adopt an early gate");
+    repo.write_baseline("baseline.json", &[("r", "a.py", 2)]);
+    repo.commit(2, "Upgrade gate");
+    let output = run(repo.path(), &["baseline", "history", "--format", "json"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(totals(&output.stdout), [("Upgrade gate".to_string(), 2)]);
+    let short = repo.git(&["rev-parse", "--short=7", "HEAD~1"]);
+    let short = short.trim();
+    assert_eq!(
+        output.stderr,
+        format!(
+            "warning: commit {short} (2026-01-01 \"Adopt an early gate\") left out of the history: \
+             the baseline baseline.json at {short} has version 0, but this gate reads only version 1\n"
+        )
+    );
+    let history: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    assert_eq!(history["skipped"][0]["subject"], "Adopt an early gate");
+}
+
+#[test]
 fn output_goes_to_a_file_in_the_format_its_name_says() {
     let repo = paying_down_debt();
     let printed = run(repo.path(), &["baseline", "history", "--format", "svg"]);
