@@ -285,6 +285,12 @@ fn log(
         "--first-parent".to_string(),
         "--name-status".to_string(),
         "--format=%H %ct %cI %s".to_string(),
+        // What the output is read as, whatever the user's config says
+        // (diff.relative, i18n.logOutputEncoding, color.ui, log.showSignature).
+        "--no-relative".to_string(),
+        "--encoding=UTF-8".to_string(),
+        "--no-color".to_string(),
+        "--no-show-signature".to_string(),
     ];
     if let Some(since) = &options.since {
         args.push(format!("--since={since}"));

@@ -306,6 +306,32 @@ fn the_config_of_a_subfolder_finds_its_baseline_in_the_repository() {
 }
 
 #[test]
+fn the_users_git_config_does_not_change_what_is_read() {
+    let repo = Repo::new(CONFIG);
+    std::fs::remove_file(repo.path().join("gate.toml")).unwrap();
+    write(repo.path(), "backend/gate.toml", CONFIG);
+    repo.write_baseline("backend/baseline.json", &[("r", "a.py", 2)]);
+    repo.commit(1, "Adopt gate: café");
+    let config = [
+        ("diff.relative", "true"),
+        ("i18n.logOutputEncoding", "ISO-8859-1"),
+        ("color.ui", "always"),
+        ("log.showSignature", "true"),
+    ];
+    let mut command = crate::common::gate(&repo.path().join("backend"), &["baseline", "history"]);
+    command.env("GIT_CONFIG_COUNT", config.len().to_string());
+    for (index, (key, value)) in config.iter().enumerate() {
+        command.env(format!("GIT_CONFIG_KEY_{index}"), key);
+        command.env(format!("GIT_CONFIG_VALUE_{index}"), value);
+    }
+    let output = command.output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.ends_with("  2  Adopt gate: café\n"), "{stdout}");
+}
+
+#[test]
 fn a_shallow_clone_says_where_its_history_starts() {
     let origin = paying_down_debt();
     let clone = tempfile::tempdir().unwrap();
