@@ -285,13 +285,20 @@ fn a_merge_is_one_step_of_the_branch_and_side_branch_states_are_left_out() {
     );
 }
 
-#[test]
-fn the_config_of_a_subfolder_finds_its_baseline_in_the_repository() {
+/// A repository whose gate config and baseline (2 allowed) are in
+/// `backend/`, adopted in one commit with `subject`.
+fn backend_repo(subject: &str) -> Repo {
     let repo = Repo::new(CONFIG);
     std::fs::remove_file(repo.path().join("gate.toml")).unwrap();
     write(repo.path(), "backend/gate.toml", CONFIG);
     repo.write_baseline("backend/baseline.json", &[("r", "a.py", 2)]);
-    repo.commit(1, "Adopt gate in the backend");
+    repo.commit(1, subject);
+    repo
+}
+
+#[test]
+fn the_config_of_a_subfolder_finds_its_baseline_in_the_repository() {
+    let repo = backend_repo("Adopt gate in the backend");
     let output = run(
         &repo.path().join("backend"),
         &["baseline", "history", "--format", "json"],
@@ -307,11 +314,7 @@ fn the_config_of_a_subfolder_finds_its_baseline_in_the_repository() {
 
 #[test]
 fn the_users_git_config_does_not_change_what_is_read() {
-    let repo = Repo::new(CONFIG);
-    std::fs::remove_file(repo.path().join("gate.toml")).unwrap();
-    write(repo.path(), "backend/gate.toml", CONFIG);
-    repo.write_baseline("backend/baseline.json", &[("r", "a.py", 2)]);
-    repo.commit(1, "Adopt gate: café");
+    let repo = backend_repo("Adopt gate: café");
     let config = [
         ("diff.relative", "true"),
         ("i18n.logOutputEncoding", "ISO-8859-1"),
