@@ -233,17 +233,27 @@ pub fn read(baseline: &Path, options: &ReadOptions) -> Result<History, HistoryEr
 
 /// The standard output of `git args…` run in `folder`, or why it failed.
 fn run(folder: &Path, args: &[&str]) -> Result<Vec<u8>, HistoryError> {
-    let output = git::git(folder, args).map_err(|error| match error.kind() {
-        io::ErrorKind::NotFound => HistoryError::GitMissing,
-        _ => HistoryError::Io(error),
-    })?;
+    let output = git::git(folder, args).map_err(not_run)?;
     if !output.status.success() {
-        return Err(HistoryError::Git {
-            command: args.join(" "),
-            stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
-        });
+        return Err(failed(args, &output.stderr));
     }
     Ok(output.stdout)
+}
+
+/// Why git could not be started (or timed out).
+fn not_run(error: io::Error) -> HistoryError {
+    match error.kind() {
+        io::ErrorKind::NotFound => HistoryError::GitMissing,
+        _ => HistoryError::Io(error),
+    }
+}
+
+/// `git args…` exited with an error, which it wrote to `stderr`.
+fn failed(args: &[&str], stderr: &[u8]) -> HistoryError {
+    HistoryError::Git {
+        command: args.join(" "),
+        stderr: String::from_utf8_lossy(stderr).trim().to_string(),
+    }
 }
 
 /// The oldest commit a shallow clone holds (the first, when there are
@@ -382,9 +392,6 @@ enum Version {
 /// --batch`.
 fn read_versions(folder: &Path, changes: &[Change]) -> Result<Vec<Version>, HistoryError> {
     let requested: Vec<&Change> = changes.iter().filter(|change| !change.deleted).collect();
-    if requested.is_empty() {
-        return Ok(changes.iter().map(|_| Version::Deleted).collect());
-    }
     let input: String = requested
         .iter()
         .map(|change| format!("{}:{}\n", change.commit.sha, change.path))
@@ -399,15 +406,9 @@ fn read_versions(folder: &Path, changes: &[Change]) -> Result<Vec<Version>, Hist
         input.into_bytes(),
         move |stdout| read_batch(&mut BufReader::new(stdout), &names),
     )
-    .map_err(|error| match error.kind() {
-        io::ErrorKind::NotFound => HistoryError::GitMissing,
-        _ => HistoryError::Io(error),
-    })?;
+    .map_err(not_run)?;
     if !streamed.status.success() {
-        return Err(HistoryError::Git {
-            command: "cat-file --batch".to_string(),
-            stderr: String::from_utf8_lossy(&streamed.stderr).trim().to_string(),
-        });
+        return Err(failed(&["cat-file", "--batch"], &streamed.stderr));
     }
     let mut read = streamed.read?.into_iter();
     Ok(changes
