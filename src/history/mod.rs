@@ -1,11 +1,13 @@
 //! The baseline's history: how much debt it allowed, per rule, at each
 //! commit that changed it, read from git (`gate baseline history`).
 //!
-//! Two git processes whatever the number of commits: `git log --follow
-//! --first-parent` lists the commits of the branch that changed the file
-//! (across renames; a merge counts as one change), and one `git
-//! cat-file --batch` reads every version of it, each parsed and reduced to
-//! its counts as it streams by. `History` is plain data; `text`, `json` and
+//! The same few git processes whatever the number of commits: `git
+//! rev-parse` places the file in its repository, `git log --follow
+//! --first-parent` lists the commits of the branch that changed it (across
+//! renames; a merge counts as one change), and one `git cat-file --batch`
+//! reads every version of it, each parsed and reduced to its counts as it
+//! streams by (and `git rev-list`, in a shallow clone, finds where the
+//! history starts). `History` is plain data; `text`, `json` and
 //! `svg` render it, and `svg::render` is what other reports embed.
 
 pub mod json;
