@@ -164,11 +164,14 @@ pub enum Argument {
     /// parts are joined. For an f-string, its literal text before the first
     /// replacement field (`DELETE FROM ` for `f"DELETE FROM {table}"`; an
     /// f-string that starts with a replacement field is [`Argument::Other`]).
-    /// For SQLAlchemy's `text("...")` (any callee whose last name is `text`:
+    /// A concatenation or `%`-formatting is its left operand's text. For
+    /// SQLAlchemy's `text("...")` (any callee whose last name is `text`:
     /// `text`, `sa.text`, `sqlalchemy.text`; also at the start of a method
     /// chain, `text("...").bindparams(...)`) with a string or f-string
-    /// literal, that literal, since it is the SQL being run; with anything
-    /// else it stays a [`Argument::Call`].
+    /// literal, that literal, since it is the SQL being run; the same for
+    /// any other wrapper call (`sql_text("UPDATE …")`, nested up to four
+    /// deep, or `"UPDATE …".format(...)`) whose literal opens with an SQL
+    /// statement keyword. Otherwise a call stays a [`Argument::Call`].
     Str(String),
     /// A name or attribute chain (`Incident`, `self.model`).
     Name(String),
