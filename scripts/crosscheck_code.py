@@ -196,6 +196,8 @@ IMPORT_TIME_ALLOW = (
     "bool", "bytes",
     "Table", "Column", "mapped_column", "relationship", "ForeignKey", "MetaData",
     "APIRouter", "Blueprint", "include_router", "add_middleware", "add_exception_handler",
+    "Depends", "Security", "Query", "Body", "Header", "Cookie", "Form", "File",
+    "typer.Option", "typer.Argument",
 )
 IMPORT_TIME_DENY = ("init_db", "create_engine", "connect")
 
@@ -857,6 +859,9 @@ def import_time_findings(model: FileModel) -> list[tuple[int, str]]:
             headers = [item.context_expr for item in stmt.items]
         elif isinstance(stmt, ast.Assert):
             headers = [stmt.test] + ([stmt.msg] if stmt.msg else [])
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            arguments = stmt.args
+            headers = list(arguments.defaults) + [d for d in arguments.kw_defaults if d is not None]
         for header in headers:
             for call in outer_calls(header):
                 check(call, call)
@@ -877,6 +882,8 @@ def import_time_findings(model: FileModel) -> list[tuple[int, str]]:
                 return pattern.matches(qualified) or pattern.matches(written)
 
             subject = qualified
+            if not any(matches(p) for p in deny) and derives_from_allowed(qualified, 0):
+                return
         elif isinstance(value.func, ast.Attribute):
             method = value.func.attr
 
@@ -893,12 +900,28 @@ def import_time_findings(model: FileModel) -> list[tuple[int, str]]:
         if any(matches(p) for p in deny) or not any(matches(p) for p in allow):
             found.append((stmt.lineno, subject))
 
+    def derives_from_allowed(qualified: str, depth: int) -> bool:
+        """A class of the project with an allowed base imported from
+        elsewhere, directly or through other classes of the project."""
+        if depth > 8 or qualified not in PROJECT_CLASSES:
+            return False
+        class_model, bases = PROJECT_CLASSES[qualified]
+        for base in bases:
+            base_qualified = class_model.qualify(base, class_model.module_scope, None)
+            if "." in base_qualified and any(
+                p.matches(base_qualified) or p.matches(base) for p in allow
+            ):
+                return True
+            if derives_from_allowed(base_qualified, depth + 1):
+                return True
+        return False
+
     def walk(body: list[ast.stmt], skipped: bool) -> None:
         for stmt in body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                continue
             if not skipped:
                 check_header(stmt)
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
             if isinstance(stmt, ast.If):
                 body_tc, else_tc = model.type_checking_branches(stmt)
                 walk(stmt.body, skipped or body_tc or is_main_guard(stmt.test))

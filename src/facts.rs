@@ -187,8 +187,9 @@ pub enum StatementKind {
     /// Any other assignment.
     Assign,
     /// A call in the header of a block (the test of an `if`, `elif` or
-    /// `while`, the iterable of a `for`, an item of a `with`) or in an
-    /// `assert`: it runs when the statement does. Its span is the call's;
+    /// `while`, the iterable of a `for`, an item of a `with`), in an
+    /// `assert`, or in a parameter's default value of a `def`: it runs when
+    /// the statement does. Its span is the call's;
     /// calls in its arguments are not recorded apart.
     HeaderCall,
     Def,

@@ -450,6 +450,13 @@ impl<'ast> Extractor<'_, '_, 'ast> {
             Stmt::Assert(assert) => std::iter::once(&*assert.test)
                 .chain(assert.msg.as_deref())
                 .collect(),
+            // Default values are evaluated when the `def` runs, not when the
+            // function is called.
+            Stmt::FunctionDef(def) => def
+                .parameters
+                .iter_non_variadic_params()
+                .filter_map(|parameter| parameter.default())
+                .collect(),
             _ => Vec::new(),
         };
         let mut calls = OuterCalls::default();

@@ -115,3 +115,26 @@ fn module_statements_under_type_checking_are_marked() {
         .collect();
     assert_eq!(marks, [false, true, false]);
 }
+
+#[test]
+fn default_values_of_a_module_level_def_are_header_calls() {
+    let source = "\
+def f(a=first(), /, b=second(x()), *args, c=third(), **kw):
+    inside()
+class C:
+    def m(self, d=method_default()):
+        pass
+";
+    let kinds: Vec<_> = statements(source)
+        .into_iter()
+        .map(|s| (s.kind, s.callee))
+        .collect();
+    let expected = [
+        (StatementKind::Def, None),
+        (StatementKind::HeaderCall, Some("first")),
+        (StatementKind::HeaderCall, Some("second")),
+        (StatementKind::HeaderCall, Some("third")),
+        (StatementKind::Class, None),
+    ];
+    assert_eq!(kinds, expected.map(|(k, c)| (k, c.map(str::to_string))));
+}
