@@ -45,6 +45,12 @@ pub struct FileFacts {
     pub syntax_errors: Vec<SyntaxError>,
     /// `# gate: ignore[...]` comments.
     pub ignores: Vec<IgnoreComment>,
+    /// The names in `__all__`, when the module binds it at module level
+    /// from string literals only (`__all__ = ["A"]`, `+= [...]`,
+    /// `.extend([...])`, `.append("B")`); `None` when it does not bind it,
+    /// or binds it in a way gate cannot read: then `from m import *` takes
+    /// the public names, as Python does without `__all__`.
+    pub exported_names: Option<Vec<String>>,
 }
 
 impl FileFacts {

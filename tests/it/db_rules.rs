@@ -166,6 +166,12 @@ fn names_resolve_through_package_reexports_for_model_ownership_and_forbidden_cal
             (views, 9, owns, "dcim.models.racks.rack.Rack"),
             (views, 13, clock, "utils.clock.now"),
             (views, 13, clock, "datetime.datetime.utcnow"),
+            // `from .cables import *` takes what `__all__` lists, `_Trace`
+            // too, and not `Hidden`.
+            (views, 19, owns, "dcim.models.cables.Cable"),
+            (views, 19, owns, "dcim.models.cables._Trace"),
+            (views, 19, owns, "dcim.models.cables.Port"),
+            (views, 19, owns, "dcim.models.cables.Patch"),
         ])
     );
 }

@@ -138,3 +138,30 @@ class C:
     ];
     assert_eq!(kinds, expected.map(|(k, c)| (k, c.map(str::to_string))));
 }
+
+#[test]
+fn all_names_are_read_from_literal_bindings_only() {
+    let names = |source: &str| super::facts(source).exported_names;
+    let list = |names: &[&str]| Some(names.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+    assert_eq!(names("x = 1\n"), None);
+    assert_eq!(names("__all__ = ['a', 'b']\n"), list(&["a", "b"]));
+    assert_eq!(
+        names(
+            "__all__: list[str] = ('a',)\n__all__ += ['b']\n__all__.extend(['c'])\n__all__.append('d')\n"
+        ),
+        list(&["a", "b", "c", "d"])
+    );
+    assert_eq!(names("if X:\n    __all__ = ['a']\n"), list(&["a"]));
+    assert_eq!(names("__all__ = base.__all__ + ['a']\n"), None);
+    assert_eq!(
+        names("__all__ = ['a']\n__all__ += other\n__all__ += ['b']\n"),
+        None
+    );
+    assert_eq!(names("__all__ = [name]\n"), None);
+    assert_eq!(names("__all__ += ['a']\n"), None);
+    assert_eq!(names("__all__ = x = ['a']\n"), None);
+    assert_eq!(names("__all__ = ['a']\ndel __all__\n"), None);
+    // Only module-level statements bind the module's `__all__`.
+    assert_eq!(names("def f():\n    __all__ = ['a']\n"), None);
+    assert_eq!(names("__all__ = ['a']\n__all__.sort()\n"), None);
+}
