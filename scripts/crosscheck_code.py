@@ -196,6 +196,10 @@ IMPORT_TIME_ALLOW = (
     "bool", "bytes",
     "Table", "Column", "mapped_column", "relationship", "ForeignKey", "MetaData",
     "APIRouter", "Blueprint", "include_router", "add_middleware", "add_exception_handler",
+    "TypeVarTuple", "contextvars.ContextVar", "threading.Lock", "threading.RLock",
+    "functools.partial", "datetime.datetime", "datetime.date", "pydantic.TypeAdapter",
+    "django.dispatch.Signal", "django.template.Library", "register.tag", "register.filter",
+    "register.simple_tag", "register.inclusion_tag",
     "Depends", "Security", "Query", "Body", "Header", "Cookie", "Form", "File",
     "typer.Option", "typer.Argument",
 )

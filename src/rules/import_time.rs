@@ -91,7 +91,10 @@
 //!   `ParamSpec`, `NewType`, `cast`, `namedtuple`, `NamedTuple`,
 //!   `TypedDict`, `dataclass`, `field` (`dataclasses.field`), `Enum`,
 //!   `IntEnum`, `StrEnum` (the functional API), `re.compile`, `timedelta`,
-//!   `Decimal`, `Path`, `os.getenv`, `os.environ.get`;
+//!   `Decimal`, `Path`, `os.getenv`, `os.environ.get`, `TypeVarTuple`,
+//!   `contextvars.ContextVar`, `threading.Lock`, `threading.RLock`,
+//!   `functools.partial`, `datetime.datetime`, `datetime.date`,
+//!   `pydantic.TypeAdapter`;
 //! - pure builtins: `object`, `frozenset`, `set`, `dict`, `list`, `tuple`,
 //!   `int`, `float`, `str`, `bool`, `bytes` (`int(2e10)`);
 //! - SQLAlchemy: `Table`, `Column`, `mapped_column`, `relationship`,
@@ -100,6 +103,9 @@
 //!   `include_router`, `add_middleware`, `add_exception_handler` (of any
 //!   receiver: `app.include_router(...)`); route decorators are decorators,
 //!   never reported;
+//! - Django: `django.dispatch.Signal`, `django.template.Library` and the
+//!   registration of template tags and filters on it (`register.tag`,
+//!   `register.filter`, `register.simple_tag`, `register.inclusion_tag`);
 //! - parameter declarations in default values: FastAPI's `Depends`,
 //!   `Security`, `Query`, `Body`, `Header`, `Cookie`, `Form`, `File`, and
 //!   `typer.Option`, `typer.Argument`.
@@ -143,6 +149,14 @@ pub const DEFAULT_IMPORT_TIME_ALLOW: &[&str] = &[
     "Path",
     "os.getenv",
     "os.environ.get",
+    "TypeVarTuple",
+    "contextvars.ContextVar",
+    "threading.Lock",
+    "threading.RLock",
+    "functools.partial",
+    "datetime.datetime",
+    "datetime.date",
+    "pydantic.TypeAdapter",
     // Pure builtins.
     "object",
     "frozenset",
@@ -168,6 +182,13 @@ pub const DEFAULT_IMPORT_TIME_ALLOW: &[&str] = &[
     "include_router",
     "add_middleware",
     "add_exception_handler",
+    // Django's signals and template tag libraries.
+    "django.dispatch.Signal",
+    "django.template.Library",
+    "register.tag",
+    "register.filter",
+    "register.simple_tag",
+    "register.inclusion_tag",
     // Parameter declarations, the default values of route and command
     // functions (FastAPI, Typer).
     "Depends",
