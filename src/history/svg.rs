@@ -26,18 +26,21 @@ const LEGEND_ROW: f64 = 18.0;
 /// canvas to the legend's longest name.
 const CHAR_WIDTH: f64 = 7.0;
 
-/// Tableau 10: told apart by most colour-blind readers; rules past the
-/// tenth reuse them in order.
+/// Tableau 10: told apart by most colour-blind readers. With more rules
+/// than colours, the last (grey) is the area of the smallest rules together.
 const PALETTE: [&str; 10] = [
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
     "#9c755f", "#bab0ac",
 ];
 
 pub fn render(history: &History) -> String {
-    let rules = history.rules();
-    let longest = rules.iter().map(|rule| rule.chars().count()).max();
+    let series = series(history);
+    let longest = series
+        .iter()
+        .map(|series| series.label.chars().count())
+        .max();
     let width = (LEGEND_X + 40.0 + CHAR_WIDTH * longest.unwrap_or(12) as f64).max(800.0);
-    let legend_height = TOP + LEGEND_ROW * (rules.len() as f64 + 1.0);
+    let legend_height = TOP + LEGEND_ROW * (series.len() as f64 + 1.0);
     let height = (TOP + PLOT_HEIGHT + 48.0).max(legend_height);
     let mut svg = String::new();
     let _ = writeln!(
@@ -57,9 +60,9 @@ pub fn render(history: &History) -> String {
     match Scale::of(history) {
         Some(scale) => {
             axes(&mut svg, &scale);
-            areas(&mut svg, &scale, history, &rules);
+            areas(&mut svg, &scale, history, &series);
             commits(&mut svg, &scale, history);
-            legend(&mut svg, history, &rules);
+            legend(&mut svg, history, &series);
         }
         None => {
             let _ = writeln!(
@@ -167,16 +170,79 @@ fn axes(svg: &mut String, scale: &Scale) {
     );
 }
 
-/// One stacked step area per rule, the first at the bottom.
-fn areas(svg: &mut String, scale: &Scale, history: &History, rules: &[&str]) {
+/// One stacked area: a rule, or the smallest rules together.
+#[derive(Debug, PartialEq, Eq)]
+struct Series {
+    /// For the legend.
+    label: String,
+    /// The rules it counts, for its tooltip.
+    rules: Vec<String>,
+    color: &'static str,
+    /// Its count at each point.
+    counts: Vec<u64>,
+}
+
+/// A series per rule, in name order, each with its own colour; with more
+/// rules than colours, those of the smallest peak share the last series,
+/// so that no two areas look alike.
+fn series(history: &History) -> Vec<Series> {
+    let rules = history.rules();
+    let counts = |rule: &str| -> Vec<u64> {
+        let count = |point: &super::Point| point.per_rule.get(rule).copied().unwrap_or(0);
+        history.points.iter().map(count).collect()
+    };
+    let own = if rules.len() <= PALETTE.len() {
+        rules.clone()
+    } else {
+        let mut by_peak: Vec<(u64, &str)> = rules
+            .iter()
+            .map(|rule| (counts(rule).into_iter().max().unwrap_or(0), *rule))
+            .collect();
+        by_peak.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        let mut own: Vec<&str> = by_peak[..PALETTE.len() - 1]
+            .iter()
+            .map(|(_, rule)| *rule)
+            .collect();
+        own.sort_unstable();
+        own
+    };
+    let mut series: Vec<Series> = own
+        .iter()
+        .zip(PALETTE)
+        .map(|(rule, color)| Series {
+            label: rule.to_string(),
+            rules: vec![rule.to_string()],
+            color,
+            counts: counts(rule),
+        })
+        .collect();
+    let others: Vec<&str> = rules.into_iter().filter(|r| !own.contains(r)).collect();
+    if !others.is_empty() {
+        let mut together = vec![0u64; history.points.len()];
+        for rule in &others {
+            for (sum, count) in together.iter_mut().zip(counts(rule)) {
+                *sum += count;
+            }
+        }
+        series.push(Series {
+            label: format!("{} other rules", others.len()),
+            rules: others.iter().map(|rule| rule.to_string()).collect(),
+            color: PALETTE[PALETTE.len() - 1],
+            counts: together,
+        });
+    }
+    series
+}
+
+/// One stacked step area per series, the first at the bottom.
+fn areas(svg: &mut String, scale: &Scale, history: &History, series: &[Series]) {
     let times: Vec<i64> = history.points.iter().map(|p| p.commit.time).collect();
     let mut below = vec![0u64; history.points.len()];
-    for (index, rule) in rules.iter().enumerate() {
-        let above: Vec<u64> = history
-            .points
+    for series in series {
+        let above: Vec<u64> = below
             .iter()
-            .zip(&below)
-            .map(|(point, under)| under + point.per_rule.get(*rule).copied().unwrap_or(0))
+            .zip(&series.counts)
+            .map(|(under, count)| under + count)
             .collect();
         let mut d = scale.steps(&times, &above);
         // Back along the layer below, right to left.
@@ -194,8 +260,8 @@ fn areas(svg: &mut String, scale: &Scale, history: &History, rules: &[&str]) {
         let _ = writeln!(
             svg,
             "<path d=\"{d}Z\" fill=\"{}\" fill-opacity=\"0.85\" stroke=\"none\"><title>{}</title></path>",
-            PALETTE[index % PALETTE.len()],
-            escape(rule)
+            series.color,
+            escape(&series.rules.join(", "))
         );
         below = above;
     }
@@ -235,32 +301,25 @@ fn commits(svg: &mut String, scale: &Scale, history: &History) {
     }
 }
 
-/// The rules top to bottom as their areas stack, each with its latest
+/// The series top to bottom as their areas stack, each with its latest
 /// count, under the latest total.
-fn legend(svg: &mut String, history: &History, rules: &[&str]) {
-    let latest = history.points.last();
-    let count = |rule: &str| {
-        latest
-            .and_then(|point| point.per_rule.get(rule))
-            .copied()
-            .unwrap_or(0)
-    };
+fn legend(svg: &mut String, history: &History, series: &[Series]) {
     let _ = writeln!(
         svg,
         "<text x=\"{LEGEND_X:.1}\" y=\"{TOP:.1}\" font-weight=\"bold\">now: {} allowed</text>",
-        latest.map_or(0, |point| point.total())
+        history.points.last().map_or(0, |point| point.total())
     );
-    for (row, (index, rule)) in rules.iter().enumerate().rev().enumerate() {
+    for (row, series) in series.iter().rev().enumerate() {
         let row_y = TOP + LEGEND_ROW * (row as f64 + 1.0);
         let _ = writeln!(
             svg,
             "<rect x=\"{LEGEND_X:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\" fill=\"{}\"/>\n\
-             <text x=\"{:.1}\" y=\"{row_y:.1}\">{} {}</text>",
+             <text x=\"{:.1}\" y=\"{row_y:.1}\">{}: {}</text>",
             row_y - 9.0,
-            PALETTE[index % PALETTE.len()],
+            series.color,
             LEGEND_X + 16.0,
-            escape(rule),
-            count(rule)
+            escape(&series.label),
+            series.counts.last().copied().unwrap_or(0)
         );
     }
 }
@@ -438,6 +497,62 @@ mod tests {
             assert!(ticks.len() <= 8, "{ticks:?}");
             assert!(ticks.iter().all(|(time, _)| (start..=end).contains(time)));
         }
+    }
+
+    /// A history of one point allowing `count` of each rule.
+    fn one_point(counts: &[(String, u64)]) -> History {
+        History {
+            path: "baseline.json".into(),
+            points: vec![crate::history::Point {
+                commit: crate::history::Commit {
+                    sha: "a".repeat(40),
+                    time: 0,
+                    date: "1970-01-01T00:00:00Z".into(),
+                    subject: "s".into(),
+                },
+                deleted: false,
+                per_rule: counts.iter().cloned().collect(),
+            }],
+            ..History::default()
+        }
+    }
+
+    /// Rules `rule-00`… allowing 1, 2, … occurrences.
+    fn rules(count: u64) -> Vec<(String, u64)> {
+        (0..count)
+            .map(|i| (format!("rule-{i:02}"), i + 1))
+            .collect()
+    }
+
+    #[test]
+    fn past_ten_rules_the_smallest_share_one_grey_area() {
+        let ten = series(&one_point(&rules(10)));
+        assert_eq!(ten.len(), 10);
+        assert_eq!(ten[0].label, "rule-00");
+        let twelve = series(&one_point(&rules(12)));
+        let labels: Vec<&str> = twelve.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "rule-03",
+                "rule-04",
+                "rule-05",
+                "rule-06",
+                "rule-07",
+                "rule-08",
+                "rule-09",
+                "rule-10",
+                "rule-11",
+                "3 other rules"
+            ]
+        );
+        let other = twelve.last().unwrap();
+        assert_eq!(other.rules, ["rule-00", "rule-01", "rule-02"]);
+        assert_eq!(other.counts, [1 + 2 + 3]);
+        let mut colors: Vec<&str> = twelve.iter().map(|s| s.color).collect();
+        colors.sort_unstable();
+        colors.dedup();
+        assert_eq!(colors.len(), 10, "two areas share a colour");
     }
 
     #[test]
