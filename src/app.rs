@@ -8,12 +8,14 @@ use std::io::IsTerminal;
 
 use clap::Parser;
 
+use crate::cli::HistoryArgs;
 use crate::cli::{
     self, BaselineCommand, CheckArgs, CiArgs, Cli, ColorChoice, Command, GithubReportArgs,
     GraphArgs, InitArgs, ProjectArgs, RunArgs, SarifKnown,
 };
 use crate::cli::{BaselineArgs, MapArgs, MapGranularity};
 use crate::commands;
+use crate::commands::baseline::{HistoryFormat, HistoryOptions};
 use crate::commands::baseline::{InitOptions, UpdateOptions};
 use crate::commands::ci::CiOptions;
 use crate::commands::graph::{GraphFormat, GraphOptions};
@@ -36,6 +38,7 @@ pub enum Invocation {
     },
     BaselineInit(InitOptions),
     BaselineUpdate(UpdateOptions),
+    BaselineHistory(HistoryOptions),
     Explain {
         kind: String,
     },
@@ -71,6 +74,7 @@ pub fn main() -> ExitCode {
         Invocation::Check { run, report } => commands::check::run(&run, &report),
         Invocation::BaselineInit(options) => commands::baseline::init(&options),
         Invocation::BaselineUpdate(options) => commands::baseline::update(&options),
+        Invocation::BaselineHistory(options) => commands::baseline::history(&options),
         Invocation::Explain { kind } => commands::explain::explain(&kind),
         Invocation::Rules => commands::explain::list(),
         Invocation::Graph(options) => commands::graph::run(&options),
@@ -112,6 +116,9 @@ pub fn invocation(cli: Cli) -> Result<Invocation, Diagnostic> {
             baseline,
             accept_new,
         }),
+        Command::Baseline(BaselineCommand::History(args)) => {
+            Invocation::BaselineHistory(history_options(args)?)
+        }
         Command::Explain { kind } => Invocation::Explain { kind },
         Command::Rules => Invocation::Rules,
         Command::Graph(args) => Invocation::Graph(graph_options(args)),
@@ -200,11 +207,7 @@ fn output_format(
     let Some(output) = output else {
         return Ok(chosen.unwrap_or(Format::Text));
     };
-    let extension = output
-        .extension()
-        .and_then(|extension| extension.to_str())
-        .map(str::to_ascii_lowercase);
-    let named = match extension.as_deref() {
+    let named = match extension(output).as_deref() {
         Some("sarif") => Some(Format::Sarif),
         Some("json") => Some(Format::Json),
         Some("md" | "markdown") => Some(Format::Markdown),
@@ -213,17 +216,9 @@ fn output_format(
     };
     let formats = "text, json, sarif, github or markdown";
     match (chosen, named) {
-        (Some(chosen), Some(named)) if chosen != named => Err(Diagnostic::error(format!(
-            "--format {} would write {} into {}, whose extension says {}",
-            chosen.name(),
-            chosen.name(),
-            output.display(),
-            named.name()
-        ))
-        .with_help(format!(
-            "drop --format to write {} there, or name the file after the format",
-            named.name()
-        ))),
+        (Some(chosen), Some(named)) if chosen != named => {
+            Err(format_mismatch(chosen.name(), named.name(), output))
+        }
         (Some(format), _) | (None, Some(format)) => Ok(format),
         (None, None) => Err(Diagnostic::error(format!(
             "cannot tell the format of {} from its extension",
@@ -233,6 +228,25 @@ fn output_format(
             "pass --format ({formats}), or name the file .sarif, .json, .md or .txt"
         ))),
     }
+}
+
+/// The extension of `output`, in lower case.
+fn extension(output: &std::path::Path) -> Option<String> {
+    output
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .map(str::to_ascii_lowercase)
+}
+
+/// `--format chosen` with an output file whose extension says `named`.
+fn format_mismatch(chosen: &str, named: &str, output: &std::path::Path) -> Diagnostic {
+    Diagnostic::error(format!(
+        "--format {chosen} would write {chosen} into {}, whose extension says {named}",
+        output.display()
+    ))
+    .with_help(format!(
+        "drop --format to write {named} there, or name the file after the format"
+    ))
 }
 
 fn github_report_options(args: &GithubReportArgs) -> GithubReportOptions {
@@ -253,6 +267,49 @@ fn graph_options(args: GraphArgs) -> GraphOptions {
             cli::GraphFormat::Text => GraphFormat::Text,
             cli::GraphFormat::Json => GraphFormat::Json,
         },
+    }
+}
+
+fn history_options(args: HistoryArgs) -> Result<HistoryOptions, Diagnostic> {
+    Ok(HistoryOptions {
+        format: history_format(args.format, args.output.as_deref())?,
+        project: ProjectOptions {
+            config: args.config,
+            threads: None,
+            verbose: args.verbose,
+        },
+        baseline: args.baseline,
+        read: crate::history::ReadOptions {
+            since: args.since,
+            max_count: args.max_count,
+        },
+        output: args.output,
+    })
+}
+
+/// `--format`, else the format the extension of `--output` names, else
+/// text: as for `check`, a chart never lands in a `.json` file.
+fn history_format(
+    format: Option<cli::HistoryFormat>,
+    output: Option<&std::path::Path>,
+) -> Result<HistoryFormat, Diagnostic> {
+    let chosen = format.map(|format| match format {
+        cli::HistoryFormat::Text => HistoryFormat::Text,
+        cli::HistoryFormat::Json => HistoryFormat::Json,
+        cli::HistoryFormat::Svg => HistoryFormat::Svg,
+    });
+    let named = match output.and_then(extension).as_deref() {
+        Some("svg") => Some(HistoryFormat::Svg),
+        Some("json") => Some(HistoryFormat::Json),
+        Some("txt" | "text" | "log") => Some(HistoryFormat::Text),
+        _ => None,
+    };
+    match (chosen, named, output) {
+        (Some(chosen), Some(named), Some(output)) if chosen != named => {
+            Err(format_mismatch(chosen.name(), named.name(), output))
+        }
+        (Some(format), _, _) | (None, Some(format), _) => Ok(format),
+        (None, None, _) => Ok(HistoryFormat::Text),
     }
 }
 
@@ -420,5 +477,31 @@ mod tests {
         assert!(init.pyproject && init.dry_run);
         assert!(!init.force && !init.no_baseline);
         assert_eq!(init.threads, Some(2));
+    }
+
+    #[test]
+    fn history_takes_its_format_from_the_output_file_unless_told() {
+        let format = |args: &[&str]| {
+            let cli = Cli::try_parse_from([&["gate", "baseline", "history"], args].concat());
+            match invocation(cli.unwrap()) {
+                Ok(Invocation::BaselineHistory(history)) => Ok(history.format),
+                Ok(_) => panic!("not history"),
+                Err(diagnostic) => Err(diagnostic.to_string()),
+            }
+        };
+        assert_eq!(format(&[]), Ok(HistoryFormat::Text));
+        assert_eq!(format(&["-o", "debt.SVG"]), Ok(HistoryFormat::Svg));
+        assert_eq!(format(&["-o", "debt.json"]), Ok(HistoryFormat::Json));
+        assert_eq!(format(&["-o", "debt"]), Ok(HistoryFormat::Text));
+        assert_eq!(
+            format(&["--format", "svg", "-o", "chart.html"]),
+            Ok(HistoryFormat::Svg)
+        );
+        let refused = format(&["--format", "text", "-o", "debt.svg"]).unwrap_err();
+        assert!(
+            refused
+                .contains("--format text would write text into debt.svg, whose extension says svg"),
+            "{refused}"
+        );
     }
 }

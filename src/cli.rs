@@ -25,7 +25,7 @@ pub enum Command {
     Init(InitArgs),
     /// Check the project and compare with the baseline.
     Check(CheckArgs),
-    /// Write or ratchet the baseline of known violations.
+    /// Write or ratchet the baseline of known violations, or show its history.
     #[command(subcommand)]
     Baseline(BaselineCommand),
     /// Print what a rule kind checks, why, an example and its options.
@@ -267,6 +267,57 @@ pub enum BaselineCommand {
         #[arg(long)]
         accept_new: bool,
     },
+    /// The debt over time: the baseline's count per rule at each commit that changed it.
+    #[command(long_about = HISTORY_ABOUT)]
+    History(HistoryArgs),
+}
+
+const HISTORY_ABOUT: &str = "\
+The debt over time: the baseline's count per rule at each commit of the \
+branch that changed it (a merge is one step), oldest first, read with git \
+(renames followed). A commit whose \
+baseline cannot be read is left out with a warning naming it; a shallow \
+clone shows the history it has and says where it starts; outside a git \
+repository the history is empty, with a warning.
+
+Examples:
+  gate baseline history
+  gate baseline history --since 2026-01-01 --max-count 50
+  gate baseline history -o debt.svg      # the format follows the extension";
+
+#[derive(Args)]
+pub struct HistoryArgs {
+    /// The config file (default: gate.toml, or pyproject.toml with [tool.gate], found by walking up from the current folder).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The baseline file to follow (default: `baseline` in the config, else baseline.json).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Only commits more recent than DATE (as git reads it: 2026-01-31, "3 months ago").
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only the N most recent commits.
+    #[arg(long, short = 'n', value_name = "N")]
+    pub max_count: Option<u32>,
+    /// Output format (default: from the extension of --output, .svg .json .txt; else text).
+    #[arg(long, value_enum)]
+    pub format: Option<HistoryFormat>,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// List every warning (by default, many of one kind print as a count and three examples).
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    /// A table, one row per commit.
+    Text,
+    /// For scripts: `version`, `rules`, `points` (see the docs).
+    Json,
+    /// A self-contained burn-down chart.
+    Svg,
 }
 
 #[derive(Args)]

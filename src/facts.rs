@@ -45,6 +45,12 @@ pub struct FileFacts {
     pub syntax_errors: Vec<SyntaxError>,
     /// `# gate: ignore[...]` comments.
     pub ignores: Vec<IgnoreComment>,
+    /// The names in `__all__`, when the module binds it at module level
+    /// from string literals only (`__all__ = ["A"]`, `+= [...]`,
+    /// `.extend([...])`, `.append("B")`); `None` when it does not bind it,
+    /// or binds it in a way gate cannot read: then `from m import *` takes
+    /// the public names, as Python does without `__all__`.
+    pub exported_names: Option<Vec<String>>,
 }
 
 impl FileFacts {
@@ -164,11 +170,14 @@ pub enum Argument {
     /// parts are joined. For an f-string, its literal text before the first
     /// replacement field (`DELETE FROM ` for `f"DELETE FROM {table}"`; an
     /// f-string that starts with a replacement field is [`Argument::Other`]).
-    /// For SQLAlchemy's `text("...")` (any callee whose last name is `text`:
+    /// A concatenation or `%`-formatting is its left operand's text. For
+    /// SQLAlchemy's `text("...")` (any callee whose last name is `text`:
     /// `text`, `sa.text`, `sqlalchemy.text`; also at the start of a method
     /// chain, `text("...").bindparams(...)`) with a string or f-string
-    /// literal, that literal, since it is the SQL being run; with anything
-    /// else it stays a [`Argument::Call`].
+    /// literal, that literal, since it is the SQL being run; the same for
+    /// any other wrapper call (`sql_text("UPDATE …")`, nested up to four
+    /// deep, or `"UPDATE …".format(...)`) whose literal opens with an SQL
+    /// statement keyword. Otherwise a call stays a [`Argument::Call`].
     Str(String),
     /// A name or attribute chain (`Incident`, `self.model`).
     Name(String),
@@ -184,8 +193,9 @@ pub enum StatementKind {
     /// Any other assignment.
     Assign,
     /// A call in the header of a block (the test of an `if`, `elif` or
-    /// `while`, the iterable of a `for`, an item of a `with`) or in an
-    /// `assert`: it runs when the statement does. Its span is the call's;
+    /// `while`, the iterable of a `for`, an item of a `with`), in an
+    /// `assert`, or in a parameter's default value of a `def`: it runs when
+    /// the statement does. Its span is the call's;
     /// calls in its arguments are not recorded apart.
     HeaderCall,
     Def,

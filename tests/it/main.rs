@@ -19,6 +19,7 @@ mod github_ci;
 mod github_formats;
 mod graph_rules;
 mod header_rules;
+mod history;
 mod hostile;
 mod hostile_output;
 mod import_rules;

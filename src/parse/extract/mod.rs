@@ -3,6 +3,7 @@
 //! its context live here; what it records of each kind of node, below.
 
 mod conditions;
+mod exports;
 mod expressions;
 mod imports;
 mod stores;
@@ -43,8 +44,10 @@ pub fn extract(suite: &[Stmt], text: &str, locator: &Locator, facts: &mut FileFa
         blocks: 0,
         expressions: 0,
         too_deep: false,
+        exports: exports::Exports::default(),
     };
     extractor.visit_body(suite);
+    extractor.facts.exported_names = std::mem::take(&mut extractor.exports).into_names();
     !extractor.too_deep
 }
 
@@ -117,6 +120,8 @@ struct Extractor<'a, 'src, 'ast> {
     expressions: usize,
     /// A nesting limit was hit and reported: the walk went no deeper there.
     too_deep: bool,
+    /// What the module-level statements seen so far make of `__all__`.
+    exports: exports::Exports,
 }
 
 impl<'ast> SourceOrderVisitor<'ast> for Extractor<'_, '_, 'ast> {
@@ -196,6 +201,7 @@ impl<'ast> Extractor<'_, '_, 'ast> {
     fn visit_stmt_here(&mut self, stmt: &'ast Stmt) {
         if self.context.module_level {
             self.record_module_statement(stmt);
+            self.exports.record(stmt);
         }
         match stmt {
             Stmt::FunctionDef(def) => self.visit_function(def),
@@ -449,6 +455,13 @@ impl<'ast> Extractor<'_, '_, 'ast> {
             Stmt::With(with) => with.items.iter().map(|item| &item.context_expr).collect(),
             Stmt::Assert(assert) => std::iter::once(&*assert.test)
                 .chain(assert.msg.as_deref())
+                .collect(),
+            // Default values are evaluated when the `def` runs, not when the
+            // function is called.
+            Stmt::FunctionDef(def) => def
+                .parameters
+                .iter_non_variadic_params()
+                .filter_map(|parameter| parameter.default())
                 .collect(),
             _ => Vec::new(),
         };
