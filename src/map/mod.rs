@@ -37,7 +37,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 
 pub use dot::render_dot;
-pub use html::render_html;
+pub use html::{DebtOverTime, render_html};
 pub use markdown::render_markdown;
 pub use mermaid::render_mermaid;
 pub use text::render_text;
@@ -916,18 +916,6 @@ impl MapFormat {
             "html" | "htm" => Some(MapFormat::Html),
             _ => None,
         }
-    }
-}
-
-/// The map in `format`.
-pub fn render(map: &Map, format: MapFormat) -> String {
-    match format {
-        MapFormat::Text => render_text(map),
-        MapFormat::Json => render_json(map),
-        MapFormat::Markdown => render_markdown(map),
-        MapFormat::Dot => render_dot(map),
-        MapFormat::Mermaid => render_mermaid(map),
-        MapFormat::Html => render_html(map),
     }
 }
 
