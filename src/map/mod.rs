@@ -904,17 +904,15 @@ pub enum MapFormat {
 }
 
 impl MapFormat {
-    /// The format a file's extension names (`.json`, `.md`, `.dot`/`.gv`,
-    /// `.mmd`, `.txt`), if any.
-    pub fn of_extension(extension: &str) -> Option<MapFormat> {
-        match extension.to_ascii_lowercase().as_str() {
-            "txt" | "text" => Some(MapFormat::Text),
-            "json" => Some(MapFormat::Json),
-            "md" | "markdown" => Some(MapFormat::Markdown),
-            "dot" | "gv" => Some(MapFormat::Dot),
-            "mmd" | "mermaid" => Some(MapFormat::Mermaid),
-            "html" | "htm" => Some(MapFormat::Html),
-            _ => None,
+    /// As `--format` names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            MapFormat::Text => "text",
+            MapFormat::Json => "json",
+            MapFormat::Markdown => "markdown",
+            MapFormat::Dot => "dot",
+            MapFormat::Mermaid => "mermaid",
+            MapFormat::Html => "html",
         }
     }
 }
