@@ -361,6 +361,7 @@ fn history_options(args: HistoryArgs) -> Result<HistoryOptions, Diagnostic> {
         read: crate::history::ReadOptions {
             since: args.since,
             max_count: args.max_count,
+            offline: false,
         },
         output: args.output,
     })

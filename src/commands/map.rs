@@ -81,7 +81,11 @@ fn debt_over_time(config: &Config, baseline: &BaselineChoice) -> DebtOverTime {
         BaselineChoice::Configured | BaselineChoice::Without => None,
     };
     let path = run::baseline_path(config, explicit);
-    match history::read(&path, &ReadOptions::default()) {
+    let read = ReadOptions {
+        offline: true,
+        ..ReadOptions::default()
+    };
+    match history::read(&path, &read) {
         Ok(history) => DebtOverTime::Read(history),
         Err(error) => DebtOverTime::Unavailable(error.to_string()),
     }

@@ -55,7 +55,7 @@ fn date(day: u32) -> String {
 }
 
 /// git with a fixed identity and none of this machine's settings.
-fn git_command(dir: &Path) -> Command {
+pub(crate) fn git_command(dir: &Path) -> Command {
     let mut command = Command::new("git");
     command
         .arg("-C")

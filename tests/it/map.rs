@@ -497,3 +497,34 @@ fn a_shallow_clone_charts_what_it_holds_and_says_where_it_starts() {
     );
     assert!(section.contains("id=\"gate-history-title\""), "{section}");
 }
+
+#[test]
+fn a_partial_clone_is_charted_from_what_it_holds_without_fetching() {
+    use crate::history::{git, paying_down_debt};
+    let origin = paying_down_debt();
+    git(origin.path(), &["config", "uploadpack.allowFilter", "true"]);
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", origin.path().display());
+    git(
+        clone.path(),
+        &["clone", "-q", "--filter=blob:none", &url, "partial"],
+    );
+    let partial = clone.path().join("partial");
+    // Whether the clone holds the first baseline, asked without fetching it.
+    let holds_first_baseline = || {
+        crate::history::git_command(&partial)
+            .args(["cat-file", "-e", "HEAD~4:baseline.json"])
+            .env("GIT_NO_LAZY_FETCH", "1")
+            .status()
+            .unwrap()
+            .success()
+    };
+    assert!(!holds_first_baseline());
+    let (code, html, stderr) = html_isolated(&partial);
+    assert_eq!(code, 0, "{stderr}");
+    let section = &html[html.find("<h2 id=\"history\">").expect("no section")..];
+    // The versions it holds are charted, the others named.
+    assert!(section.contains("id=\"gate-history-title\""), "{section}");
+    assert!(section.contains("left out of the history"), "{section}");
+    assert!(!holds_first_baseline(), "gate map fetched an old baseline");
+}
