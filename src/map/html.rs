@@ -506,10 +506,18 @@ fn graph(out: &mut String, map: &Map) {
     }
 }
 
-/// A band behind each row, named after its layer.
+/// A band behind each row, named after its layer. The nodes in no layer
+/// above the layers are those that import more than they are imported
+/// (see `layout`), so their band says so.
 fn bands(out: &mut String, drawn: &Layout) {
+    let mut below_a_layer = false;
     for row in &drawn.rows {
-        let name = row.layer.as_deref().unwrap_or("no layer");
+        below_a_layer |= row.layer.is_some();
+        let name = match (&row.layer, below_a_layer) {
+            (Some(layer), _) => layer.as_str(),
+            (None, false) => "no layer, importers",
+            (None, true) => "no layer",
+        };
         let _ = writeln!(
             out,
             "<rect class=\"band\" x=\"4\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" />\

@@ -378,6 +378,26 @@ fn the_html_report_is_one_well_formed_page_without_external_urls() {
     let edges = html.matches("<a href=\"#edge-").count();
     assert_eq!(edges, 26);
     assert_eq!(html.matches("<details id=\"edge-").count(), edges);
+    // Bands top to bottom: `app.main` imports more than it is imported, so
+    // it sits above the layers in a band that says so.
+    let bands: Vec<&str> = html
+        .split("<text class=\"band-label\" ")
+        .skip(1)
+        .map(|rest| &rest[rest.find('>').unwrap() + 1..rest.find("</text>").unwrap()])
+        .collect();
+    assert_eq!(
+        bands,
+        [
+            "no layer, importers",
+            "api",
+            "workers",
+            "adapters",
+            "domain",
+            "platform",
+            "config",
+            "no layer"
+        ]
+    );
     let start = html.find("<h2 id=\"matrix\">").unwrap();
     let end = start + html[start..].find("</svg></div>").unwrap();
     insta::assert_snapshot!(&html[start..end]);
