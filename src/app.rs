@@ -5,9 +5,11 @@
 //! This is the only module besides `cli` that knows clap.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use clap::Parser;
 
+use crate::cache::CacheLocation;
 use crate::cli::{
     self, BaselineCommand, CheckArgs, CiArgs, Cli, ColorChoice, Command, GithubReportArgs,
     GraphArgs, InitArgs, ProjectArgs, RunArgs, SarifKnown,
@@ -125,12 +127,25 @@ fn init_options(args: InitArgs) -> commands::init::InitOptions {
 }
 
 fn project_options(args: ProjectArgs) -> ProjectOptions {
+    let cache_dir = args.cache_dir.or_else(|| {
+        std::env::var_os(CACHE_DIR_VARIABLE)
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from)
+    });
     ProjectOptions {
         config: args.config,
         threads: args.threads.map(usize::from),
         verbose: args.verbose,
+        cache: match (args.no_cache, cache_dir) {
+            (true, _) => CacheLocation::Off,
+            (false, Some(dir)) => CacheLocation::Dir(dir),
+            (false, None) => CacheLocation::ProjectRoot,
+        },
     }
 }
+
+/// Names the cache folder when `--cache-dir` does not.
+const CACHE_DIR_VARIABLE: &str = "GATE_CACHE_DIR";
 
 fn run_options(args: RunArgs) -> RunOptions {
     let baseline = match (args.no_baseline, args.baseline) {

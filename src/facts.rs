@@ -3,12 +3,14 @@
 
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use crate::span::Span;
 
 /// The dotted name of the enclosing definition of a top-level statement.
 pub const MODULE_SCOPE: &str = "<module>";
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FileFacts {
     /// One entry per imported target: `import a, b` gives two.
     pub imports: Vec<Import>,
@@ -64,7 +66,7 @@ impl FileFacts {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ImportStatement {
     /// `import a.b` / `import a.b as c`
     Import,
@@ -74,7 +76,7 @@ pub enum ImportStatement {
     Dynamic,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Import {
     pub statement: ImportStatement,
     /// The module as written, without leading dots: `a.b` for `import a.b`,
@@ -100,7 +102,7 @@ pub struct Import {
 /// Where an import statement sits; rules choose which contexts count.
 /// Containment is lexical and nests: an import in a `def` inside a `try` is
 /// both `in_function` and `in_try`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ImportContext {
     /// Inside a `def` or `lambda` (a lazy import). Class bodies run at import
     /// time, so they do not count as functions.
@@ -121,7 +123,7 @@ pub struct ImportContext {
 }
 
 /// A call expression `callee(args)`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Call {
     /// The callee as dotted text when it is a chain of names and attributes
     /// (`session.add`, `self.db.commit`, `sys.path.insert`); `None` otherwise
@@ -153,7 +155,7 @@ impl Call {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Argument {
     /// A call; its callee as dotted text (`insert`, `sa.update`). For a
     /// method chain on a call, the call it starts from: `sa.insert` for
@@ -175,7 +177,7 @@ pub enum Argument {
     Other,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StatementKind {
     /// A bare expression statement whose value is a call (`init_db()`).
     Call,
@@ -195,7 +197,7 @@ pub enum StatementKind {
     Other,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModuleStatement {
     pub kind: StatementKind,
     /// Dotted callee for `Call` and `AssignCall` when it is a name chain.
@@ -208,7 +210,7 @@ pub struct ModuleStatement {
     pub type_checking: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClassDef {
     /// Dotted within the file (`Outer.Inner`).
     pub name: String,
@@ -223,7 +225,7 @@ pub struct ClassDef {
 /// `with call(...) as target:` (also `async with`), where the call may be
 /// awaited (`target = await call(...)`). Each target of `a = b = call()`
 /// counts; tuple, list and subscript targets do not.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Binding {
     /// The bound name, or attribute chain (`self.session`).
     pub target: Box<str>,
@@ -237,7 +239,7 @@ pub struct Binding {
     pub scope: Arc<str>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StoreForm {
     /// `target = ...` (also annotated, and each element of a tuple or list
     /// target: `sys.argv, rest = ...`).
@@ -252,7 +254,7 @@ pub enum StoreForm {
     DeleteItem,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Store {
     /// The dotted target without the subscript (`sys.path` for
     /// `sys.path[0:0] = ...`): a name or a chain of attributes on it, with a
@@ -266,7 +268,7 @@ pub struct Store {
     pub type_checking: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HeaderLine {
     pub line: u32,
     /// The whole line as written, leading whitespace and `#` included,
@@ -274,14 +276,14 @@ pub struct HeaderLine {
     pub text: String,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SyntaxError {
     /// The parser's message, without position (the span has it).
     pub message: String,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IgnoreComment {
     /// Rule names inside the brackets; empty for a bare `# gate: ignore`.
     pub rules: Vec<String>,

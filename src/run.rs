@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::analyze::Coverage;
 use crate::analyze::{self, Analysis, AnalysisError};
 use crate::baseline::{self, Baseline, BaselineError, Diff};
+use crate::cache::CacheLocation;
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Diagnostic;
 use crate::report::{
@@ -23,6 +24,8 @@ pub struct ProjectOptions {
     pub threads: Option<usize>,
     /// List every warning rather than a count per kind.
     pub verbose: bool,
+    /// Where the facts cache is, if anywhere.
+    pub cache: CacheLocation,
 }
 
 /// What to check, and against which baseline.
@@ -230,7 +233,9 @@ pub fn analyze(
     targets: &[PathBuf],
 ) -> Result<Analysis, RunError> {
     let threads = project.threads;
-    let analysis = analyze::with_threads(threads, || analyze::analyze(config, targets, threads))??;
+    let analysis = analyze::with_threads(threads, || {
+        analyze::analyze(config, targets, threads, &project.cache)
+    })??;
     Ok(analysis)
 }
 

@@ -30,6 +30,8 @@ pub enum WarningKind {
     Threads,
     /// A `.py` file an ignore file (`.gitignore`, ...) kept out of the run.
     Ignored,
+    /// The facts cache was corrupt or another gate's, or cannot be written.
+    Cache,
 }
 
 impl WarningKind {
@@ -57,6 +59,7 @@ impl WarningKind {
             WarningKind::ExternalMatch => "layer patterns match external modules",
             WarningKind::Threads => "thread counts were capped",
             WarningKind::Ignored => "files were skipped by ignore files",
+            WarningKind::Cache => "warnings about the facts cache",
         };
         format!("{count} {what}")
     }

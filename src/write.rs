@@ -85,13 +85,41 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
         Ok(metadata) if !metadata.is_file() => {
             write_in_place(path, contents).map_err(|error| fail(link_target, None, error))
         }
-        Ok(metadata) => replace(&target, contents, Some(&metadata))
+        Ok(metadata) => replace(&target, contents, Some(&metadata), Durable::Yes)
             .map_err(|(step, error)| fail(link_target, step, error)),
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
-            replace(&target, contents, None).map_err(|(step, error)| fail(link_target, step, error))
+            replace(&target, contents, None, Durable::Yes)
+                .map_err(|(step, error)| fail(link_target, step, error))
         }
         Err(error) => Err(fail(link_target, None, error)),
     }
+}
+
+/// Replaces the regular file `path` that gate owns (a cache file) through a
+/// temporary file and a rename, like [`write_atomic`], but without waiting
+/// for the disk: a reader never sees half a file, and after a crash the file
+/// may be old, empty or garbage, which its reader must detect. Links and
+/// special files are not looked for.
+pub fn replace_unsynced(path: &Path, contents: &[u8]) -> io::Result<()> {
+    replace(path, contents, None, Durable::No).map_err(|(step, source)| {
+        io::Error::new(
+            source.kind(),
+            WriteError {
+                path: path.to_path_buf(),
+                target: None,
+                step,
+                source,
+            },
+        )
+    })
+}
+
+/// Whether a replacement waits until the new file and the rename are on
+/// disk.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Durable {
+    Yes,
+    No,
 }
 
 /// The file `path` leads to after following symbolic links (which may not
@@ -137,6 +165,7 @@ fn replace(
     target: &Path,
     contents: &[u8],
     existing: Option<&fs::Metadata>,
+    durable: Durable,
 ) -> Result<(), StepError> {
     let folder = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -149,7 +178,7 @@ fn replace(
         .into_owned();
     remove_stale_temp_files(folder, &name);
     let temp = folder.join(temp_name(&name));
-    let result = write_temp(&temp, contents, existing).and_then(|()| {
+    let result = write_temp(&temp, contents, existing, durable).and_then(|()| {
         fs::rename(&temp, target)
             .map_err(|error| (Some("renaming the temporary file over it"), error))
     });
@@ -157,6 +186,9 @@ fn replace(
         Ok(()) => {
             // Make the rename itself durable; a folder that cannot be
             // synced (some network file systems) is no reason to fail.
+            if durable == Durable::No {
+                return Ok(());
+            }
             if let Ok(folder) = fs::File::open(folder) {
                 let _ = folder.sync_all();
             }
@@ -173,6 +205,7 @@ fn write_temp(
     temp: &Path,
     contents: &[u8],
     existing: Option<&fs::Metadata>,
+    durable: Durable,
 ) -> Result<(), StepError> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -191,7 +224,10 @@ fn write_temp(
     if let Some(existing) = existing {
         keep_owner_and_mode(&file, existing).map_err(|error| (writing, error))?;
     }
-    file.sync_all().map_err(|error| (writing, error))
+    match durable {
+        Durable::Yes => file.sync_all().map_err(|error| (writing, error)),
+        Durable::No => Ok(()),
+    }
 }
 
 /// Gives the new file the mode (and, where allowed, the owner) of the one

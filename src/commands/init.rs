@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::analyze::Analysis;
 use crate::baseline;
+use crate::cache::CacheLocation;
 use crate::commands;
 use crate::config::{self, Config};
 use crate::diagnostic::Diagnostic;
@@ -126,6 +127,8 @@ pub fn run(options: &InitOptions) -> Result<ExitCode, Diagnostic> {
         config: None,
         threads: options.threads,
         verbose: false,
+        // The config is only proposed: its facts are not worth keeping.
+        cache: CacheLocation::Off,
     };
     let analysis = run::analyze(&config, &project, &[])?;
     commands::print_warnings(&analysis.warnings, project.verbose);
