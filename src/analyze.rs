@@ -9,7 +9,7 @@ use crate::cache::{CacheLocation, FactsCache, Record};
 use crate::config::Config;
 use crate::dead_config;
 use crate::discover::{self, DiscoverError, PathScope, SourceFile};
-use crate::facts::FileFacts;
+use crate::facts::{FactSet, FileFacts};
 use crate::files::Files;
 use crate::graph::{self, Graph};
 use crate::layers::LayerMap;
@@ -137,9 +137,11 @@ pub fn analyze(
         project: &config.project,
     };
     let target = target_python(config);
-    let cache = FactsCache::open(cache, &config.root, &config.file, &[target.0, target.1]);
+    let wanted = facts_read(config);
+    let settings = [target.0, target.1, wanted.bits()];
+    let cache = FactsCache::open(cache, &config.root, &config.file, &settings);
     let discovery = discover::discover(&layout, targets, capped(threads).unwrap_or(0), &|file| {
-        read_and_parse(file, target, cache.as_ref())
+        read_and_parse(file, (target, wanted), cache.as_ref())
     })?;
     let scope = discovery.scope;
     let mut warnings = discovery.warnings;
@@ -243,6 +245,20 @@ pub fn target_python(config: &Config) -> (u8, u8) {
         })
 }
 
+/// The facts the configured rules read (see [`crate::rules::RuleKind::facts`]),
+/// and the headers when `[project] layer-header` assigns layers by them.
+fn facts_read(config: &Config) -> FactSet {
+    let project = if config.project.layer_header.is_some() {
+        FactSet::HEADER
+    } else {
+        FactSet::BASE
+    };
+    config
+        .rules
+        .iter()
+        .fold(project, |facts, rule| facts.with(rule.kind.facts()))
+}
+
 /// Why a file the walk found was not parsed.
 #[derive(Debug)]
 enum Unread {
@@ -260,11 +276,12 @@ struct Parsed {
     record: Option<Record>,
 }
 
-/// Stage 3 for one file, run by the walker as it finds the file: parsed as
-/// the `target` Python would, unless the cache has its facts.
+/// Stage 3 for one file, run by the walker as it finds the file: the
+/// `wanted` facts, parsed as the `target` Python would, unless the cache has
+/// them.
 fn read_and_parse(
     file: &SourceFile,
-    target: (u8, u8),
+    (target, wanted): ((u8, u8), FactSet),
     cache: Option<&FactsCache>,
 ) -> Result<Parsed, Unread> {
     let parsed = |facts| Parsed {
@@ -273,7 +290,7 @@ fn read_and_parse(
     };
     match read_source(&file.absolute, MAX_FILE_BYTES) {
         Ok(Source::Bytes(bytes)) => {
-            let parse = || crate::parse::parse_file_for(&bytes, target);
+            let parse = || crate::parse::parse_file_for(&bytes, target, wanted);
             Ok(match cache {
                 Some(cache) => {
                     let (facts, record) = cache.facts(&file.path, &bytes, parse);
@@ -393,7 +410,7 @@ mod tests {
     fn a_file_gone_before_it_is_read_is_a_warning_naming_it() {
         let dir = tempfile::tempdir().unwrap();
         let file = source_file(dir.path().join("gone.py"));
-        let read = read_and_parse(&file, crate::parse::NEWEST_PYTHON, None);
+        let read = read_and_parse(&file, (crate::parse::NEWEST_PYTHON, FactSet::ALL), None);
         match settle(file, read) {
             Settled::Skipped(warning) => {
                 assert_eq!(warning.kind, WarningKind::Skipped);
@@ -424,7 +441,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let read = read_and_parse(
             &source_file(dir.path().to_path_buf()),
-            crate::parse::NEWEST_PYTHON,
+            (crate::parse::NEWEST_PYTHON, FactSet::ALL),
             None,
         );
         assert!(

@@ -10,6 +10,42 @@ use crate::span::Span;
 /// The dotted name of the enclosing definition of a top-level statement.
 pub const MODULE_SCOPE: &str = "<module>";
 
+/// Which facts of [`FileFacts`] a run extracts: those its rules read.
+/// Imports (the graph is always built), syntax errors and ignore comments
+/// are always extracted; the others only when asked for, so that a config
+/// of import rules keeps no calls, bindings or statements.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FactSet(u8);
+
+impl FactSet {
+    /// Imports, syntax errors and ignore comments only.
+    pub const BASE: FactSet = FactSet(0);
+    pub const CALLS: FactSet = FactSet(1);
+    pub const MODULE_STATEMENTS: FactSet = FactSet(1 << 1);
+    pub const CLASSES: FactSet = FactSet(1 << 2);
+    pub const BINDINGS: FactSet = FactSet(1 << 3);
+    pub const STORES: FactSet = FactSet(1 << 4);
+    pub const HEADER: FactSet = FactSet(1 << 5);
+    pub const LINE_COUNT: FactSet = FactSet(1 << 6);
+    /// What [`crate::symbols::Symbols`] reads to qualify a name: the
+    /// classes, besides the imports.
+    pub const SYMBOLS: FactSet = FactSet::CLASSES;
+    pub const ALL: FactSet = FactSet((1 << 7) - 1);
+
+    pub const fn with(self, other: FactSet) -> FactSet {
+        FactSet(self.0 | other.0)
+    }
+
+    pub const fn has(self, other: FactSet) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// As a byte, for the cache key.
+    pub const fn bits(self) -> u8 {
+        self.0
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FileFacts {
     /// One entry per imported target: `import a, b` gives two.
