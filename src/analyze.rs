@@ -178,8 +178,14 @@ pub fn analyze(
     let (cache_warnings, graph) = rayon::join(
         || {
             cache.map_or_else(Vec::new, |cache| {
-                let paths = files.sources().iter().map(|file| file.path.as_str());
-                cache.save(paths.zip(records.iter().map(Option::as_ref)))
+                let files = files
+                    .iter()
+                    .map(|(_, file, facts)| (file.path.as_str(), facts));
+                cache.save(
+                    files
+                        .zip(&records)
+                        .map(|((path, facts), record)| (path, facts, record.as_ref())),
+                )
             })
         },
         || graph::build(&files),

@@ -42,9 +42,11 @@
 //!
 //! ## The file
 //!
-//! A header (magic, format, version, build, settings, payload length and
-//! checksum), then the payload: the index (path, size, digest, blob length
-//! per file, sorted by path) and each file's facts as a postcard blob.
+//! A header (magic, format, version, build, settings); each file's facts as
+//! a postcard blob, sorted by path; the index (path, size, digest, blob
+//! length per file); a trailer of the index's length and a checksum. The
+//! index comes last so that the file is streamed out, each new file's facts
+//! encoded as they are written, never all held in memory at once.
 //! postcard (serde, varint integers) is compact and fast, with two small
 //! dependencies; blobs are decoded by the walker thread that reads the file,
 //! so decoding runs in parallel, and an unchanged file's blob is copied into
@@ -58,6 +60,7 @@
 //! not pass every check is ignored and rewritten, with one warning.
 
 use std::hash::Hasher;
+use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -117,12 +120,20 @@ fn content_digest(bytes: &[u8]) -> ContentDigest {
     digest
 }
 
-/// The payload's checksum: it guards against accidents (a crash, a bad
-/// disk), not against someone who can write the file anyway.
-fn checksum(payload: &[u8]) -> u64 {
-    let mut hasher = FxHasher::default();
-    hasher.write(payload);
-    hasher.finish()
+/// The checksum, over each blob and then the index: it guards
+/// against accidents (a crash, a bad disk), not against someone who can
+/// write the file anyway.
+#[derive(Default)]
+struct Checksum(FxHasher);
+
+impl Checksum {
+    fn add(&mut self, piece: &[u8]) {
+        self.0.write(piece);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
 }
 
 /// What a cache file must match to be read.
@@ -156,7 +167,7 @@ struct IndexEntry {
     path: Box<str>,
     size: u64,
     digest: ContentDigest,
-    /// The length of its blob; blobs follow the index in index order.
+    /// The length of its blob; the blobs precede the index, in its order.
     blob_len: u32,
 }
 
@@ -172,15 +183,9 @@ struct Slot {
 pub struct Record {
     size: u64,
     digest: ContentDigest,
-    blob: Blob,
-}
-
-#[derive(Debug)]
-enum Blob {
-    /// Unchanged: this range of the loaded cache.
-    Kept(Range<usize>),
-    /// Parsed in this run.
-    New(Vec<u8>),
+    /// Where its blob lies in the loaded cache; `None` for a file parsed in
+    /// this run, whose facts are encoded when the cache is written.
+    kept: Option<Range<usize>>,
 }
 
 /// The cache of one run: what was loaded, and where to save.
@@ -282,22 +287,35 @@ impl FactsCache {
             // The config changed what is extracted: expected, no warning.
             return Err(Rejected::Silently);
         }
-        let length = reader.u64().ok_or_else(|| corrupt("truncated header"))?;
-        let sum = reader.u64().ok_or_else(|| corrupt("truncated header"))?;
+        // The trailer: the index's length and the checksum.
         let start = reader.at;
-        if bytes.len() - start != usize::try_from(length).unwrap_or(usize::MAX) {
+        let Some(trailer) = bytes.len().checked_sub(16).filter(|&end| end >= start) else {
             return Err(corrupt("truncated"));
-        }
-        if checksum(&bytes[start..]) != sum {
-            return Err(corrupt("checksum mismatch"));
-        }
-        let (entries, blobs): (Vec<IndexEntry>, &[u8]) =
-            postcard::take_from_bytes(&bytes[start..]).map_err(|_| corrupt("unreadable index"))?;
-        let mut at = bytes.len() - blobs.len();
+        };
+        let mut fields = Reader {
+            bytes: &bytes,
+            at: trailer,
+        };
+        let (index_len, sum) = (fields.u64(), fields.u64());
+        let Some(index_start) = index_len
+            .and_then(|len| trailer.checked_sub(usize::try_from(len).ok()?))
+            .filter(|&at| at >= start)
+        else {
+            return Err(corrupt("truncated"));
+        };
+        let index_bytes = &bytes[index_start..trailer];
+        let entries: Vec<IndexEntry> =
+            postcard::from_bytes(index_bytes).map_err(|_| corrupt("unreadable index"))?;
+        let mut checksum = Checksum::default();
+        let mut at = start;
         let mut index = FxHashMap::default();
         index.reserve(entries.len());
         for entry in entries {
             let end = at + entry.blob_len as usize;
+            let Some(blob) = bytes.get(at..end).filter(|_| end <= index_start) else {
+                return Err(corrupt("index and blobs disagree"));
+            };
+            checksum.add(blob);
             index.insert(
                 entry.path,
                 Slot {
@@ -308,8 +326,12 @@ impl FactsCache {
             );
             at = end;
         }
-        if at != bytes.len() {
+        checksum.add(index_bytes);
+        if at != index_start {
             return Err(corrupt("index and blobs disagree"));
+        }
+        if Some(checksum.finish()) != sum {
+            return Err(corrupt("checksum mismatch"));
         }
         self.blobs = bytes;
         self.index = index;
@@ -332,25 +354,24 @@ impl FactsCache {
             && slot.digest == digest
         {
             match postcard::from_bytes::<FileFacts>(&self.blobs[slot.blob.clone()]) {
-                Ok(facts) => {
-                    let blob = Blob::Kept(slot.blob.clone());
-                    return (facts, Record { size, digest, blob });
+                Ok(mut facts) => {
+                    facts.share_scopes();
+                    let kept = Some(slot.blob.clone());
+                    return (facts, Record { size, digest, kept });
                 }
                 Err(_) => self.damaged.store(true, Ordering::Relaxed),
             }
         }
-        let facts = parse();
-        let encoded = postcard::to_allocvec(&facts).expect("facts have no unencodable values");
-        let blob = Blob::New(encoded);
-        (facts, Record { size, digest, blob })
+        let kept = None;
+        (parse(), Record { size, digest, kept })
     }
 
-    /// Writes the cache for `files` (path and record, in path order; no
-    /// record for a file that was not parsed) when it differs from the one
-    /// loaded. The warnings: a cache that was ignored, or not written.
+    /// Writes the cache for `files` (path, facts and record, in path order;
+    /// no record for a file that was not parsed) when it differs from the
+    /// one loaded. The warnings: a cache that was ignored, or not written.
     pub fn save<'a>(
         self,
-        files: impl ExactSizeIterator<Item = (&'a str, Option<&'a Record>)>,
+        files: impl Iterator<Item = (&'a str, &'a FileFacts, Option<&'a Record>)>,
     ) -> Vec<Warning> {
         let mut warnings = Vec::new();
         let rejected = self.rejected.clone().or_else(|| {
@@ -367,14 +388,12 @@ impl FactsCache {
                 ),
             ));
         }
-        let files: Vec<(&str, &Record)> = files
-            .filter_map(|(path, record)| Some((path, record?)))
+        let files: Vec<(&str, &FileFacts, &Record)> = files
+            .filter_map(|(path, facts, record)| Some((path, facts, record?)))
             .collect();
         // A kept blob is the loaded entry of the same path.
         let unchanged = files.len() == self.index.len()
-            && files
-                .iter()
-                .all(|(_, record)| matches!(record.blob, Blob::Kept(_)));
+            && files.iter().all(|(_, _, record)| record.kept.is_some());
         if unchanged {
             return warnings;
         }
@@ -391,49 +410,56 @@ impl FactsCache {
         warnings
     }
 
-    /// The encoded facts of `record`.
-    fn blob<'a>(&'a self, record: &'a Record) -> &'a [u8] {
-        match &record.blob {
-            Blob::Kept(range) => &self.blobs[range.clone()],
-            Blob::New(bytes) => bytes,
-        }
-    }
-
-    fn write(&self, files: &[(&str, &Record)]) -> std::io::Result<()> {
-        let blob = |record: &Record| self.blob(record).len();
-        let entries: Vec<IndexEntry> = files
-            .iter()
-            .map(|(path, record)| IndexEntry {
-                path: (*path).into(),
-                size: record.size,
-                digest: record.digest,
-                blob_len: u32::try_from(blob(record)).expect("facts of under 4 GiB"),
-            })
-            .collect();
-        let mut payload = postcard::to_allocvec(&entries).expect("the index encodes");
-        for (_, record) in files {
-            payload.extend_from_slice(self.blob(record));
-        }
+    /// Streams the file out: blobs first, each new one encoded as it is
+    /// written, so that the encoded facts are never all in memory; then the
+    /// index of their lengths, then the trailer.
+    fn write(&self, files: &[(&str, &FileFacts, &Record)]) -> std::io::Result<()> {
         let version = self.identity.version.as_bytes();
-        let mut file = Vec::with_capacity(payload.len() + 128);
-        file.extend_from_slice(MAGIC);
-        file.extend_from_slice(&FORMAT.to_le_bytes());
-        file.push(u8::try_from(version.len()).expect("a short version"));
-        file.extend_from_slice(version);
-        file.extend_from_slice(&self.identity.build);
-        file.extend_from_slice(&self.identity.settings);
-        file.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        file.extend_from_slice(&checksum(&payload).to_le_bytes());
-        file.extend_from_slice(&payload);
+        let mut header = Vec::with_capacity(64);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&FORMAT.to_le_bytes());
+        header.push(u8::try_from(version.len()).expect("a short version"));
+        header.extend_from_slice(version);
+        header.extend_from_slice(&self.identity.build);
+        header.extend_from_slice(&self.identity.settings);
         std::fs::create_dir_all(&self.dir)?;
         let ignore = self.dir.join(".gitignore");
         if !ignore.exists() {
-            crate::write::replace_unsynced(
-                &ignore,
-                b"# Created by gate: nothing here belongs in git.\n*\n",
-            )?;
+            let text = b"# Created by gate: nothing here belongs in git.\n*\n";
+            crate::write::replace_unsynced(&ignore, &mut |file| file.write_all(text))?;
         }
-        crate::write::replace_unsynced(&self.file, &file)
+        crate::write::replace_unsynced(&self.file, &mut |file| {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+            out.write_all(&header)?;
+            let mut sum = Checksum::default();
+            let mut entries = Vec::with_capacity(files.len());
+            let mut encoded = Vec::new();
+            for (path, facts, record) in files {
+                let blob = match &record.kept {
+                    Some(range) => &self.blobs[range.clone()],
+                    None => {
+                        encoded.clear();
+                        encoded = postcard::to_extend(facts, std::mem::take(&mut encoded))
+                            .expect("facts have no unencodable values");
+                        &encoded
+                    }
+                };
+                sum.add(blob);
+                out.write_all(blob)?;
+                entries.push(IndexEntry {
+                    path: (*path).into(),
+                    size: record.size,
+                    digest: record.digest,
+                    blob_len: u32::try_from(blob.len()).expect("facts of under 4 GiB"),
+                });
+            }
+            let index = postcard::to_allocvec(&entries).expect("the index encodes");
+            sum.add(&index);
+            out.write_all(&index)?;
+            out.write_all(&(index.len() as u64).to_le_bytes())?;
+            out.write_all(&sum.finish().to_le_bytes())?;
+            out.flush()
+        })
     }
 }
 
@@ -524,17 +550,25 @@ mod tests {
         let cache = cache_in(dir.path());
         let (facts, record) = cache.facts("a.py", source, || parsed.clone());
         assert_eq!(facts, parsed);
-        assert!(cache.save([("a.py", Some(&record))].into_iter()).is_empty());
+        assert!(
+            cache
+                .save([("a.py", &facts, Some(&record))].into_iter())
+                .is_empty()
+        );
         let written = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(written, 2, "the cache file and its .gitignore");
 
         let cache = cache_in(dir.path());
         let (facts, record) = cache.facts("a.py", source, || panic!("parsed again"));
         assert_eq!(facts, parsed);
-        assert!(matches!(record.blob, Blob::Kept(_)));
+        assert!(record.kept.is_some());
         let file = cache.file.clone();
         let before = std::fs::metadata(&file).unwrap().modified().unwrap();
-        assert!(cache.save([("a.py", Some(&record))].into_iter()).is_empty());
+        assert!(
+            cache
+                .save([("a.py", &facts, Some(&record))].into_iter())
+                .is_empty()
+        );
         assert_eq!(
             std::fs::metadata(&file).unwrap().modified().unwrap(),
             before
@@ -545,8 +579,12 @@ mod tests {
     fn other_settings_rebuild_without_a_warning() {
         let dir = tempfile::tempdir().unwrap();
         let cache = cache_in(dir.path());
-        let (_, record) = cache.facts("a.py", b"x = 1\n", FileFacts::default);
-        assert!(cache.save([("a.py", Some(&record))].into_iter()).is_empty());
+        let (facts, record) = cache.facts("a.py", b"x = 1\n", FileFacts::default);
+        assert!(
+            cache
+                .save([("a.py", &facts, Some(&record))].into_iter())
+                .is_empty()
+        );
         let other = FactsCache::open(
             &CacheLocation::Dir(dir.path().to_path_buf()),
             dir.path(),

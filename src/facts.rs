@@ -100,6 +100,30 @@ impl FileFacts {
         self.syntax_errors.shrink_to_fit();
         self.ignores.shrink_to_fit();
     }
+
+    /// Makes facts of the same scope share one string again, as extraction
+    /// made them (decoding gives each its own): a function's hundreds of
+    /// calls would otherwise hold hundreds of copies of its name. Facts are
+    /// in source order, so the same scope mostly follows itself.
+    pub fn share_scopes(&mut self) {
+        let mut last: Option<Arc<str>> = None;
+        let mut share = |scope: &mut Arc<str>| match &last {
+            Some(shared) if **shared == **scope => *scope = shared.clone(),
+            _ => last = Some(scope.clone()),
+        };
+        self.imports
+            .iter_mut()
+            .for_each(|fact| share(&mut fact.scope));
+        self.calls
+            .iter_mut()
+            .for_each(|fact| share(&mut fact.scope));
+        self.bindings
+            .iter_mut()
+            .for_each(|fact| share(&mut fact.scope));
+        self.stores
+            .iter_mut()
+            .for_each(|fact| share(&mut fact.scope));
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
