@@ -104,7 +104,9 @@ for spec in sys.argv[2:]:
         for r in json.loads((out / file).read_text())["results"]:
             command = r["command"]
             rss = out / f"{name}.{command}.time"
-            rss = f"{int(rss.read_text().split()[0]) / 1024:.0f} MiB" if rss.exists() else ""
+            # The last line: `time` notes a non-zero exit status above it.
+            rss = rss.read_text().strip().splitlines()[-1] if rss.exists() else ""
+            rss = f"{int(rss.split()[0]) / 1024:.0f} MiB" if rss else ""
             print(f"| {name} | {command} | {r['mean']:.3f} ± {r['stddev']:.3f} s | {r['median']:.3f} s "
                   f"| {r['user']:.3f} s | {r['system']:.3f} s | {rss} |")
 PY

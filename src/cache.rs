@@ -219,7 +219,9 @@ impl FactsCache {
             CacheLocation::ProjectRoot => root.join(DEFAULT_DIR),
             CacheLocation::Dir(dir) => dir.clone(),
         };
-        let config = root.join(config_file);
+        // The config lies in the root; `config_file` is as the user named
+        // it, relative to wherever gate was started.
+        let config = root.join(config_file.file_name().unwrap_or(config_file.as_os_str()));
         let name = content_digest(config.to_string_lossy().as_bytes());
         let file = dir.join(format!("facts-{}.bin", hex(&name[..8])));
         let shown = file

@@ -248,3 +248,21 @@ fn the_default_cache_is_in_the_project_root_and_ignored_by_git() {
     command.output().unwrap();
     assert_eq!(std::fs::read_dir(unused.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn a_run_from_a_subfolder_uses_the_same_cache() {
+    let project = copy_demo();
+    let cache = tempfile::tempdir().unwrap();
+    let at_root = check(project.path(), "json", Some(cache.path()), "2");
+    let file = cache_file(cache.path());
+    let before = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let below = project.path().join("fixtures/demo/backend");
+    let from_below = check(&below, "json", Some(cache.path()), "2");
+    assert_eq!(from_below.code, at_root.code);
+    assert_eq!(cache_file(cache.path()), file);
+    // Nothing changed: the cache was read, not written again.
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().modified().unwrap(),
+        before
+    );
+}
