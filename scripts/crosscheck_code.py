@@ -167,6 +167,12 @@ SESSION_FACTORIES = ("*Session*", "*session*", "*_db")
 HTTP_PACKAGES = ("requests", "aiohttp", "httpx", "urllib3", "boto3", "botocore")
 WRITE_STATEMENT_CALLS = ("insert", "update", "delete")
 SQL_WRITE_WORDS = ("INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT", "TRUNCATE")
+SQL_STATEMENTS = (
+    "SELECT", "WITH", "VALUES", "INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT",
+    "TRUNCATE", "CREATE", "ALTER", "DROP", "RENAME", "COMMENT", "GRANT", "REVOKE",
+)
+MAX_SQL_WRAPPERS = 4
+CURSOR_NAMES = ("cursor", "*_cursor")
 DJANGO_WRITES = (
     "create",
     "get_or_create",
@@ -190,6 +196,12 @@ IMPORT_TIME_ALLOW = (
     "bool", "bytes",
     "Table", "Column", "mapped_column", "relationship", "ForeignKey", "MetaData",
     "APIRouter", "Blueprint", "include_router", "add_middleware", "add_exception_handler",
+    "TypeVarTuple", "contextvars.ContextVar", "threading.Lock", "threading.RLock",
+    "functools.partial", "datetime.datetime", "datetime.date", "pydantic.TypeAdapter",
+    "django.dispatch.Signal", "django.template.Library", "register.tag", "register.filter",
+    "register.simple_tag", "register.inclusion_tag",
+    "Depends", "Security", "Query", "Body", "Header", "Cookie", "Form", "File",
+    "typer.Option", "typer.Argument",
 )
 IMPORT_TIME_DENY = ("init_db", "create_engine", "connect")
 
@@ -851,6 +863,9 @@ def import_time_findings(model: FileModel) -> list[tuple[int, str]]:
             headers = [item.context_expr for item in stmt.items]
         elif isinstance(stmt, ast.Assert):
             headers = [stmt.test] + ([stmt.msg] if stmt.msg else [])
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            arguments = stmt.args
+            headers = list(arguments.defaults) + [d for d in arguments.kw_defaults if d is not None]
         for header in headers:
             for call in outer_calls(header):
                 check(call, call)
@@ -871,6 +886,8 @@ def import_time_findings(model: FileModel) -> list[tuple[int, str]]:
                 return pattern.matches(qualified) or pattern.matches(written)
 
             subject = qualified
+            if not any(matches(p) for p in deny) and derives_from_allowed(qualified, 0):
+                return
         elif isinstance(value.func, ast.Attribute):
             method = value.func.attr
 
@@ -887,12 +904,28 @@ def import_time_findings(model: FileModel) -> list[tuple[int, str]]:
         if any(matches(p) for p in deny) or not any(matches(p) for p in allow):
             found.append((stmt.lineno, subject))
 
+    def derives_from_allowed(qualified: str, depth: int) -> bool:
+        """A class of the project with an allowed base imported from
+        elsewhere, directly or through other classes of the project."""
+        if depth > 8 or qualified not in PROJECT_CLASSES:
+            return False
+        class_model, bases = PROJECT_CLASSES[qualified]
+        for base in bases:
+            base_qualified = class_model.qualify(base, class_model.module_scope, None)
+            if "." in base_qualified and any(
+                p.matches(base_qualified) or p.matches(base) for p in allow
+            ):
+                return True
+            if derives_from_allowed(base_qualified, depth + 1):
+                return True
+        return False
+
     def walk(body: list[ast.stmt], skipped: bool) -> None:
         for stmt in body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                continue
             if not skipped:
                 check_header(stmt)
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
             if isinstance(stmt, ast.If):
                 body_tc, else_tc = model.type_checking_branches(stmt)
                 walk(stmt.body, skipped or body_tc or is_main_guard(stmt.test))
@@ -922,6 +955,7 @@ class DbWrite:
         self.methods = set(DB_WRITE_METHODS)
         self.receivers = [glob_regex(p) for p in DB_WRITE_RECEIVERS]
         self.factories = [glob_regex(p) for p in SESSION_FACTORIES]
+        self.cursor_names = [glob_regex(p) for p in CURSOR_NAMES]
 
     def findings(self) -> list[tuple[int, str]]:
         found = []
@@ -936,6 +970,13 @@ class DbWrite:
                     found.append((call.lineno, f"{receiver}.{method}"))
                     continue
                 if method in DJANGO_INSTANCE_WRITES and self.is_django_instance(receiver, scope, at):
+                    found.append((call.lineno, f"{receiver}.{method}"))
+                    continue
+                if (
+                    method in EXECUTE_LIKE
+                    and self.is_cursor(receiver, scope, at)
+                    and self.is_write_statement(call, scope, at)
+                ):
                     found.append((call.lineno, f"{receiver}.{method}"))
                     continue
                 if method not in self.methods or not self.is_session(receiver, scope, at):
@@ -1049,6 +1090,16 @@ class DbWrite:
                     return True
         return False
 
+    def is_cursor(self, receiver: str, scope: Scope, at: tuple[int, int]) -> bool:
+        """Named like a DB-API cursor, or bound to a `cursor()` call."""
+        if any(p.fullmatch(receiver.rpartition(".")[2]) for p in self.cursor_names):
+            return True
+        values = [v for v in self.values_of(receiver, scope, at) if v.call is not None]
+        if not values:
+            return False
+        callee = starting_callee(values[-1].call)
+        return callee is not None and callee.rpartition(".")[2] == "cursor"
+
     def scope_for(self, call: ast.Call, default: Scope) -> Scope:
         return self.model.scope_of.get(id(call), default)
 
@@ -1115,25 +1166,45 @@ def is_django_model(qualified: str, depth: int) -> bool:
     return False
 
 
-def sql_literal(argument: ast.expr) -> str | None:
-    """The SQL text a literal argument starts with, also inside `text(...)`
-    (or `text(...).bindparams(...)`)."""
+def sql_literal(argument: ast.expr, depth: int = MAX_SQL_WRAPPERS) -> str | None:
+    """The SQL text an argument starts with: a literal (the left operand of
+    `+` or `%`), `"...".format(...)`, or what a wrapper call carries:
+    `text(...)` whatever its literal, any other call when its literal opens
+    with an SQL keyword, up to four wrappers deep."""
     literal = _string_start(argument)
     if literal is not None:
         return literal
-    if isinstance(argument, ast.Call):
-        call = argument
+    if not isinstance(argument, ast.Call):
+        return None
+    call = argument
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr == "format":
+        literal = _string_start(func.value)
+        if literal is not None:
+            return literal if opens_with_sql(literal) else None
+    while isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+        call = func.value
         func = call.func
-        while isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
-            call = func.value
-            func = call.func
-        name = dotted(func)
-        if name is not None and name.rpartition(".")[2] == "text" and call.args:
-            return _string_start(call.args[0])
+    name = dotted(func)
+    if name is None or not call.args:
+        return None
+    first = call.args[0]
+    literal = _string_start(first)
+    if literal is not None:
+        return literal if name.rpartition(".")[2] == "text" or opens_with_sql(literal) else None
+    if isinstance(first, ast.Call) and depth > 1:
+        return sql_literal(first, depth - 1)
     return None
 
 
+def opens_with_sql(text: str) -> bool:
+    match = re.match(r"[\s(]*([A-Za-z]+)(\s|$)", text)
+    return match is not None and match.group(1).upper() in SQL_STATEMENTS
+
+
 def _string_start(node: ast.expr) -> str | None:
+    while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        node = node.left
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):

@@ -124,12 +124,13 @@ impl Analysis {
 
 /// Analyses the files under `targets` (the config's `include` when empty)
 /// on `threads` threads (all cores when `None`), with the facts cache at
-/// `cache`.
+/// `cache`; each file's facts are those the rules read, and `extra_facts`.
 pub fn analyze(
     config: &Config,
     targets: &[PathBuf],
     threads: Option<usize>,
     cache: &CacheLocation,
+    extra_facts: FactSet,
 ) -> Result<Analysis, AnalysisError> {
     let layout = discover::Layout {
         root: &config.root,
@@ -137,7 +138,7 @@ pub fn analyze(
         project: &config.project,
     };
     let target = target_python(config);
-    let wanted = facts_read(config);
+    let wanted = facts_read(config).with(extra_facts);
     let settings = [target.0, target.1, wanted.bits()];
     let cache = FactsCache::open(cache, &config.root, &config.file, &settings);
     let discovery = discover::discover(&layout, targets, capped(threads).unwrap_or(0), &|file| {

@@ -10,19 +10,26 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::cache::CacheLocation;
+use crate::cli::HistoryArgs;
 use crate::cli::{
     self, BaselineCommand, CheckArgs, CiArgs, Cli, ColorChoice, Command, GithubReportArgs,
     GraphArgs, InitArgs, ProjectArgs, RunArgs, SarifKnown,
 };
+use crate::cli::{BaselineArgs, MapArgs, MapGranularity};
 use crate::commands;
+use crate::commands::baseline::{HistoryFormat, HistoryOptions};
 use crate::commands::baseline::{InitOptions, UpdateOptions};
 use crate::commands::ci::CiOptions;
 use crate::commands::graph::{GraphFormat, GraphOptions};
+use crate::commands::map::MapOptions;
 use crate::diagnostic::Diagnostic;
 use crate::exit::ExitCode;
+use crate::facts::FactSet;
 use crate::github::publish::PublishOptions;
+use crate::map::{self, MapFormat};
 use crate::report::{Format, GithubReportOptions, KnownInSarif, ReportOptions, TextOptions};
 use crate::run::{BaselineChoice, ProjectOptions, RunOptions};
+use crate::settings::Granularity;
 
 /// A command and everything it was told, as plain data.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,12 +41,14 @@ pub enum Invocation {
     },
     BaselineInit(InitOptions),
     BaselineUpdate(UpdateOptions),
+    BaselineHistory(HistoryOptions),
     Explain {
         kind: String,
     },
     Rules,
     Graph(GraphOptions),
     Ci(CiOptions),
+    Map(MapOptions),
 }
 
 /// Parses the arguments, runs the command, and returns the exit code.
@@ -68,10 +77,12 @@ pub fn main() -> ExitCode {
         Invocation::Check { run, report } => commands::check::run(&run, &report),
         Invocation::BaselineInit(options) => commands::baseline::init(&options),
         Invocation::BaselineUpdate(options) => commands::baseline::update(&options),
+        Invocation::BaselineHistory(options) => commands::baseline::history(&options),
         Invocation::Explain { kind } => commands::explain::explain(&kind),
         Invocation::Rules => commands::explain::list(),
         Invocation::Graph(options) => commands::graph::run(&options),
         Invocation::Ci(options) => commands::ci::run(&options),
+        Invocation::Map(options) => commands::map::run(&options),
     };
     result.unwrap_or_else(|diagnostic| {
         crate::eprintln_inert!("{diagnostic}");
@@ -108,10 +119,14 @@ pub fn invocation(cli: Cli) -> Result<Invocation, Diagnostic> {
             baseline,
             accept_new,
         }),
+        Command::Baseline(BaselineCommand::History(args)) => {
+            Invocation::BaselineHistory(history_options(args)?)
+        }
         Command::Explain { kind } => Invocation::Explain { kind },
         Command::Rules => Invocation::Rules,
         Command::Graph(args) => Invocation::Graph(graph_options(args)),
         Command::Ci(args) => Invocation::Ci(ci_options(args)),
+        Command::Map(args) => Invocation::Map(map_options(args)?),
     })
 }
 
@@ -141,6 +156,7 @@ fn project_options(args: ProjectArgs) -> ProjectOptions {
             (false, Some(dir)) => CacheLocation::Dir(dir),
             (false, None) => CacheLocation::ProjectRoot,
         },
+        facts: FactSet::BASE,
     }
 }
 
@@ -148,17 +164,22 @@ fn project_options(args: ProjectArgs) -> ProjectOptions {
 const CACHE_DIR_VARIABLE: &str = "GATE_CACHE_DIR";
 
 fn run_options(args: RunArgs) -> RunOptions {
-    let baseline = match (args.no_baseline, args.baseline) {
-        (true, _) => BaselineChoice::Without,
-        (false, Some(path)) => BaselineChoice::File(path),
-        (false, None) => BaselineChoice::Configured,
-    };
+    let baseline = baseline_choice(args.baseline);
     RunOptions {
         project: project_options(args.project),
         paths: args.paths,
         baseline,
         fail_on_stale: args.fail_on_stale,
         strict: args.strict,
+    }
+}
+
+/// `--no-baseline`, `--baseline FILE`, or the configured baseline.
+fn baseline_choice(args: BaselineArgs) -> BaselineChoice {
+    match (args.no_baseline, args.baseline) {
+        (true, _) => BaselineChoice::Without,
+        (false, Some(path)) => BaselineChoice::File(path),
+        (false, None) => BaselineChoice::Configured,
     }
 }
 
@@ -203,11 +224,7 @@ fn output_format(
     let Some(output) = output else {
         return Ok(chosen.unwrap_or(Format::Text));
     };
-    let extension = output
-        .extension()
-        .and_then(|extension| extension.to_str())
-        .map(str::to_ascii_lowercase);
-    let named = match extension.as_deref() {
+    let named = match extension(output).as_deref() {
         Some("sarif") => Some(Format::Sarif),
         Some("json") => Some(Format::Json),
         Some("md" | "markdown") => Some(Format::Markdown),
@@ -216,17 +233,9 @@ fn output_format(
     };
     let formats = "text, json, sarif, github or markdown";
     match (chosen, named) {
-        (Some(chosen), Some(named)) if chosen != named => Err(Diagnostic::error(format!(
-            "--format {} would write {} into {}, whose extension says {}",
-            chosen.name(),
-            chosen.name(),
-            output.display(),
-            named.name()
-        ))
-        .with_help(format!(
-            "drop --format to write {} there, or name the file after the format",
-            named.name()
-        ))),
+        (Some(chosen), Some(named)) if chosen != named => {
+            Err(format_mismatch(chosen.name(), named.name(), output))
+        }
         (Some(format), _) | (None, Some(format)) => Ok(format),
         (None, None) => Err(Diagnostic::error(format!(
             "cannot tell the format of {} from its extension",
@@ -236,6 +245,25 @@ fn output_format(
             "pass --format ({formats}), or name the file .sarif, .json, .md or .txt"
         ))),
     }
+}
+
+/// The extension of `output`, in lower case.
+fn extension(output: &std::path::Path) -> Option<String> {
+    output
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .map(str::to_ascii_lowercase)
+}
+
+/// `--format chosen` with an output file whose extension says `named`.
+fn format_mismatch(chosen: &str, named: &str, output: &std::path::Path) -> Diagnostic {
+    Diagnostic::error(format!(
+        "--format {chosen} would write {chosen} into {}, whose extension says {named}",
+        output.display()
+    ))
+    .with_help(format!(
+        "drop --format to write {named} there, or name the file after the format"
+    ))
 }
 
 fn github_report_options(args: &GithubReportArgs) -> GithubReportOptions {
@@ -259,6 +287,52 @@ fn graph_options(args: GraphArgs) -> GraphOptions {
     }
 }
 
+fn history_options(args: HistoryArgs) -> Result<HistoryOptions, Diagnostic> {
+    Ok(HistoryOptions {
+        format: history_format(args.format, args.output.as_deref())?,
+        project: ProjectOptions {
+            config: args.config,
+            threads: None,
+            verbose: args.verbose,
+            // It reads baselines from git and parses no Python file.
+            cache: CacheLocation::Off,
+            facts: FactSet::BASE,
+        },
+        baseline: args.baseline,
+        read: crate::history::ReadOptions {
+            since: args.since,
+            max_count: args.max_count,
+        },
+        output: args.output,
+    })
+}
+
+/// `--format`, else the format the extension of `--output` names, else
+/// text: as for `check`, a chart never lands in a `.json` file.
+fn history_format(
+    format: Option<cli::HistoryFormat>,
+    output: Option<&std::path::Path>,
+) -> Result<HistoryFormat, Diagnostic> {
+    let chosen = format.map(|format| match format {
+        cli::HistoryFormat::Text => HistoryFormat::Text,
+        cli::HistoryFormat::Json => HistoryFormat::Json,
+        cli::HistoryFormat::Svg => HistoryFormat::Svg,
+    });
+    let named = match output.and_then(extension).as_deref() {
+        Some("svg") => Some(HistoryFormat::Svg),
+        Some("json") => Some(HistoryFormat::Json),
+        Some("txt" | "text" | "log") => Some(HistoryFormat::Text),
+        _ => None,
+    };
+    match (chosen, named, output) {
+        (Some(chosen), Some(named), Some(output)) if chosen != named => {
+            Err(format_mismatch(chosen.name(), named.name(), output))
+        }
+        (Some(format), _, _) | (None, Some(format), _) => Ok(format),
+        (None, None, _) => Ok(HistoryFormat::Text),
+    }
+}
+
 fn ci_options(args: CiArgs) -> CiOptions {
     CiOptions {
         github: github_report_options(&args.github),
@@ -268,8 +342,67 @@ fn ci_options(args: CiArgs) -> CiOptions {
             github_timeout: std::time::Duration::from_secs(args.github_timeout),
         },
         sarif: args.sarif,
-        run: run_options(args.run),
+        run: with_facts(run_options(args.run), args.map_summary),
+        map_summary: args.map_summary,
     }
+}
+
+/// `run`, whose files' facts include the map's when `map` is drawn.
+fn with_facts(mut run: RunOptions, map: bool) -> RunOptions {
+    if map {
+        run.project.facts = map::FACTS;
+    }
+    run
+}
+
+fn map_options(args: MapArgs) -> Result<MapOptions, Diagnostic> {
+    let depth = args.depth.map_or(map::DEFAULT_DEPTH, usize::from);
+    let chosen = args.format.map(|format| match format {
+        cli::MapFormat::Text => MapFormat::Text,
+        cli::MapFormat::Json => MapFormat::Json,
+        cli::MapFormat::Markdown => MapFormat::Markdown,
+        cli::MapFormat::Dot => MapFormat::Dot,
+        cli::MapFormat::Mermaid => MapFormat::Mermaid,
+        cli::MapFormat::Html => MapFormat::Html,
+    });
+    let named = args
+        .output
+        .as_deref()
+        .and_then(|output| output.extension())
+        .and_then(|extension| extension.to_str())
+        .and_then(MapFormat::of_extension);
+    let format = match (chosen, named, args.output.as_deref()) {
+        (Some(chosen), _, _) => chosen,
+        (None, Some(named), _) => named,
+        (None, None, None) => MapFormat::Text,
+        (None, None, Some(output)) => {
+            return Err(Diagnostic::error(format!(
+                "cannot tell the format of {} from its extension",
+                output.display()
+            ))
+            .with_help(
+                "pass --format (text, json, markdown, dot, mermaid or html), or name the file \
+                 .txt, .json, .md, .dot, .mmd or .html"
+                    .to_string(),
+            ));
+        }
+    };
+    Ok(MapOptions {
+        run: with_facts(
+            RunOptions {
+                project: project_options(args.project),
+                baseline: baseline_choice(args.baseline),
+                ..RunOptions::default()
+            },
+            true,
+        ),
+        granularity: match args.granularity {
+            MapGranularity::Package => Granularity::Package { depth },
+            MapGranularity::Module => Granularity::Module,
+        },
+        format,
+        output: args.output,
+    })
 }
 
 #[cfg(test)]
@@ -325,6 +458,41 @@ mod tests {
     }
 
     #[test]
+    fn map_arguments_become_map_options() {
+        let Invocation::Map(map) =
+            parse(&["map", "--depth", "3", "-o", "out/map.HTML", "--no-baseline"])
+        else {
+            panic!("not map");
+        };
+        assert_eq!(map.granularity, Granularity::Package { depth: 3 });
+        assert_eq!(map.format, MapFormat::Html);
+        assert_eq!(map.output, Some(PathBuf::from("out/map.HTML")));
+        assert_eq!(map.run.baseline, BaselineChoice::Without);
+        let Invocation::Map(map) = parse(&["map", "--granularity", "module", "--format", "dot"])
+        else {
+            panic!("not map");
+        };
+        assert_eq!(map.granularity, Granularity::Module);
+        assert_eq!(map.format, MapFormat::Dot);
+        let Invocation::Map(map) = parse(&["map"]) else {
+            panic!("not map");
+        };
+        assert_eq!(
+            (map.granularity, map.format),
+            (
+                Granularity::Package {
+                    depth: map::DEFAULT_DEPTH
+                },
+                MapFormat::Text
+            )
+        );
+        let Invocation::Ci(ci) = parse(&["ci", "--map-summary"]) else {
+            panic!("not ci");
+        };
+        assert!(ci.map_summary);
+    }
+
+    #[test]
     fn init_arguments_become_init_options() {
         let Invocation::Init(init) = parse(&[
             "init",
@@ -340,5 +508,31 @@ mod tests {
         assert!(init.pyproject && init.dry_run);
         assert!(!init.force && !init.no_baseline);
         assert_eq!(init.threads, Some(2));
+    }
+
+    #[test]
+    fn history_takes_its_format_from_the_output_file_unless_told() {
+        let format = |args: &[&str]| {
+            let cli = Cli::try_parse_from([&["gate", "baseline", "history"], args].concat());
+            match invocation(cli.unwrap()) {
+                Ok(Invocation::BaselineHistory(history)) => Ok(history.format),
+                Ok(_) => panic!("not history"),
+                Err(diagnostic) => Err(diagnostic.to_string()),
+            }
+        };
+        assert_eq!(format(&[]), Ok(HistoryFormat::Text));
+        assert_eq!(format(&["-o", "debt.SVG"]), Ok(HistoryFormat::Svg));
+        assert_eq!(format(&["-o", "debt.json"]), Ok(HistoryFormat::Json));
+        assert_eq!(format(&["-o", "debt"]), Ok(HistoryFormat::Text));
+        assert_eq!(
+            format(&["--format", "svg", "-o", "chart.html"]),
+            Ok(HistoryFormat::Svg)
+        );
+        let refused = format(&["--format", "text", "-o", "debt.svg"]).unwrap_err();
+        assert!(
+            refused
+                .contains("--format text would write text into debt.svg, whose extension says svg"),
+            "{refused}"
+        );
     }
 }

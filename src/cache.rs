@@ -8,9 +8,11 @@
 //! `.gate_cache/` in the project root (the folder of the config), or the
 //! folder of `--cache-dir` / `GATE_CACHE_DIR`; `--no-cache` neither reads nor
 //! writes it. The folder gets a `.gitignore` of `*`, as ruff does for
-//! `.ruff_cache`. One file per config, `facts-<hash of the config's
-//! absolute path>.bin`, so that two configs of one project (or projects
-//! sharing a `--cache-dir`) do not overwrite each other's facts.
+//! `.ruff_cache`. One file per config and extraction settings,
+//! `facts-<hash of the config's absolute path>-<hash of the settings>.bin`,
+//! so that two configs of one project (or projects sharing a
+//! `--cache-dir`), or `gate check` and `gate map` (which also reads line
+//! counts), do not overwrite each other's facts.
 //!
 //! ## When an entry is used
 //!
@@ -21,9 +23,10 @@
 //! - The file header holds gate's version and a digest of the extraction's
 //!   own source code (`EXTRACTION_SOURCES`), so a cache written by another
 //!   version, or by another build of the same version whose extraction
-//!   differs, is never read (a warning says so, once). The header also holds
-//!   the settings; a cache for other settings (the config changed) is
-//!   rebuilt silently.
+//!   differs, is never read (a warning says so, once). Other settings (the
+//!   config changed) are another file, written anew without a warning; the
+//!   files of settings no longer used stay until the folder is deleted, as
+//!   ruff's caches of its older versions do.
 //! - Each file's entry holds its size and a SHA-256 digest of its bytes
 //!   (16 bytes kept). A file is always read and hashed; only the parse is
 //!   skipped. Size and modification time alone, without reading, would
@@ -105,6 +108,7 @@ const EXTRACTION_SOURCES: &[&str] = &[
     include_str!("parse/locate.rs"),
     include_str!("parse/extract/mod.rs"),
     include_str!("parse/extract/conditions.rs"),
+    include_str!("parse/extract/exports.rs"),
     include_str!("parse/extract/expressions.rs"),
     include_str!("parse/extract/imports.rs"),
     include_str!("parse/extract/stores.rs"),
@@ -223,7 +227,14 @@ impl FactsCache {
         // it, relative to wherever gate was started.
         let config = root.join(config_file.file_name().unwrap_or(config_file.as_os_str()));
         let name = content_digest(config.to_string_lossy().as_bytes());
-        let file = dir.join(format!("facts-{}.bin", hex(&name[..8])));
+        // The settings too: `gate check` and `gate map` extract different
+        // facts, and would otherwise rebuild each other's cache every time.
+        let identity = Identity::new(settings);
+        let file = dir.join(format!(
+            "facts-{}-{}.bin",
+            hex(&name[..8]),
+            hex(&identity.settings[..4])
+        ));
         let shown = file
             .strip_prefix(root)
             .unwrap_or(&file)
@@ -233,7 +244,7 @@ impl FactsCache {
             dir,
             file,
             shown,
-            identity: Identity::new(settings),
+            identity,
             blobs: Vec::new(),
             index: FxHashMap::default(),
             rejected: None,

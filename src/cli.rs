@@ -25,7 +25,7 @@ pub enum Command {
     Init(InitArgs),
     /// Check the project and compare with the baseline.
     Check(CheckArgs),
-    /// Write or ratchet the baseline of known violations.
+    /// Write or ratchet the baseline of known violations, or show its history.
     #[command(subcommand)]
     Baseline(BaselineCommand),
     /// Print what a rule kind checks, why, an example and its options.
@@ -39,6 +39,9 @@ pub enum Command {
     Graph(GraphArgs),
     /// In GitHub Actions: check, write SARIF, annotate, summarise, comment on the pull request, set step outputs.
     Ci(CiArgs),
+    /// Show the architecture as it is: layers, the layer matrix, the package graph, the debt.
+    #[command(long_about = MAP_ABOUT)]
+    Map(MapArgs),
 }
 
 const INIT_ABOUT: &str = "\
@@ -127,10 +130,23 @@ pub struct RunArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub project: ProjectArgs,
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+    /// Fail (exit 1) when baseline entries no longer occur.
+    #[arg(long)]
+    pub fail_on_stale: bool,
+    /// Fail (exit 2) when the config checks less than it says: a pattern or layer that matches nothing, most files outside every source root (also `[project] strict = true`).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// The baseline a run compares with: shared by `check`, `ci` and `map`.
+#[derive(Args)]
+pub struct BaselineArgs {
     /// The baseline file (default: `baseline` in the config, else baseline.json).
     ///
-    /// Without a baseline file yet (a first run), every violation is new: the
-    /// run exits 1 if there are any and says to run `gate baseline init`.
+    /// Without a baseline file yet (a first run), every violation is new: a
+    /// check exits 1 if there are any and says to run `gate baseline init`.
     /// That holds only for the default baseline.json; a baseline named here or
     /// by `baseline` in the config must exist (exit 2 otherwise), so a typo in
     /// its path is reported as such.
@@ -139,12 +155,6 @@ pub struct RunArgs {
     /// Report every violation as new.
     #[arg(long)]
     pub no_baseline: bool,
-    /// Fail (exit 1) when baseline entries no longer occur.
-    #[arg(long)]
-    pub fail_on_stale: bool,
-    /// Fail (exit 2) when the config checks less than it says: a pattern or layer that matches nothing, most files outside every source root (also `[project] strict = true`).
-    #[arg(long)]
-    pub strict: bool,
 }
 
 /// How the GitHub formats (SARIF, Markdown) are written.
@@ -215,6 +225,9 @@ pub struct CiArgs {
     #[arg(long, value_name = "SECS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub github_timeout: u64,
+    /// Also append the architecture map (`gate map --format markdown`) to the job summary.
+    #[arg(long)]
+    pub map_summary: bool,
 }
 
 /// A category names a code-scanning analysis and the comment marker: it
@@ -260,6 +273,57 @@ pub enum BaselineCommand {
         #[arg(long)]
         accept_new: bool,
     },
+    /// The debt over time: the baseline's count per rule at each commit that changed it.
+    #[command(long_about = HISTORY_ABOUT)]
+    History(HistoryArgs),
+}
+
+const HISTORY_ABOUT: &str = "\
+The debt over time: the baseline's count per rule at each commit of the \
+branch that changed it (a merge is one step), oldest first, read with git \
+(renames followed). A commit whose \
+baseline cannot be read is left out with a warning naming it; a shallow \
+clone shows the history it has and says where it starts; outside a git \
+repository the history is empty, with a warning.
+
+Examples:
+  gate baseline history
+  gate baseline history --since 2026-01-01 --max-count 50
+  gate baseline history -o debt.svg      # the format follows the extension";
+
+#[derive(Args)]
+pub struct HistoryArgs {
+    /// The config file (default: gate.toml, or pyproject.toml with [tool.gate], found by walking up from the current folder).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The baseline file to follow (default: `baseline` in the config, else baseline.json).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Only commits more recent than DATE (as git reads it: 2026-01-31, "3 months ago").
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only the N most recent commits.
+    #[arg(long, short = 'n', value_name = "N")]
+    pub max_count: Option<u32>,
+    /// Output format (default: from the extension of --output, .svg .json .txt; else text).
+    #[arg(long, value_enum)]
+    pub format: Option<HistoryFormat>,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// List every warning (by default, many of one kind print as a count and three examples).
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    /// A table, one row per commit.
+    Text,
+    /// For scripts: `version`, `rules`, `points` (see the docs).
+    Json,
+    /// A self-contained burn-down chart.
+    Svg,
 }
 
 #[derive(Args)]
@@ -286,6 +350,64 @@ pub enum Format {
 pub enum GraphFormat {
     Text,
     Json,
+}
+
+const MAP_ABOUT: &str = "\
+Show the architecture as it is, from the same analysis and baseline as `gate check`:
+  - the layers: files, lines and modules per layer, and the files in none;
+  - the imports between layers, each cell allowed or forbidden by the \
+config, with its new and known `layers` findings;
+  - the package graph (modules merged into packages of --depth segments): \
+nodes with their layer and size, edges with their import counts, the \
+edges with findings and those on cycles;
+  - the debt: findings per rule, per layer and per package, the most \
+imported modules, the module cycles.
+
+Formats: text (tables), json (docs/map.md has the schema), markdown (with a \
+mermaid diagram GitHub renders), dot (Graphviz), mermaid, html (one \
+self-contained page: the matrix as a heat map, the graph laid out by layer, \
+each cell's and edge's imports). Exit 0 whatever \
+the findings; 2 on a usage, config, baseline or I/O error.";
+
+#[derive(Args)]
+pub struct MapArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+    /// What a node of the package graph is.
+    #[arg(long, value_enum, default_value_t = MapGranularity::Package)]
+    pub granularity: MapGranularity,
+    /// The segments that name a package (`app.crm.models` at depth 2 is `app.crm`; default 2).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub depth: Option<u16>,
+    /// Output format (default: from the extension of --output, .json .md .dot .gv .mmd .html .txt; else text).
+    #[arg(long, value_enum)]
+    pub format: Option<MapFormat>,
+    /// Write the map to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MapGranularity {
+    /// Modules merged into their package of --depth segments.
+    Package,
+    /// Each module is a node.
+    Module,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MapFormat {
+    Text,
+    Json,
+    /// With a mermaid diagram of the package graph.
+    Markdown,
+    /// Graphviz.
+    Dot,
+    Mermaid,
+    /// One self-contained page: the matrix as a heat map, the graph laid out by layer, the debt.
+    Html,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -11,14 +11,14 @@ use crate::span::Span;
 pub const MODULE_SCOPE: &str = "<module>";
 
 /// Which facts of [`FileFacts`] a run extracts: those its rules read.
-/// Imports (the graph is always built), syntax errors and ignore comments
-/// are always extracted; the others only when asked for, so that a config
+/// Imports and `__all__` (the graph is always built), syntax errors and
+/// ignore comments are always extracted; the others only when asked for, so that a config
 /// of import rules keeps no calls, bindings or statements.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct FactSet(u8);
 
 impl FactSet {
-    /// Imports, syntax errors and ignore comments only.
+    /// Imports, `__all__`, syntax errors and ignore comments only.
     pub const BASE: FactSet = FactSet(0);
     pub const CALLS: FactSet = FactSet(1);
     pub const MODULE_STATEMENTS: FactSet = FactSet(1 << 1);
@@ -83,6 +83,12 @@ pub struct FileFacts {
     pub syntax_errors: Vec<SyntaxError>,
     /// `# gate: ignore[...]` comments.
     pub ignores: Vec<IgnoreComment>,
+    /// The names in `__all__`, when the module binds it at module level
+    /// from string literals only (`__all__ = ["A"]`, `+= [...]`,
+    /// `.extend([...])`, `.append("B")`); `None` when it does not bind it,
+    /// or binds it in a way gate cannot read: then `from m import *` takes
+    /// the public names, as Python does without `__all__`.
+    pub exported_names: Option<Vec<String>>,
 }
 
 impl FileFacts {
@@ -226,11 +232,14 @@ pub enum Argument {
     /// parts are joined. For an f-string, its literal text before the first
     /// replacement field (`DELETE FROM ` for `f"DELETE FROM {table}"`; an
     /// f-string that starts with a replacement field is [`Argument::Other`]).
-    /// For SQLAlchemy's `text("...")` (any callee whose last name is `text`:
+    /// A concatenation or `%`-formatting is its left operand's text. For
+    /// SQLAlchemy's `text("...")` (any callee whose last name is `text`:
     /// `text`, `sa.text`, `sqlalchemy.text`; also at the start of a method
     /// chain, `text("...").bindparams(...)`) with a string or f-string
-    /// literal, that literal, since it is the SQL being run; with anything
-    /// else it stays a [`Argument::Call`].
+    /// literal, that literal, since it is the SQL being run; the same for
+    /// any other wrapper call (`sql_text("UPDATE …")`, nested up to four
+    /// deep, or `"UPDATE …".format(...)`) whose literal opens with an SQL
+    /// statement keyword. Otherwise a call stays a [`Argument::Call`].
     Str(String),
     /// A name or attribute chain (`Incident`, `self.model`).
     Name(String),
@@ -246,8 +255,9 @@ pub enum StatementKind {
     /// Any other assignment.
     Assign,
     /// A call in the header of a block (the test of an `if`, `elif` or
-    /// `while`, the iterable of a `for`, an item of a `with`) or in an
-    /// `assert`: it runs when the statement does. Its span is the call's;
+    /// `while`, the iterable of a `for`, an item of a `with`), in an
+    /// `assert`, or in a parameter's default value of a `def`: it runs when
+    /// the statement does. Its span is the call's;
     /// calls in its arguments are not recorded apart.
     HeaderCall,
     Def,

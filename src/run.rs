@@ -10,6 +10,9 @@ use crate::baseline::{self, Baseline, BaselineError, Diff};
 use crate::cache::CacheLocation;
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Diagnostic;
+use crate::facts::FactSet;
+use crate::files::Files;
+use crate::graph::Graph;
 use crate::report::{
     self, BlobLinks, GithubReportOptions, MarkdownOptions, RepoPaths, SarifOptions, SizeLimit,
 };
@@ -26,6 +29,9 @@ pub struct ProjectOptions {
     pub verbose: bool,
     /// Where the facts cache is, if anywhere.
     pub cache: CacheLocation,
+    /// The facts of each file the command reads besides the rules' (the
+    /// map's line counts): extraction records only what is read.
+    pub facts: FactSet,
 }
 
 /// What to check, and against which baseline.
@@ -145,8 +151,30 @@ impl From<RunError> for Diagnostic {
     }
 }
 
+/// A finished run and the analysis it compared: what `gate map` draws, so
+/// that the map and the check never disagree.
+pub struct Analysed {
+    pub outcome: Outcome,
+    pub files: Files,
+    pub graph: Graph,
+}
+
 /// Loads the config and the baseline, analyses, and compares.
 pub fn check_project(options: &RunOptions) -> Result<Outcome, RunError> {
+    let Analysed {
+        outcome,
+        files,
+        graph,
+    } = check_project_keeping_analysis(options)?;
+    // The facts of every file are hundreds of thousands of small
+    // allocations; the process is about to exit, so let the OS reclaim them
+    // at once instead of freeing them one by one.
+    std::mem::forget((files, graph));
+    Ok(outcome)
+}
+
+/// [`check_project`], keeping the files and the import graph it analysed.
+pub fn check_project_keeping_analysis(options: &RunOptions) -> Result<Analysed, RunError> {
     let config = load_config(&options.project)?;
     // Read the baseline first: a broken one should fail before a long run.
     let baseline_path = match &options.baseline {
@@ -189,19 +217,19 @@ pub fn check_project(options: &RunOptions) -> Result<Outcome, RunError> {
     let coverage = analysis.coverage();
     let files = coverage.files;
     let diff = baseline::diff(analysis.violations, checked_baseline.as_ref());
-    // The facts of every file are hundreds of thousands of small
-    // allocations; the process is about to exit, so let the OS reclaim them
-    // at once instead of freeing them one by one.
-    std::mem::forget((analysis.files, analysis.graph));
-    Ok(Outcome {
-        config,
-        diff,
-        files,
-        coverage,
-        warnings: analysis.warnings,
-        baseline_path,
-        baseline,
-        missing_baseline,
+    Ok(Analysed {
+        outcome: Outcome {
+            config,
+            diff,
+            files,
+            coverage,
+            warnings: analysis.warnings,
+            baseline_path,
+            baseline,
+            missing_baseline,
+        },
+        files: analysis.files,
+        graph: analysis.graph,
     })
 }
 
@@ -234,7 +262,7 @@ pub fn analyze(
 ) -> Result<Analysis, RunError> {
     let threads = project.threads;
     let analysis = analyze::with_threads(threads, || {
-        analyze::analyze(config, targets, threads, &project.cache)
+        analyze::analyze(config, targets, threads, &project.cache, project.facts)
     })??;
     Ok(analysis)
 }

@@ -230,11 +230,9 @@ impl<'a> Symbols<'a> {
                 None => Some(next),
             };
         }
-        if name.starts_with('_') {
-            return None;
-        }
-        // `from m import *`: followed when `m` defines the class or
-        // re-exports the name itself.
+        // `from m import *`: followed when `m` exports the name (lists it in
+        // its `__all__`, or without one, the name is public) and defines the
+        // class or re-exports the name itself.
         for (edge, import) in reexports {
             if import.name.as_deref() != Some("*") {
                 continue;
@@ -243,6 +241,13 @@ impl<'a> Symbols<'a> {
                 continue;
             };
             if edge.to_submodule {
+                continue;
+            }
+            let exported = match &self.files.facts(target).exported_names {
+                Some(names) => names.iter().any(|exported| exported == name),
+                None => !name.starts_with('_'),
+            };
+            if !exported {
                 continue;
             }
             if let Some(further) = self.origin(&edge.target, name, visited) {

@@ -30,6 +30,10 @@ pub enum WarningKind {
     Threads,
     /// A `.py` file an ignore file (`.gitignore`, ...) kept out of the run.
     Ignored,
+    /// A commit whose baseline `gate baseline history` could not read.
+    SkippedCommit,
+    /// History that git cannot give in full (a shallow clone, no git).
+    PartialHistory,
     /// The facts cache was corrupt or another gate's, or cannot be written.
     Cache,
 }
@@ -59,6 +63,8 @@ impl WarningKind {
             WarningKind::ExternalMatch => "layer patterns match external modules",
             WarningKind::Threads => "thread counts were capped",
             WarningKind::Ignored => "files were skipped by ignore files",
+            WarningKind::SkippedCommit => "commits were left out of the history",
+            WarningKind::PartialHistory => "warnings about the history's reach",
             WarningKind::Cache => "warnings about the facts cache",
         };
         format!("{count} {what}")

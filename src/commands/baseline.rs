@@ -1,5 +1,6 @@
-//! `gate baseline init` (adopt every current violation) and `gate baseline
-//! update` (the ratchet: the baseline only shrinks unless --accept-new).
+//! `gate baseline init` (adopt every current violation), `gate baseline
+//! update` (the ratchet: the baseline only shrinks unless --accept-new) and
+//! `gate baseline history` (the debt it allowed at each commit).
 
 use std::path::PathBuf;
 
@@ -7,7 +8,10 @@ use crate::baseline::{self, Baseline};
 use crate::commands;
 use crate::diagnostic::Diagnostic;
 use crate::exit::ExitCode;
+use crate::history::{self, History};
+use crate::output;
 use crate::run::{self, ProjectOptions};
+use crate::warning::{Warning, WarningKind};
 
 /// `gate baseline init`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,4 +81,67 @@ pub fn update(options: &UpdateOptions) -> Result<ExitCode, Diagnostic> {
     }
     crate::eprintln_inert!("{}", outcome.summary(&path));
     Ok(ExitCode::of_update(outcome.refused))
+}
+
+/// `gate baseline history`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryOptions {
+    pub project: ProjectOptions,
+    /// The baseline file to follow; `None` for the config's.
+    pub baseline: Option<PathBuf>,
+    pub read: history::ReadOptions,
+    pub format: HistoryFormat,
+    /// Write to this file instead of standard output.
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryFormat {
+    Text,
+    Json,
+    Svg,
+}
+
+impl HistoryFormat {
+    /// As `--format` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            HistoryFormat::Text => "text",
+            HistoryFormat::Json => "json",
+            HistoryFormat::Svg => "svg",
+        }
+    }
+}
+
+/// Without git or a repository there is no history, which is said and not
+/// an error: the rest of a pipeline (a report that would embed the chart)
+/// carries on.
+pub fn history(options: &HistoryOptions) -> Result<ExitCode, Diagnostic> {
+    let config = run::load_config(&options.project)?;
+    let path = run::baseline_path(&config, options.baseline.as_deref());
+    let history = match history::read(&path, &options.read) {
+        Ok(history) => history,
+        Err(error) if error.is_unavailable() => {
+            commands::print_warnings(
+                &[Warning::new(WarningKind::PartialHistory, error.to_string())],
+                options.project.verbose,
+            );
+            History {
+                path: path.display().to_string(),
+                ..History::default()
+            }
+        }
+        Err(error) => return Err(Diagnostic::of_error(&error)),
+    };
+    commands::print_warnings(&history.warnings(), options.project.verbose);
+    let rendered = match options.format {
+        HistoryFormat::Text => history::text::render(&history),
+        HistoryFormat::Json => history::json::render(&history),
+        HistoryFormat::Svg => history::svg::render(&history),
+    };
+    match &options.output {
+        Some(file) => output::write_output(file, &rendered)?,
+        None => output::print_stdout(&rendered)?,
+    }
+    Ok(ExitCode::Clean)
 }

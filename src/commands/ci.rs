@@ -13,6 +13,7 @@ use crate::github::publish::{self, Log, PublishOptions};
 use crate::output;
 use crate::report::{self, GithubReportOptions, TextOptions};
 use crate::run::{self, RunOptions};
+use crate::settings::Granularity;
 
 /// Everything `gate ci` is told on its command line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,11 +23,22 @@ pub struct CiOptions {
     pub sarif: PathBuf,
     pub github: GithubReportOptions,
     pub publish: PublishOptions,
+    /// Append the architecture map to the job summary.
+    pub map_summary: bool,
 }
 
 pub fn run(options: &CiOptions) -> Result<ExitCode, Diagnostic> {
     let github = GithubEnv::from_process();
-    let outcome = run::check_project(&options.run)?;
+    // The map needs the analysis the check compared; without it the
+    // analysis is left to the OS at exit, as `gate check` does.
+    let (outcome, map) = if options.map_summary {
+        let analysed = run::check_project_keeping_analysis(&options.run)?;
+        let depth = crate::map::DEFAULT_DEPTH;
+        let map = commands::map::of_run(&analysed, Granularity::Package { depth });
+        (analysed.outcome, Some(crate::map::render_markdown(&map)))
+    } else {
+        (run::check_project(&options.run)?, None)
+    };
     commands::print_warnings(&outcome.warnings, options.run.project.verbose);
     let paths = commands::repo_paths(&outcome.config, github.workspace.as_deref());
 
@@ -59,6 +71,7 @@ pub fn run(options: &CiOptions) -> Result<ExitCode, Diagnostic> {
         &sarif_path,
         &options.github,
         &options.publish,
+        map.as_deref(),
     )?;
     Ok(code)
 }

@@ -13,6 +13,7 @@ use crate::commands;
 use crate::config::{self, Config};
 use crate::diagnostic::Diagnostic;
 use crate::exit::ExitCode;
+use crate::facts::FactSet;
 use crate::init::{self, Target, pyproject};
 use crate::output;
 use crate::run::{self, ProjectOptions};
@@ -129,6 +130,7 @@ pub fn run(options: &InitOptions) -> Result<ExitCode, Diagnostic> {
         verbose: false,
         // The config is only proposed: its facts are not worth keeping.
         cache: CacheLocation::Off,
+        facts: FactSet::BASE,
     };
     let analysis = run::analyze(&config, &project, &[])?;
     commands::print_warnings(&analysis.warnings, project.verbose);

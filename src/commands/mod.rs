@@ -8,6 +8,7 @@ pub mod ci;
 pub mod explain;
 pub mod graph;
 pub mod init;
+pub mod map;
 
 use std::io::IsTerminal;
 use std::path::Path;

@@ -3,12 +3,11 @@
 //! baseline.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 use super::api::{self, ApiError, Repository, RetryPolicy};
 use crate::baseline::{self, Baseline, BaselineError};
 use crate::diagnostic::Diagnostic;
+use crate::git::git;
 
 /// A shallow checkout lacks the base commit; a full one has it.
 const FETCH_DEPTH_HELP: &str = "use actions/checkout with `fetch-depth: 0`";
@@ -130,74 +129,10 @@ fn show(checkout: &Path, sha: &str, path: &str) -> Result<Option<Vec<u8>>, BaseR
     })
 }
 
-/// How long one git command may take: a `git fetch` from a remote that
-/// stops answering must not hold a required check.
-const GIT_TIMEOUT: Duration = Duration::from_secs(60);
-
-fn git(repository: &Path, args: &[&str]) -> std::io::Result<Output> {
-    let mut command = Command::new("git");
-    command
-        .arg("-C")
-        .arg(repository)
-        .args(args)
-        .env("GIT_TERMINAL_PROMPT", "0");
-    output_within(command, GIT_TIMEOUT)
-}
-
-/// The output of `command`, which is killed when it runs past `limit`.
-fn output_within(mut command: Command, limit: Duration) -> std::io::Result<Output> {
-    use std::io::Read;
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    // Read both pipes while waiting: a full pipe would stall the child.
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
-            }
-            bytes
-        })
-    };
-    let stdout = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                format!("git did not finish within {} s", limit.as_secs()),
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Ok(Output {
-        status,
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use std::process::Command;
+
     use super::*;
 
     fn run(dir: &Path, args: &[&str]) {
@@ -217,20 +152,6 @@ mod tests {
     fn head(dir: &Path) -> String {
         let output = git(dir, &["rev-parse", "HEAD"]).unwrap();
         String::from_utf8(output.stdout).unwrap().trim().to_string()
-    }
-
-    #[test]
-    fn a_command_past_its_time_limit_is_killed_and_named() {
-        let mut sleep = Command::new("sleep");
-        sleep.arg("5");
-        let started = Instant::now();
-        let error = output_within(sleep, Duration::from_millis(200)).unwrap_err();
-        assert_eq!(error.kind(), std::io::ErrorKind::TimedOut);
-        assert!(started.elapsed() < Duration::from_secs(4));
-        let mut echo = Command::new("echo");
-        echo.arg("hi");
-        let output = output_within(echo, Duration::from_secs(5)).unwrap();
-        assert_eq!(output.stdout, b"hi\n");
     }
 
     #[test]

@@ -3,7 +3,6 @@
 //! written by `gate check` links every new violation as `gate ci` does.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::report::BlobLinks;
 
@@ -12,12 +11,7 @@ use crate::report::BlobLinks;
 /// `git@github.com:o/r.git`) and `HEAD` names a commit; `None` otherwise.
 pub fn from_checkout(repository: &Path) -> Option<BlobLinks> {
     let git = |args: &[&str]| {
-        let output = Command::new("git")
-            .arg("-C")
-            .arg(repository)
-            .args(args)
-            .output()
-            .ok()?;
+        let output = crate::git::git(repository, args).ok()?;
         output
             .status
             .success()

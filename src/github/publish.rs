@@ -61,8 +61,9 @@ fn token_help(variable: &str) -> String {
     format!("pass the token with `env: {variable}: ${{{{ github.token }}}}`")
 }
 
-/// Annotates, summarises, comments and sets the step outputs, in GitHub
-/// Actions. Fails only when standard output cannot be written.
+/// Annotates, summarises (followed by `map`, the Markdown architecture map,
+/// when given), comments and sets the step outputs, in GitHub Actions.
+/// Fails only when standard output cannot be written.
 pub fn publish(
     outcome: &Outcome,
     github: &GithubEnv,
@@ -70,6 +71,7 @@ pub fn publish(
     sarif_path: &Path,
     report_options: &GithubReportOptions,
     options: &PublishOptions,
+    map: Option<&str>,
 ) -> Result<(), Diagnostic> {
     let log = Log { github };
     output::print_workflow_commands(&report::render_annotations(&outcome.diff, paths))?;
@@ -97,7 +99,11 @@ pub fn publish(
         )
     };
 
-    append_summary(github, &markdown(SizeLimit::SUMMARY), &log);
+    // The map is cut to a few hundred rows and its diagram to what GitHub
+    // draws (`crate::map`): it fits beside the report in the summary.
+    let summary =
+        markdown(SizeLimit::SUMMARY) + &map.map(|map| format!("\n{map}")).unwrap_or_default();
+    append_summary(github, &summary, &log);
     if let Some(pull) = pull_request.as_ref().filter(|_| options.comment) {
         let body = markdown(SizeLimit::COMMENT);
         post_comment(&report_options.category, pull, api.as_ref(), &body, &log);

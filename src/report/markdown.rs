@@ -246,7 +246,7 @@ fn entry_row(entry: &BaselineEntry, paths: &RepoPaths) -> String {
 /// space on each side is stripped when rendered). Line breaks show as `\n`
 /// and pipes are escaped (GitHub splits table cells at `|` even inside code
 /// spans, and renders `\|` there as `|`), so it fits in a table cell.
-fn code(text: &str) -> String {
+pub fn code(text: &str) -> String {
     if text.is_empty() {
         return String::new();
     }

@@ -14,7 +14,9 @@ use crate::baseline::{Diff, Finding, Status};
 
 pub use github::{MAX_ANNOTATIONS_PER_LEVEL, render_annotations, workflow_command};
 pub use json::render_json;
-pub use markdown::{BlobLinks, MarkdownOptions, SizeLimit, comment_marker, render_markdown};
+pub use markdown::{
+    BlobLinks, MarkdownOptions, SizeLimit, code as markdown_code, comment_marker, render_markdown,
+};
 pub use sarif::{
     FINGERPRINT_KEY, KnownInSarif, MAX_RESULTS, SarifOptions, percent_encode_path, render_sarif,
     sarif_result_count,

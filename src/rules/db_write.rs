@@ -26,10 +26,19 @@
 //! `pg_insert(T).on_conflict_do_nothing()` through its import,
 //! `T.__table__.delete()`), SQL text starting with `INSERT`, `UPDATE`,
 //! `DELETE`, `MERGE`, `REPLACE`, `UPSERT` or `TRUNCATE` (any case, after
-//! whitespace; also inside `text("...")` and the literal start of an
-//! f-string), or a name bound in the same function to such a call
-//! (`stmt = update(T).values(...)`). SQL that opens with a `WITH` clause, or
-//! a statement built elsewhere, is not followed.
+//! whitespace), or a name bound in the same function to such a call
+//! (`stmt = update(T).values(...)`). With `ddl = true`, SQL text that
+//! changes the schema (`CREATE`, `ALTER`, `DROP`, `RENAME`, `COMMENT`,
+//! `GRANT`, `REVOKE`) counts too.
+//!
+//! SQL text is read from a string literal, the literal start of an f-string,
+//! the left operand of `+` or `%` (`"UPDATE t SET " + columns`,
+//! `"DELETE FROM t WHERE id = %s" % key`), `"...".format(...)`, and through
+//! wrapper calls up to four deep: `text("...")` (`sa.text`, ...) whatever
+//! the literal, any other call (`sql_text("UPDATE …")`,
+//! `wrap(text("…"))`) when the literal opens with an SQL keyword. SQL that
+//! opens with a `WITH` clause, text held in a variable, or a statement built
+//! elsewhere is not followed.
 //!
 //! The legacy bulk writes `<session>.query(T)....delete()` and
 //! `....update({...})` count whenever the `query` receiver is a session.
@@ -50,6 +59,11 @@
 //!   (`obj = X.objects.get(pk=1)`), or to an instantiation of a Django model
 //!   (`obj = Device(...)`, a class of the project with a base whose last
 //!   name is `Model`, directly or through other classes of the project).
+//! - `execute`, `executemany` (and the other `execute`-like methods) of a
+//!   DB-API cursor, as Django's raw SQL runs (`with connection.cursor() as
+//!   cursor: cursor.execute("UPDATE …")`), when the SQL text writes: the
+//!   receiver is named `cursor` or `*_cursor`, or bound to a call of
+//!   `cursor()`.
 //!
 //! So `data.update(...)`, `cache.delete(key)`, `form.errors.update(...)`,
 //! `exclude_columns.update(...)` and `self.objects.update(...)` are not
@@ -106,6 +120,8 @@
 //!   and against its last name; `*` matches any run of characters.
 //! - `orm` (list of `sqlalchemy`, `django`, default both): the ORMs whose
 //!   writes count; `methods` and `receivers` apply to SQLAlchemy's.
+//! - `ddl` (boolean, default `false`): SQL text that changes the schema
+//!   counts as a write.
 //! - `name`, `message`, `severity` as for every rule.
 
 use std::sync::Arc;
@@ -143,6 +159,17 @@ const QUERY_WRITES: &[&str] = &["delete", "update"];
 const WRITE_SQL: &[&str] = &[
     "INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT", "TRUNCATE",
 ];
+
+/// First words of SQL text that changes the schema: writes with `ddl = true`.
+const DDL_SQL: &[&str] = &[
+    "CREATE", "ALTER", "DROP", "RENAME", "COMMENT", "GRANT", "REVOKE",
+];
+
+/// Last names of the callees that open a DB-API cursor (`connection.cursor()`).
+const CURSOR_FACTORIES: &[&str] = &["cursor"];
+
+/// Globs on the last name of a receiver that is a DB-API cursor.
+const CURSOR_NAMES: &[&str] = &["cursor", "*_cursor"];
 
 /// Django manager and queryset methods that write.
 pub const DJANGO_WRITES: &[&str] = &[
@@ -211,7 +238,15 @@ impl RuleKind for DbWrite {
     }
 
     fn keys(&self) -> &'static [&'static str] {
-        &["in", "paths", "except", "methods", "receivers", "orm"]
+        &[
+            "in",
+            "paths",
+            "except",
+            "methods",
+            "receivers",
+            "orm",
+            "ddl",
+        ]
     }
 
     fn read(&self, table: &Table<'_>) -> Result<Arc<dyn Check>, Diagnostic> {
@@ -227,6 +262,8 @@ pub struct DbWriteOptions {
     pub receivers: Vec<String>,
     pub sqlalchemy: bool,
     pub django: bool,
+    /// Schema changes in SQL text (`CREATE`, `ALTER`, `DROP`, ...) count.
+    pub ddl: bool,
 }
 
 /// Reads the options of one `[[rule]]` table of kind `db-write`.
@@ -255,6 +292,7 @@ fn read_options(table: &Table<'_>) -> Result<DbWriteOptions, Diagnostic> {
         receivers: names_or(table, "receivers", DEFAULT_WRITE_RECEIVERS)?,
         sqlalchemy: orms.contains(&"sqlalchemy"),
         django: orms.contains(&"django"),
+        ddl: table.boolean("ddl")?.unwrap_or(false),
     })
 }
 
@@ -271,6 +309,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &DbWriteOptions) -> Vec<Vi
     );
     writes.sqlalchemy = options.sqlalchemy;
     writes.django = options.django;
+    writes.ddl = options.ddl;
     let mut violations = Vec::new();
     for (index, file, facts) in context.files.iter() {
         if !options.scope.covers(file.module.as_deref(), &file.path) {
@@ -327,8 +366,11 @@ pub(super) struct Writes<'o> {
     receivers: Vec<&'o str>,
     /// SQLAlchemy session writes count.
     pub sqlalchemy: bool,
-    /// Django manager, queryset and model writes count.
+    /// Django manager, queryset and model writes, and SQL run by a DB-API
+    /// cursor, count.
     pub django: bool,
+    /// SQL text that changes the schema counts.
+    pub ddl: bool,
 }
 
 impl<'o> Writes<'o> {
@@ -341,6 +383,7 @@ impl<'o> Writes<'o> {
             receivers: receivers.into_iter().collect(),
             sqlalchemy: true,
             django: true,
+            ddl: false,
         }
     }
 
@@ -364,6 +407,16 @@ impl<'o> Writes<'o> {
         {
             return Some(write);
         }
+        if self.django
+            && STATEMENT_METHODS.contains(&method)
+            && is_cursor(facts, receiver, call)
+            && let Some(target) = self.write_statement(facts, index, symbols)
+        {
+            return Some(Write {
+                subject: callee.to_string(),
+                target,
+            });
+        }
         if !self.sqlalchemy
             || !self.methods.contains(&method)
             || !self.is_session(facts, receiver, call, symbols)
@@ -371,7 +424,7 @@ impl<'o> Writes<'o> {
             return None;
         }
         let target = if STATEMENT_METHODS.contains(&method) {
-            write_statement(facts, index, symbols)?
+            self.write_statement(facts, index, symbols)?
         } else {
             Target::Argument(call.first_arg.as_ref())
         };
@@ -379,6 +432,39 @@ impl<'o> Writes<'o> {
             subject: callee.to_string(),
             target,
         })
+    }
+
+    /// The write statement that the `execute`-like call `facts.calls[index]`
+    /// runs, or `None` when it runs none that is known to write.
+    fn write_statement<'f>(
+        &self,
+        facts: &'f FileFacts,
+        index: usize,
+        symbols: &Symbols<'_>,
+    ) -> Option<Target<'f>> {
+        let call = &facts.calls[index];
+        match call.first_arg.as_ref()? {
+            Argument::Call(callee) => is_statement_builder(callee, &call.scope, symbols)
+                .then(|| Target::Statement(call_within(&facts.calls, call.span, callee))),
+            Argument::Str(sql) => self.is_write_sql(sql).then_some(Target::Sql),
+            Argument::Name(name) => {
+                let binding = binding_before(facts, name, &call.scope, call.span.start)?;
+                is_statement_builder(&binding.callee, &binding.scope, symbols)
+                    .then(|| Target::Statement(bound_call(facts, binding)))
+            }
+            Argument::Other => None,
+        }
+    }
+
+    /// Whether SQL text starts with a keyword that writes (or, with `ddl`,
+    /// changes the schema).
+    fn is_write_sql(&self, sql: &str) -> bool {
+        let word = first_sql_word(sql);
+        let ddl: &[&str] = if self.ddl { DDL_SQL } else { &[] };
+        WRITE_SQL
+            .iter()
+            .chain(ddl)
+            .any(|keyword| keyword.eq_ignore_ascii_case(word))
     }
 
     /// `<session>.query(T)....delete()` or `.update(...)`.
@@ -547,27 +633,6 @@ fn receiver_binding<'f>(facts: &'f FileFacts, receiver: &str, call: &Call) -> Op
         .find(|binding| &*binding.scope == MODULE_SCOPE)
 }
 
-/// The write statement that the `execute`-like call `facts.calls[index]`
-/// runs, or `None` when it runs none that is known to write.
-fn write_statement<'f>(
-    facts: &'f FileFacts,
-    index: usize,
-    symbols: &Symbols<'_>,
-) -> Option<Target<'f>> {
-    let call = &facts.calls[index];
-    match call.first_arg.as_ref()? {
-        Argument::Call(callee) => is_statement_builder(callee, &call.scope, symbols)
-            .then(|| Target::Statement(call_within(&facts.calls, call.span, callee))),
-        Argument::Str(sql) => is_write_sql(sql).then_some(Target::Sql),
-        Argument::Name(name) => {
-            let binding = binding_before(facts, name, &call.scope, call.span.start)?;
-            is_statement_builder(&binding.callee, &binding.scope, symbols)
-                .then(|| Target::Statement(bound_call(facts, binding)))
-        }
-        Argument::Other => None,
-    }
-}
-
 /// Whether `callee`, as written or through the file's imports, is an
 /// `insert`, `update` or `delete`.
 fn is_statement_builder(callee: &str, scope: &str, symbols: &Symbols<'_>) -> bool {
@@ -575,16 +640,26 @@ fn is_statement_builder(callee: &str, scope: &str, symbols: &Symbols<'_>) -> boo
         || STATEMENT_BUILDERS.contains(&dotted::last_segment(&symbols.qualify(callee, scope)))
 }
 
-/// Whether SQL text starts with a keyword that writes.
-fn is_write_sql(sql: &str) -> bool {
+/// The first word of SQL text, after whitespace and opening parentheses.
+fn first_sql_word(sql: &str) -> &str {
     let sql = sql.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
     let end = sql
         .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
         .unwrap_or(sql.len());
-    let word = &sql[..end];
-    WRITE_SQL
+    &sql[..end]
+}
+
+/// Whether `receiver`, as used by `call`, is a DB-API cursor: named like one
+/// (`cursor`, `db_cursor`) or bound to a `cursor()` call
+/// (`with connection.cursor() as c:`).
+fn is_cursor(facts: &FileFacts, receiver: &str, call: &Call) -> bool {
+    let name = dotted::last_segment(receiver);
+    CURSOR_NAMES
         .iter()
-        .any(|keyword| keyword.eq_ignore_ascii_case(word))
+        .any(|pattern| glob_matches(pattern, name))
+        || receiver_binding(facts, receiver, call).is_some_and(|binding| {
+            CURSOR_FACTORIES.contains(&dotted::last_segment(&binding.callee))
+        })
 }
 
 #[cfg(test)]
@@ -625,6 +700,7 @@ mod tests {
 
     #[test]
     fn sql_writes_are_read_from_the_first_word() {
+        let writes = Writes::new([], []);
         for sql in [
             "INSERT INTO t VALUES (1)",
             "  \n update t set x = 1",
@@ -633,7 +709,7 @@ mod tests {
             "Merge into t using s",
             "TRUNCATE",
         ] {
-            assert!(is_write_sql(sql), "{sql:?}");
+            assert!(writes.is_write_sql(sql), "{sql:?}");
         }
         for sql in [
             "SELECT * FROM t",
@@ -643,8 +719,28 @@ mod tests {
             "UPDATE_AT",
             "",
             "-- DELETE",
+            "CREATE TABLE t (a int)",
+            "drop index i",
         ] {
-            assert!(!is_write_sql(sql), "{sql:?}");
+            assert!(!writes.is_write_sql(sql), "{sql:?}");
+        }
+    }
+
+    #[test]
+    fn schema_changes_are_writes_with_ddl() {
+        let mut writes = Writes::new([], []);
+        writes.ddl = true;
+        for sql in [
+            "CREATE TABLE t (a int)",
+            "drop index i",
+            "ALTER TABLE t ADD b int",
+            "GRANT SELECT ON t TO r",
+            "UPDATE t SET a = 1",
+        ] {
+            assert!(writes.is_write_sql(sql), "{sql:?}");
+        }
+        for sql in ["SELECT 1", "CREATED", "dropped"] {
+            assert!(!writes.is_write_sql(sql), "{sql:?}");
         }
     }
 }

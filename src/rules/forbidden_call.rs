@@ -9,6 +9,9 @@
 //! it was imported). A method called on an expression that is not a name
 //! chain (`select(T).with_for_update()`) matches the patterns that start with
 //! `*` or have a single segment, and is reported as `*.with_for_update`.
+//! A name imported from a package of the project resolves through the
+//! package's `__init__` re-exports to the module that defines it, as for
+//! `model-ownership` (`__all__` honoured).
 //! Calls under `if TYPE_CHECKING:` never run and are not reported. Names bound
 //! by other assignments (`now = datetime.now; now()`) are not followed.
 //!

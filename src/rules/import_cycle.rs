@@ -299,7 +299,7 @@ pub(super) fn listing(names: &[&str]) -> String {
 
 /// The internal import graph at a granularity: nodes numbered in name
 /// order, and one link per import statement that counts.
-pub(super) struct NodeGraph<'a> {
+pub(crate) struct NodeGraph<'a> {
     /// Sorted: a node's id is its index.
     pub names: Vec<&'a str>,
     pub links: Vec<Link<'a>>,
@@ -307,7 +307,7 @@ pub(super) struct NodeGraph<'a> {
 
 /// An internal import between two nodes (ids into [`NodeGraph::names`]).
 #[derive(Clone, Copy)]
-pub(super) struct Link<'a> {
+pub(crate) struct Link<'a> {
     pub from: u32,
     pub to: u32,
     pub edge: &'a ImportEdge,
@@ -376,7 +376,7 @@ pub(super) fn position(context: &Context<'_>, edge: &ImportEdge) -> (FileId, Pos
 /// once per node of a path, which a long chain of imports would turn into a
 /// stack overflow on a worker thread; `kosaraju_scc` keeps its stack on the
 /// heap).
-struct Cycles<'a> {
+pub(crate) struct Cycles<'a> {
     arcs: &'a [(u32, u32)],
     /// The arcs out of node `u` are `arcs[first[u]..first[u + 1]]`, by
     /// target id, that is by name.
@@ -384,7 +384,7 @@ struct Cycles<'a> {
     /// The component of each node in a cycle of two nodes or more.
     component: Vec<Option<u32>>,
     /// The sorted members of each component.
-    members: Vec<Vec<u32>>,
+    pub members: Vec<Vec<u32>>,
 }
 
 /// Scratch space of one search, reused from target to target.
@@ -396,7 +396,7 @@ struct Search {
 }
 
 impl<'a> Cycles<'a> {
-    fn new(node_count: usize, arcs: &'a [(u32, u32)]) -> Self {
+    pub fn new(node_count: usize, arcs: &'a [(u32, u32)]) -> Self {
         let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(node_count, arcs.len());
         for _ in 0..node_count {
             graph.add_node(());
@@ -438,14 +438,14 @@ impl<'a> Cycles<'a> {
 
     /// The arc `from → to` lies on a cycle: both ends in one component, or
     /// a module importing itself.
-    fn contains(&self, from: u32, to: u32) -> bool {
+    pub fn contains(&self, from: u32, to: u32) -> bool {
         from == to
             || self.component[from as usize].is_some_and(|c| self.component[to as usize] == Some(c))
     }
 
     /// The component of `node` (an index into `members`), when it lies in
     /// a cycle of two nodes or more.
-    fn component_of(&self, node: u32) -> Option<usize> {
+    pub fn component_of(&self, node: u32) -> Option<usize> {
         self.component[node as usize].map(|component| component as usize)
     }
 

@@ -12,9 +12,17 @@
 //! `def`, `class` and imports. The calls in the test of a module-level
 //! `if`, `elif` or `while`, the iterable of a `for`, the items of a `with`
 //! and an `assert` run too, and count the same way (`if os.getenv("X"):`
-//! is allowed, `if settings.load():` is reported).
+//! is allowed, `if settings.load():` is reported); so do the default values
+//! of a module-level `def`'s parameters, evaluated when the `def` runs
+//! (`def handler(db=connect()):` is reported, FastAPI's `Depends(get_db)`
+//! is allowed).
 //! Statements nested in top-level `if`/`try`/`with`/`for`/`while`/`match`
 //! blocks count; statements under `if TYPE_CHECKING:` never run and do not.
+//! A class of the project that derives from an allowed class imported from
+//! elsewhere, directly or through other classes of the project, is allowed
+//! too (`router = VersionedRouter()` after `class
+//! VersionedRouter(APIRouter)`), unless `deny` names it; builtin bases
+//! (`object`, `dict`) do not count.
 //! Class bodies also run at import time, but their calls (`Column(...)`,
 //! `Field(...)`, `mapped_column(...)`) are declarations by convention and are
 //! not reported.
@@ -83,7 +91,10 @@
 //!   `ParamSpec`, `NewType`, `cast`, `namedtuple`, `NamedTuple`,
 //!   `TypedDict`, `dataclass`, `field` (`dataclasses.field`), `Enum`,
 //!   `IntEnum`, `StrEnum` (the functional API), `re.compile`, `timedelta`,
-//!   `Decimal`, `Path`, `os.getenv`, `os.environ.get`;
+//!   `Decimal`, `Path`, `os.getenv`, `os.environ.get`, `TypeVarTuple`,
+//!   `contextvars.ContextVar`, `threading.Lock`, `threading.RLock`,
+//!   `functools.partial`, `datetime.datetime`, `datetime.date`,
+//!   `pydantic.TypeAdapter`;
 //! - pure builtins: `object`, `frozenset`, `set`, `dict`, `list`, `tuple`,
 //!   `int`, `float`, `str`, `bool`, `bytes` (`int(2e10)`);
 //! - SQLAlchemy: `Table`, `Column`, `mapped_column`, `relationship`,
@@ -91,7 +102,13 @@
 //! - FastAPI, Starlette and Flask wiring: `APIRouter`, `Blueprint`,
 //!   `include_router`, `add_middleware`, `add_exception_handler` (of any
 //!   receiver: `app.include_router(...)`); route decorators are decorators,
-//!   never reported.
+//!   never reported;
+//! - Django: `django.dispatch.Signal`, `django.template.Library` and the
+//!   registration of template tags and filters on it (`register.tag`,
+//!   `register.filter`, `register.simple_tag`, `register.inclusion_tag`);
+//! - parameter declarations in default values: FastAPI's `Depends`,
+//!   `Security`, `Query`, `Body`, `Header`, `Cookie`, `Form`, `File`, and
+//!   `typer.Option`, `typer.Argument`.
 
 use std::sync::Arc;
 
@@ -103,6 +120,7 @@ use std::borrow::Cow;
 
 use crate::facts::{FactSet, FileFacts, MODULE_SCOPE, ModuleStatement, StatementKind};
 use crate::rules::Context;
+use crate::symbols::Symbols;
 use crate::violation::Violation;
 
 /// The subject of a call whose callee is neither a name chain nor a method
@@ -131,6 +149,14 @@ pub const DEFAULT_IMPORT_TIME_ALLOW: &[&str] = &[
     "Path",
     "os.getenv",
     "os.environ.get",
+    "TypeVarTuple",
+    "contextvars.ContextVar",
+    "threading.Lock",
+    "threading.RLock",
+    "functools.partial",
+    "datetime.datetime",
+    "datetime.date",
+    "pydantic.TypeAdapter",
     // Pure builtins.
     "object",
     "frozenset",
@@ -156,7 +182,29 @@ pub const DEFAULT_IMPORT_TIME_ALLOW: &[&str] = &[
     "include_router",
     "add_middleware",
     "add_exception_handler",
+    // Django's signals and template tag libraries.
+    "django.dispatch.Signal",
+    "django.template.Library",
+    "register.tag",
+    "register.filter",
+    "register.simple_tag",
+    "register.inclusion_tag",
+    // Parameter declarations, the default values of route and command
+    // functions (FastAPI, Typer).
+    "Depends",
+    "Security",
+    "Query",
+    "Body",
+    "Header",
+    "Cookie",
+    "Form",
+    "File",
+    "typer.Option",
+    "typer.Argument",
 ];
+
+/// How many classes of the project an allowed base is looked for through.
+const MAX_CLASS_DEPTH: usize = 8;
 
 /// Calls reported at import time even when `allow` matches them, by default.
 pub const DEFAULT_IMPORT_TIME_DENY: &[&str] = &["init_db", "create_engine", "connect"];
@@ -241,7 +289,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &ImportTimeOptions) -> Vec
                     None => Callee::Unnamed,
                 },
             };
-            if callee.is_fine(options) {
+            if callee.is_fine(options) || is_declaration_subclass(symbols, &callee, options) {
                 continue;
             }
             let subject = callee.subject();
@@ -290,7 +338,11 @@ enum Callee<'a> {
 impl Callee<'_> {
     /// Allowed and not denied.
     fn is_fine(&self, options: &ImportTimeOptions) -> bool {
-        let matched = |patterns: &[NamePattern]| match self {
+        self.matches(&options.allow) && !self.matches(&options.deny)
+    }
+
+    fn matches(&self, patterns: &[NamePattern]) -> bool {
+        match self {
             Callee::Named { qualified, written } => patterns
                 .iter()
                 .any(|pattern| pattern.matches(qualified) || pattern.matches(written)),
@@ -298,8 +350,7 @@ impl Callee<'_> {
                 .iter()
                 .any(|pattern| pattern.matches_method_of_expression(method)),
             Callee::Unnamed => false,
-        };
-        matched(&options.allow) && !matched(&options.deny)
+        }
     }
 
     fn subject(&self) -> String {
@@ -309,6 +360,46 @@ impl Callee<'_> {
             Callee::Unnamed => UNNAMED_CALL.to_string(),
         }
     }
+}
+
+/// Whether the callee, not denied itself, is a class of the project that
+/// derives from an allowed class imported from elsewhere, directly or
+/// through other classes of the project (`VersionedRouter()` after `class
+/// VersionedRouter(APIRouter)`). A builtin base (`object`, `dict`) does not
+/// make a declaration of its subclasses: their `__init__` is the project's.
+fn is_declaration_subclass(
+    symbols: &Symbols<'_>,
+    callee: &Callee<'_>,
+    options: &ImportTimeOptions,
+) -> bool {
+    let Callee::Named { qualified, .. } = callee else {
+        return false;
+    };
+    !callee.matches(&options.deny) && derives_from_allowed(symbols, qualified, options, 0)
+}
+
+fn derives_from_allowed(
+    symbols: &Symbols<'_>,
+    class: &str,
+    options: &ImportTimeOptions,
+    depth: usize,
+) -> bool {
+    if depth > MAX_CLASS_DEPTH {
+        return false;
+    }
+    let Some((class_symbols, class)) = symbols.class_def(class) else {
+        return false;
+    };
+    class.bases.iter().any(|written| {
+        let qualified = class_symbols.qualify(written, MODULE_SCOPE);
+        let imported = qualified.contains('.');
+        let base = Callee::Named {
+            qualified: qualified.clone(),
+            written,
+        };
+        (imported && base.matches(&options.allow))
+            || derives_from_allowed(&class_symbols, &qualified, options, depth + 1)
+    })
 }
 
 /// The method called by a statement whose callee is not a name chain

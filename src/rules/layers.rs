@@ -74,6 +74,16 @@ use crate::violation::Violation;
 /// The `layers` rule kind.
 pub struct Layers;
 
+/// What the subject of an indirect (transitive) finding starts with; the
+/// layer reached follows.
+const INDIRECT_SUBJECT: &str = "indirect: layer ";
+
+/// The layer an indirect finding's `subject` says its chain reaches, or
+/// `None` for a direct import (whose subject is the imported module).
+pub fn layer_reached_indirectly(subject: &str) -> Option<&str> {
+    subject.strip_prefix(INDIRECT_SUBJECT)
+}
+
 impl RuleKind for Layers {
     fn name(&self) -> &'static str {
         "layers"
@@ -146,7 +156,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &LayersOptions) -> Vec<Vio
 
 /// Why layer `importer` (`from`) may not import layer `imported` (`to`),
 /// or `None` when it may.
-fn forbidden(from: LayerId, to: LayerId, importer: &Layer, imported: &Layer) -> Option<String> {
+pub fn forbidden(from: LayerId, to: LayerId, importer: &Layer, imported: &Layer) -> Option<String> {
     if from == to {
         return None;
     }
@@ -255,7 +265,7 @@ fn transitive(context: &Context<'_>, rule: &Rule, options: &LayersOptions) -> Ve
                             imported.name,
                             graph.describe(context, chain)
                         );
-                        let subject = format!("indirect: layer {}", imported.name);
+                        let subject = format!("{INDIRECT_SUBJECT}{}", imported.name);
                         graph.violation(context, rule, chain, &subject, text)
                     })
                     .collect::<Vec<_>>()

@@ -32,6 +32,7 @@ pub mod unused_ignore;
 use rayon::prelude::*;
 
 pub use context::{Context, import_counts};
+pub(crate) use import_cycle::{Cycles, NodeGraph};
 pub use kind::{Check, Rule, RuleKind};
 
 use crate::violation::Violation;

@@ -13,6 +13,12 @@
 //!
 //! Names are resolved through the file's imports (`import acme.crm.orm as
 //! orm`, `from ..orm import CampaignRow as Row`, imports inside functions).
+//! A name imported from a package of the project resolves through the
+//! package's `__init__` re-exports to the module that defines it, across
+//! several levels: `from .devices import Device [as D]`, and `from .devices
+//! import *`, which takes the names `__all__` lists when the module binds it
+//! from literals, else the public ones.
+//!
 //! A write is:
 //! - a call of a model: `CampaignRow(...)`, `orm.CampaignRow(...)`;
 //! - a `db-write` call, with the default methods and receivers of that rule,

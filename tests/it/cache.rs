@@ -266,3 +266,30 @@ fn a_run_from_a_subfolder_uses_the_same_cache() {
         before
     );
 }
+
+#[test]
+fn check_and_map_keep_their_own_caches_and_do_not_rebuild_each_other() {
+    // Import rules only: the map's line counts are facts the check skips.
+    let project = common::copy_fixture("rules/layers");
+    let cache = tempfile::tempdir().unwrap();
+    let dir = cache.path().display().to_string();
+    let run = |command: &[&str]| {
+        let mut args = command.to_vec();
+        args.extend(["--no-baseline", "--cache-dir", &dir]);
+        gate(project.path(), &args).output().unwrap()
+    };
+    run(&["check"]);
+    run(&["map"]);
+    let files = cache_files(cache.path());
+    assert_eq!(files.len(), 2, "{files:?}");
+    let times = || {
+        files
+            .iter()
+            .map(|file| std::fs::metadata(file).unwrap().modified().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let before = times();
+    run(&["check"]);
+    run(&["map"]);
+    assert_eq!(times(), before, "a warm run rewrote a cache");
+}

@@ -89,6 +89,19 @@ fn import_time_reports_module_level_calls_that_are_not_allowed() {
             ("app/main.py", 48, "no-startup-at-import", "open"),
             ("app/main.py", 49, "no-startup-at-import", "handle.readline"),
             ("app/main.py", 69, "no-startup-at-import", "register"),
+            // A subclass of `dict` is not a declaration; a default value runs.
+            (
+                "app/routing.py",
+                22,
+                "no-startup-at-import",
+                "app.routing.Registry"
+            ),
+            (
+                "app/routing.py",
+                33,
+                "no-startup-at-import",
+                "app.config.load_settings"
+            ),
         ])
     );
 }

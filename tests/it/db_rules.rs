@@ -8,6 +8,7 @@ use crate::common::{fixture, owned, run, violations};
 fn db_write_reports_session_writes_and_not_reads_or_other_receivers() {
     let api = "api-no-db-writes";
     let workers = "workers-no-raw-sql";
+    let schema = "api-no-schema-changes";
     assert_eq!(
         violations(&fixture("rules/db_write")),
         owned(&[
@@ -39,6 +40,17 @@ fn db_write_reports_session_writes_and_not_reads_or_other_receivers() {
                 api,
                 "db_session.query(...).update"
             ),
+            ("app/api/raw_sql.py", 17, api, "session.execute"),
+            ("app/api/raw_sql.py", 17, schema, "session.execute"),
+            ("app/api/raw_sql.py", 18, api, "session.execute"),
+            ("app/api/raw_sql.py", 18, schema, "session.execute"),
+            ("app/api/raw_sql.py", 19, api, "session.execute"),
+            ("app/api/raw_sql.py", 19, schema, "session.execute"),
+            ("app/api/raw_sql.py", 20, api, "session.execute"),
+            ("app/api/raw_sql.py", 20, schema, "session.execute"),
+            ("app/api/raw_sql.py", 21, api, "session.execute"),
+            ("app/api/raw_sql.py", 21, schema, "session.execute"),
+            ("app/api/raw_sql.py", 24, schema, "session.execute"),
             ("app/workers/sync.py", 8, workers, "conn.execute"),
             ("app/workers/sync.py", 10, workers, "conn.commit"),
             ("app/workers/sync.py", 12, workers, "report_conn.execute"),
@@ -154,6 +166,12 @@ fn names_resolve_through_package_reexports_for_model_ownership_and_forbidden_cal
             (views, 9, owns, "dcim.models.racks.rack.Rack"),
             (views, 13, clock, "utils.clock.now"),
             (views, 13, clock, "datetime.datetime.utcnow"),
+            // `from .cables import *` takes what `__all__` lists, `_Trace`
+            // too, and not `Hidden`.
+            (views, 19, owns, "dcim.models.cables.Cable"),
+            (views, 19, owns, "dcim.models.cables._Trace"),
+            (views, 19, owns, "dcim.models.cables.Port"),
+            (views, 19, owns, "dcim.models.cables.Patch"),
         ])
     );
 }
@@ -162,6 +180,7 @@ fn names_resolve_through_package_reexports_for_model_ownership_and_forbidden_cal
 fn db_write_recognises_django_writes_by_shape_and_not_dict_or_cache_methods() {
     let api = "api-no-db-writes";
     let views = "shop/api/views.py";
+    let schema = "api-no-schema-changes";
     assert_eq!(
         violations(&fixture("rules/db_write_django")),
         owned(&[
@@ -178,6 +197,13 @@ fn db_write_recognises_django_writes_by_shape_and_not_dict_or_cache_methods() {
                 "api-no-sqlalchemy-only",
                 "session.delete"
             ),
+            ("shop/api/raw.py", 9, api, "cursor.execute"),
+            ("shop/api/raw.py", 9, schema, "cursor.execute"),
+            ("shop/api/raw.py", 12, api, "c.execute"),
+            ("shop/api/raw.py", 12, schema, "c.execute"),
+            ("shop/api/raw.py", 14, api, "report_cursor.executemany"),
+            ("shop/api/raw.py", 14, schema, "report_cursor.executemany"),
+            ("shop/api/raw.py", 15, schema, "c.execute"),
             (views, 7, api, "Order.objects.create"),
             (views, 8, api, "Order.objects.get_or_create"),
             (views, 9, api, "Order.objects.update_or_create"),

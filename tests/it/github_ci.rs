@@ -741,6 +741,22 @@ fn ci_writes_outputs_summary_sarif_annotations_and_the_comment() {
 }
 
 #[test]
+fn map_summary_appends_the_map_to_the_job_summary_not_to_the_comment() {
+    let fake = Fake::start();
+    let project = project();
+    let run = project.ci(&fake.server.uri(), &project.event(REPO), &["--map-summary"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let comment = fake.state().comments[0].body.clone();
+    let (report, map) = run
+        .summary
+        .split_once("\n## Architecture map\n")
+        .expect("the map follows the report");
+    assert_eq!(report, comment);
+    assert!(map.contains("5 new, 1 known (baseline), 1 fixed"), "{map}");
+    assert!(map.contains("```mermaid\nflowchart TB\n"), "{map}");
+}
+
+#[test]
 fn outside_github_actions_ci_behaves_like_check_and_says_what_it_skipped() {
     let project = project();
     let mut command = common::gate(project.path(), &["ci"]);

@@ -1,12 +1,25 @@
 //! Free functions over expressions: dotted names, name chains, the calls
 //! they start from, and the literal text kept of a call's first argument.
 
-use ruff_python_ast::{Expr, ExprCall, FStringPart, FStringValue, InterpolatedStringElement};
+use ruff_python_ast::{
+    Expr, ExprCall, FStringPart, FStringValue, InterpolatedStringElement, Operator,
+};
 
 use crate::facts::Argument;
 
 /// Longest string literal kept in an [`Argument::Str`], in characters.
 const MAX_STR_ARGUMENT: usize = 64;
+
+/// How many wrapper calls deep SQL text is looked for:
+/// `execute(wrap(text("UPDATE …")))` is two.
+const MAX_SQL_WRAPPERS: usize = 4;
+
+/// First words of SQL statements, read or write: a string that opens with
+/// one, passed to any wrapper call, is taken as the SQL the wrapper runs.
+const SQL_STATEMENTS: &[&str] = &[
+    "SELECT", "WITH", "VALUES", "INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT",
+    "TRUNCATE", "CREATE", "ALTER", "DROP", "RENAME", "COMMENT", "GRANT", "REVOKE",
+];
 
 /// The call of `f()` or `await f()`.
 pub(super) fn call_of(expr: &Expr) -> Option<&ExprCall> {
@@ -64,13 +77,12 @@ pub(super) fn root_name(expr: &Expr) -> Option<&str> {
 pub(super) fn argument(expr: &Expr) -> Argument {
     match expr {
         Expr::Name(_) | Expr::Attribute(_) => dotted(expr).map_or(Argument::Other, Argument::Name),
-        Expr::Call(call) => match chain_root(call) {
-            Some(root) => sql_text(root).map_or_else(
-                || dotted(&root.func).map_or(Argument::Other, Argument::Call),
-                Argument::Str,
-            ),
-            None => Argument::Other,
-        },
+        Expr::Call(call) => {
+            if let Some(sql) = sql_text(call, MAX_SQL_WRAPPERS) {
+                return Argument::Str(sql);
+            }
+            root_callee(call).map_or(Argument::Other, Argument::Call)
+        }
         _ => literal_prefix(expr).map_or(Argument::Other, Argument::Str),
     }
 }
@@ -78,8 +90,17 @@ pub(super) fn argument(expr: &Expr) -> Argument {
 /// The literal text of a string (its first [`MAX_STR_ARGUMENT`]
 /// characters), or of an f-string up to its first replacement field; `None`
 /// for anything else, or for an f-string that starts with a replacement
-/// field.
+/// field. A concatenation or `%`-formatting (`"UPDATE t SET " + rest`,
+/// `"DELETE FROM t WHERE id = %s" % key`) starts with its left operand.
 fn literal_prefix(expr: &Expr) -> Option<String> {
+    // A loop, not recursion: `"a" + b + c + …` nests to the left, as deep
+    // as the file is long.
+    let mut expr = expr;
+    while let Expr::BinOp(operation) = expr
+        && matches!(operation.op, Operator::Add | Operator::Mod)
+    {
+        expr = &operation.left;
+    }
     match expr {
         Expr::StringLiteral(literal) => {
             Some(literal.value.chars().take(MAX_STR_ARGUMENT).collect())
@@ -116,19 +137,47 @@ fn f_string_prefix(value: &FStringValue) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
-/// The SQL of SQLAlchemy's `text("...")` (any callee whose last name is
-/// `text`: `text`, `sa.text`, `sqlalchemy.text`) when its first argument is
-/// a string or f-string literal.
-fn sql_text(call: &ExprCall) -> Option<String> {
-    let last = match &*call.func {
+/// The SQL text a call carries: the literal first argument of SQLAlchemy's
+/// `text("...")` (any callee whose last name is `text`: `text`, `sa.text`,
+/// `sqlalchemy.text`), or of any other wrapper (`sql_text("UPDATE …")`,
+/// `wrap(text("…"))`, up to `depth` wrappers deep) when the literal opens
+/// with an SQL statement keyword; also `"UPDATE …".format(...)`. A method
+/// chain on the call (`text("…").bindparams(...)`) carries its root's SQL.
+fn sql_text(call: &ExprCall, depth: usize) -> Option<String> {
+    if let Expr::Attribute(attribute) = &*call.func
+        && attribute.attr.as_str() == "format"
+        && let Some(literal) = literal_prefix(&attribute.value)
+    {
+        return opens_with_sql(&literal).then_some(literal);
+    }
+    let root = chain_root(call)?;
+    let last = match &*root.func {
         Expr::Name(name) => name.id.as_str(),
         Expr::Attribute(attribute) => attribute.attr.as_str(),
         _ => return None,
     };
-    if last != "text" {
-        return None;
+    let first = root.arguments.args.first()?;
+    if let Some(literal) = literal_prefix(first) {
+        return (last == "text" || opens_with_sql(&literal)).then_some(literal);
     }
-    literal_prefix(call.arguments.args.first()?)
+    match first {
+        Expr::Call(inner) if depth > 1 => sql_text(inner, depth - 1),
+        _ => None,
+    }
+}
+
+/// Whether `text` opens (after whitespace and parentheses) with a word of
+/// [`SQL_STATEMENTS`], in any case, followed by a space or the end.
+fn opens_with_sql(text: &str) -> bool {
+    let text = text.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
+    let end = text
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(text.len());
+    let rest = &text[end..];
+    (rest.is_empty() || rest.starts_with(char::is_whitespace))
+        && SQL_STATEMENTS
+            .iter()
+            .any(|keyword| keyword.eq_ignore_ascii_case(&text[..end]))
 }
 
 /// The dotted callee of a call, or for a method chain on a call

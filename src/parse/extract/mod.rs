@@ -3,6 +3,7 @@
 //! its context live here; what it records of each kind of node, below.
 
 mod conditions;
+mod exports;
 mod expressions;
 mod imports;
 mod stores;
@@ -50,8 +51,10 @@ pub fn extract(
         blocks: 0,
         expressions: 0,
         too_deep: false,
+        exports: exports::Exports::default(),
     };
     extractor.visit_body(suite);
+    extractor.facts.exported_names = std::mem::take(&mut extractor.exports).into_names();
     !extractor.too_deep
 }
 
@@ -128,6 +131,8 @@ struct Extractor<'a, 'src, 'ast> {
     expressions: usize,
     /// A nesting limit was hit and reported: the walk went no deeper there.
     too_deep: bool,
+    /// What the module-level statements seen so far make of `__all__`.
+    exports: exports::Exports,
 }
 
 impl<'ast> SourceOrderVisitor<'ast> for Extractor<'_, '_, 'ast> {
@@ -205,8 +210,12 @@ impl<'ast> Extractor<'_, '_, 'ast> {
     }
 
     fn visit_stmt_here(&mut self, stmt: &'ast Stmt) {
-        if self.context.module_level && self.wanted.has(FactSet::MODULE_STATEMENTS) {
-            self.record_module_statement(stmt);
+        if self.context.module_level {
+            if self.wanted.has(FactSet::MODULE_STATEMENTS) {
+                self.record_module_statement(stmt);
+            }
+            // Star imports resolve through it: always recorded.
+            self.exports.record(stmt);
         }
         match stmt {
             Stmt::FunctionDef(def) => self.visit_function(def),
@@ -468,6 +477,13 @@ impl<'ast> Extractor<'_, '_, 'ast> {
             Stmt::With(with) => with.items.iter().map(|item| &item.context_expr).collect(),
             Stmt::Assert(assert) => std::iter::once(&*assert.test)
                 .chain(assert.msg.as_deref())
+                .collect(),
+            // Default values are evaluated when the `def` runs, not when the
+            // function is called.
+            Stmt::FunctionDef(def) => def
+                .parameters
+                .iter_non_variadic_params()
+                .filter_map(|parameter| parameter.default())
                 .collect(),
             _ => Vec::new(),
         };

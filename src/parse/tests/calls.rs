@@ -136,11 +136,77 @@ fn text_call_without_a_literal_stays_a_call() {
     assert_eq!(first("s.execute(text(sql))\n"), call("text"));
     assert_eq!(first("s.execute(sa.text())\n"), call("sa.text"));
     assert_eq!(first("s.execute(text(f'{sql}'))\n"), call("text"));
-    assert_eq!(first("s.execute(get_text('INSERT'))\n"), call("get_text"));
+    assert_eq!(first("s.execute(text.upper(other))\n"), call("text.upper"));
+}
+
+#[test]
+fn any_wrapper_of_sql_text_carries_it() {
+    let first = |source: &str| calls(source)[0].first_arg.clone();
+    let text = |s: &str| Some(Argument::Str(s.into()));
     assert_eq!(
-        first("s.execute(text.upper('INSERT'))\n"),
-        call("text.upper")
+        first("s.execute(sql_text('UPDATE t SET a = 1'))\n"),
+        text("UPDATE t SET a = 1")
     );
+    assert_eq!(first("s.execute(get_text('INSERT'))\n"), text("INSERT"));
+    assert_eq!(
+        first("s.execute(wrap(sa.text(f'DELETE FROM {t}')))\n"),
+        text("DELETE FROM ")
+    );
+    assert_eq!(
+        first("s.execute(a(b(c(d('DELETE FROM t')))))\n"),
+        text("DELETE FROM t")
+    );
+    assert_eq!(
+        first("s.execute(q('  (select 1)').bindparams(a=1))\n"),
+        text("  (select 1)")
+    );
+    assert_eq!(
+        first("cursor.execute('UPDATE t SET a = %s'.format(x))\n"),
+        text("UPDATE t SET a = %s")
+    );
+}
+
+#[test]
+fn wrapper_of_other_text_stays_a_call() {
+    let first = |source: &str| calls(source)[0].first_arg.clone();
+    let call = |s: &str| Some(Argument::Call(s.into()));
+    assert_eq!(first("s.add(Device('router'))\n"), call("Device"));
+    assert_eq!(
+        first("s.add(Note('Update the docs'.upper()))\n"),
+        call("Note")
+    );
+    assert_eq!(first("s.add(Tag('updated'))\n"), call("Tag"));
+    assert_eq!(first("s.add(Tag('update_t'))\n"), call("Tag"));
+    // Five wrappers deep is past the bound.
+    assert_eq!(
+        first("s.execute(a(b(c(d(e('DELETE FROM t'))))))\n"),
+        call("a")
+    );
+    assert_eq!(first("s.add(Log('ok'.format(1)))\n"), call("Log"));
+    assert_eq!(
+        first("s.execute('{} rows'.format(n))\n"),
+        Some(Argument::Other)
+    );
+}
+
+#[test]
+fn concatenated_or_formatted_sql_is_its_left_literal() {
+    let first = |source: &str| calls(source)[0].first_arg.clone();
+    let text = |s: &str| Some(Argument::Str(s.into()));
+    assert_eq!(
+        first("c.execute('UPDATE t SET ' + columns + ' WHERE 1')\n"),
+        text("UPDATE t SET ")
+    );
+    assert_eq!(
+        first("c.execute('DELETE FROM t WHERE id = %s' % key)\n"),
+        text("DELETE FROM t WHERE id = %s")
+    );
+    assert_eq!(
+        first("c.execute(prefix + 'UPDATE t')\n"),
+        Some(Argument::Other)
+    );
+    let deep = format!("c.execute('DELETE FROM t'{})\n", " + x".repeat(3_000));
+    assert_eq!(first(&deep), text("DELETE FROM t"));
 }
 
 #[test]

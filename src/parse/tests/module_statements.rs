@@ -115,3 +115,53 @@ fn module_statements_under_type_checking_are_marked() {
         .collect();
     assert_eq!(marks, [false, true, false]);
 }
+
+#[test]
+fn default_values_of_a_module_level_def_are_header_calls() {
+    let source = "\
+def f(a=first(), /, b=second(x()), *args, c=third(), **kw):
+    inside()
+class C:
+    def m(self, d=method_default()):
+        pass
+";
+    let kinds: Vec<_> = statements(source)
+        .into_iter()
+        .map(|s| (s.kind, s.callee))
+        .collect();
+    let expected = [
+        (StatementKind::Def, None),
+        (StatementKind::HeaderCall, Some("first")),
+        (StatementKind::HeaderCall, Some("second")),
+        (StatementKind::HeaderCall, Some("third")),
+        (StatementKind::Class, None),
+    ];
+    assert_eq!(kinds, expected.map(|(k, c)| (k, c.map(str::to_string))));
+}
+
+#[test]
+fn all_names_are_read_from_literal_bindings_only() {
+    let names = |source: &str| super::facts(source).exported_names;
+    let list = |names: &[&str]| Some(names.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+    assert_eq!(names("x = 1\n"), None);
+    assert_eq!(names("__all__ = ['a', 'b']\n"), list(&["a", "b"]));
+    assert_eq!(
+        names(
+            "__all__: list[str] = ('a',)\n__all__ += ['b']\n__all__.extend(['c'])\n__all__.append('d')\n"
+        ),
+        list(&["a", "b", "c", "d"])
+    );
+    assert_eq!(names("if X:\n    __all__ = ['a']\n"), list(&["a"]));
+    assert_eq!(names("__all__ = base.__all__ + ['a']\n"), None);
+    assert_eq!(
+        names("__all__ = ['a']\n__all__ += other\n__all__ += ['b']\n"),
+        None
+    );
+    assert_eq!(names("__all__ = [name]\n"), None);
+    assert_eq!(names("__all__ += ['a']\n"), None);
+    assert_eq!(names("__all__ = x = ['a']\n"), None);
+    assert_eq!(names("__all__ = ['a']\ndel __all__\n"), None);
+    // Only module-level statements bind the module's `__all__`.
+    assert_eq!(names("def f():\n    __all__ = ['a']\n"), None);
+    assert_eq!(names("__all__ = ['a']\n__all__.sort()\n"), None);
+}
