@@ -191,7 +191,16 @@ fn report_options(args: &CheckArgs) -> Result<ReportOptions, Diagnostic> {
         ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
     };
     Ok(ReportOptions {
-        format: output_format(args.format, args.output.as_deref())?,
+        format: CHECK_FORMATS.pick(
+            args.format.map(|format| match format {
+                cli::Format::Text => Format::Text,
+                cli::Format::Json => Format::Json,
+                cli::Format::Sarif => Format::Sarif,
+                cli::Format::Github => Format::Github,
+                cli::Format::Markdown => Format::Markdown,
+            }),
+            args.output.as_deref(),
+        )?,
         output: args.output.clone(),
         json: args.json.clone(),
         sarif: args.sarif.clone(),
@@ -207,43 +216,106 @@ fn report_options(args: &CheckArgs) -> Result<ReportOptions, Diagnostic> {
     })
 }
 
-/// `--format`, or the format the extension of `--output` names: a report
-/// never lands in a file whose name says another format (text in a
-/// `.sarif` upload would fail far from its cause).
-fn output_format(
-    format: Option<cli::Format>,
-    output: Option<&std::path::Path>,
-) -> Result<Format, Diagnostic> {
-    let chosen = format.map(|format| match format {
-        cli::Format::Text => Format::Text,
-        cli::Format::Json => Format::Json,
-        cli::Format::Sarif => Format::Sarif,
-        cli::Format::Github => Format::Github,
-        cli::Format::Markdown => Format::Markdown,
-    });
-    let Some(output) = output else {
-        return Ok(chosen.unwrap_or(Format::Text));
-    };
-    let named = match extension(output).as_deref() {
-        Some("sarif") => Some(Format::Sarif),
-        Some("json") => Some(Format::Json),
-        Some("md" | "markdown") => Some(Format::Markdown),
-        Some("txt" | "text" | "log") => Some(Format::Text),
-        _ => None,
-    };
-    let formats = "text, json, sarif, github or markdown";
-    match (chosen, named) {
-        (Some(chosen), Some(named)) if chosen != named => {
-            Err(format_mismatch(chosen.name(), named.name(), output))
+/// The formats of `gate check`. A report never lands in a file whose name
+/// says another format (text in a `.sarif` upload would fail far from its
+/// cause), nor in one whose name says none.
+const CHECK_FORMATS: Formats<Format> = Formats {
+    all: &[
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Markdown,
+    ],
+    name: Format::name,
+    extensions: &[
+        ("sarif", Format::Sarif),
+        ("json", Format::Json),
+        ("md", Format::Markdown),
+        ("markdown", Format::Markdown),
+        ("txt", Format::Text),
+        ("text", Format::Text),
+        ("log", Format::Text),
+    ],
+    default: Format::Text,
+    unnamed_is_default: false,
+};
+
+/// How a command picks its output format: `--format`, else the format the
+/// extension of `--output` names, else `default`.
+struct Formats<F: 'static> {
+    /// Every format, in the order `--format` lists them.
+    all: &'static [F],
+    /// As `--format` names a format.
+    name: fn(F) -> &'static str,
+    /// The extensions (lower case) that name a format; the first of each
+    /// format is the one the help suggests.
+    extensions: &'static [(&'static str, F)],
+    /// The format of standard output.
+    default: F,
+    /// An output file whose extension names no format gets `default`
+    /// (else the command refuses it without `--format`).
+    unnamed_is_default: bool,
+}
+
+impl<F: Copy + Eq> Formats<F> {
+    /// The format `--format chosen` and `--output output` ask for: a
+    /// `--format` that contradicts the file's extension is refused.
+    fn pick(&self, chosen: Option<F>, output: Option<&std::path::Path>) -> Result<F, Diagnostic> {
+        let Some(output) = output else {
+            return Ok(chosen.unwrap_or(self.default));
+        };
+        let named = extension(output).and_then(|extension| {
+            self.extensions
+                .iter()
+                .find(|(known, _)| *known == extension)
+                .map(|(_, format)| *format)
+        });
+        match (chosen, named) {
+            (Some(chosen), Some(named)) if chosen != named => Err(format_mismatch(
+                (self.name)(chosen),
+                (self.name)(named),
+                output,
+            )),
+            (Some(format), _) | (None, Some(format)) => Ok(format),
+            (None, None) if self.unnamed_is_default => Ok(self.default),
+            (None, None) => Err(Diagnostic::error(format!(
+                "cannot tell the format of {} from its extension",
+                output.display()
+            ))
+            .with_help(format!(
+                "pass --format ({}), or name the file {}",
+                or_list(
+                    self.all
+                        .iter()
+                        .map(|format| (self.name)(*format).to_string())
+                ),
+                or_list(self.suggested_extensions())
+            ))),
         }
-        (Some(format), _) | (None, Some(format)) => Ok(format),
-        (None, None) => Err(Diagnostic::error(format!(
-            "cannot tell the format of {} from its extension",
-            output.display()
-        ))
-        .with_help(format!(
-            "pass --format ({formats}), or name the file .sarif, .json, .md or .txt"
-        ))),
+    }
+
+    /// The first extension of each format that has one, as `.ext`.
+    fn suggested_extensions(&self) -> Vec<String> {
+        let mut seen: Vec<F> = Vec::new();
+        let mut suggested = Vec::new();
+        for (extension, format) in self.extensions {
+            if !seen.contains(format) {
+                seen.push(*format);
+                suggested.push(format!(".{extension}"));
+            }
+        }
+        suggested
+    }
+}
+
+/// `a, b or c`.
+fn or_list(items: impl IntoIterator<Item = String>) -> String {
+    let mut items: Vec<String> = items.into_iter().collect();
+    let last = items.pop().unwrap_or_default();
+    match items.is_empty() {
+        true => last,
+        false => format!("{} or {last}", items.join(", ")),
     }
 }
 
@@ -289,7 +361,14 @@ fn graph_options(args: GraphArgs) -> GraphOptions {
 
 fn history_options(args: HistoryArgs) -> Result<HistoryOptions, Diagnostic> {
     Ok(HistoryOptions {
-        format: history_format(args.format, args.output.as_deref())?,
+        format: HISTORY_FORMATS.pick(
+            args.format.map(|format| match format {
+                cli::HistoryFormat::Text => HistoryFormat::Text,
+                cli::HistoryFormat::Json => HistoryFormat::Json,
+                cli::HistoryFormat::Svg => HistoryFormat::Svg,
+            }),
+            args.output.as_deref(),
+        )?,
         project: ProjectOptions {
             config: args.config,
             threads: None,
@@ -302,36 +381,27 @@ fn history_options(args: HistoryArgs) -> Result<HistoryOptions, Diagnostic> {
         read: crate::history::ReadOptions {
             since: args.since,
             max_count: args.max_count,
+            offline: false,
         },
         output: args.output,
     })
 }
 
-/// `--format`, else the format the extension of `--output` names, else
-/// text: as for `check`, a chart never lands in a `.json` file.
-fn history_format(
-    format: Option<cli::HistoryFormat>,
-    output: Option<&std::path::Path>,
-) -> Result<HistoryFormat, Diagnostic> {
-    let chosen = format.map(|format| match format {
-        cli::HistoryFormat::Text => HistoryFormat::Text,
-        cli::HistoryFormat::Json => HistoryFormat::Json,
-        cli::HistoryFormat::Svg => HistoryFormat::Svg,
-    });
-    let named = match output.and_then(extension).as_deref() {
-        Some("svg") => Some(HistoryFormat::Svg),
-        Some("json") => Some(HistoryFormat::Json),
-        Some("txt" | "text" | "log") => Some(HistoryFormat::Text),
-        _ => None,
-    };
-    match (chosen, named, output) {
-        (Some(chosen), Some(named), Some(output)) if chosen != named => {
-            Err(format_mismatch(chosen.name(), named.name(), output))
-        }
-        (Some(format), _, _) | (None, Some(format), _) => Ok(format),
-        (None, None, _) => Ok(HistoryFormat::Text),
-    }
-}
+/// The formats of `gate baseline history`: as for `check`, a chart never
+/// lands in a `.json` file; a file named otherwise gets text.
+const HISTORY_FORMATS: Formats<HistoryFormat> = Formats {
+    all: &[HistoryFormat::Text, HistoryFormat::Json, HistoryFormat::Svg],
+    name: HistoryFormat::name,
+    extensions: &[
+        ("svg", HistoryFormat::Svg),
+        ("json", HistoryFormat::Json),
+        ("txt", HistoryFormat::Text),
+        ("text", HistoryFormat::Text),
+        ("log", HistoryFormat::Text),
+    ],
+    default: HistoryFormat::Text,
+    unnamed_is_default: true,
+};
 
 fn ci_options(args: CiArgs) -> CiOptions {
     CiOptions {
@@ -355,6 +425,34 @@ fn with_facts(mut run: RunOptions, map: bool) -> RunOptions {
     run
 }
 
+/// The formats of `gate map`, as for `check`.
+const MAP_FORMATS: Formats<MapFormat> = Formats {
+    all: &[
+        MapFormat::Text,
+        MapFormat::Json,
+        MapFormat::Markdown,
+        MapFormat::Dot,
+        MapFormat::Mermaid,
+        MapFormat::Html,
+    ],
+    name: MapFormat::name,
+    extensions: &[
+        ("txt", MapFormat::Text),
+        ("text", MapFormat::Text),
+        ("json", MapFormat::Json),
+        ("md", MapFormat::Markdown),
+        ("markdown", MapFormat::Markdown),
+        ("dot", MapFormat::Dot),
+        ("gv", MapFormat::Dot),
+        ("mmd", MapFormat::Mermaid),
+        ("mermaid", MapFormat::Mermaid),
+        ("html", MapFormat::Html),
+        ("htm", MapFormat::Html),
+    ],
+    default: MapFormat::Text,
+    unnamed_is_default: false,
+};
+
 fn map_options(args: MapArgs) -> Result<MapOptions, Diagnostic> {
     let depth = args.depth.map_or(map::DEFAULT_DEPTH, usize::from);
     let chosen = args.format.map(|format| match format {
@@ -365,28 +463,7 @@ fn map_options(args: MapArgs) -> Result<MapOptions, Diagnostic> {
         cli::MapFormat::Mermaid => MapFormat::Mermaid,
         cli::MapFormat::Html => MapFormat::Html,
     });
-    let named = args
-        .output
-        .as_deref()
-        .and_then(|output| output.extension())
-        .and_then(|extension| extension.to_str())
-        .and_then(MapFormat::of_extension);
-    let format = match (chosen, named, args.output.as_deref()) {
-        (Some(chosen), _, _) => chosen,
-        (None, Some(named), _) => named,
-        (None, None, None) => MapFormat::Text,
-        (None, None, Some(output)) => {
-            return Err(Diagnostic::error(format!(
-                "cannot tell the format of {} from its extension",
-                output.display()
-            ))
-            .with_help(
-                "pass --format (text, json, markdown, dot, mermaid or html), or name the file \
-                 .txt, .json, .md, .dot, .mmd or .html"
-                    .to_string(),
-            ));
-        }
-    };
+    let format = MAP_FORMATS.pick(chosen, args.output.as_deref())?;
     Ok(MapOptions {
         run: with_facts(
             RunOptions {
@@ -508,6 +585,42 @@ mod tests {
         assert!(init.pyproject && init.dry_run);
         assert!(!init.force && !init.no_baseline);
         assert_eq!(init.threads, Some(2));
+    }
+
+    /// The error of `gate ARGS`, as printed.
+    fn refused(args: &[&str]) -> String {
+        let cli = Cli::try_parse_from([&["gate"], args].concat()).unwrap();
+        invocation(cli).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn an_output_file_named_for_no_format_or_another_is_refused() {
+        for (command, help) in [
+            (
+                "check",
+                "pass --format (text, json, sarif, github or markdown), or name the file \
+                 .sarif, .json, .md or .txt",
+            ),
+            (
+                "map",
+                "pass --format (text, json, markdown, dot, mermaid or html), or name the file \
+                 .txt, .json, .md, .dot, .mmd or .html",
+            ),
+        ] {
+            let unknown = refused(&[command, "--output", "out.xyz"]);
+            assert!(
+                unknown.contains("cannot tell the format of out.xyz from its extension"),
+                "{unknown}"
+            );
+            assert!(unknown.contains(help), "{unknown}");
+            let clash = refused(&[command, "--format", "json", "--output", "out.md"]);
+            assert!(
+                clash.contains(
+                    "--format json would write json into out.md, whose extension says markdown"
+                ),
+                "{clash}"
+            );
+        }
     }
 
     #[test]

@@ -15,7 +15,24 @@ pub const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// `git -C repository args…`, its whole output once it has finished.
 pub fn git(repository: &Path, args: &[&str]) -> io::Result<Output> {
-    output_within(command(repository, args), TIMEOUT)
+    git_in(repository, args, Fetch::Allowed)
+}
+
+/// Whether git may download what a partial clone (`--filter=blob:none`)
+/// lacks when a command needs it, one object at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fetch {
+    Allowed,
+    /// Only what the clone holds: a missing object is missing
+    /// (`GIT_NO_LAZY_FETCH`, which gits from May 2024 on read; older ones
+    /// fetch regardless).
+    Never,
+}
+
+/// `git`, with `fetch` saying whether it may reach a partial clone's
+/// remote.
+pub fn git_in(repository: &Path, args: &[&str], fetch: Fetch) -> io::Result<Output> {
+    output_within(command(repository, args, fetch), TIMEOUT)
 }
 
 /// A finished `git_streaming` command: its status, what `read` made of its
@@ -33,13 +50,14 @@ pub struct Streamed<T> {
 pub fn git_streaming<T: Send + 'static>(
     repository: &Path,
     args: &[&str],
+    fetch: Fetch,
     input: Vec<u8>,
     read: impl FnOnce(&mut dyn Read) -> T + Send + 'static,
 ) -> io::Result<Streamed<T>> {
-    run_within(command(repository, args), TIMEOUT, input, read)
+    run_within(command(repository, args, fetch), TIMEOUT, input, read)
 }
 
-fn command(repository: &Path, args: &[&str]) -> Command {
+fn command(repository: &Path, args: &[&str], fetch: Fetch) -> Command {
     let mut command = Command::new("git");
     command
         .arg("-C")
@@ -49,6 +67,9 @@ fn command(repository: &Path, args: &[&str]) -> Command {
         // Callers tell some failures apart by git's message ("not a git
         // repository", "does not exist"), which a locale would translate.
         .env("LC_ALL", "C");
+    if fetch == Fetch::Never {
+        command.env("GIT_NO_LAZY_FETCH", "1");
+    }
     command
 }
 

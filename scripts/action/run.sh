@@ -2,7 +2,8 @@
 # Runs `gate ci` for the GitHub Action (action.yml at the repo root), in the
 # step's working directory, with the argv built from the INPUT_* variables:
 #
-#   gate ci [--config C] [--baseline B] [--sarif S] [--category CAT] [--no-comment] ARGS...
+#   gate ci [--config C] [--baseline B] [--sarif S] [--category CAT] [--no-comment]
+#           [--map-summary] ARGS...
 #
 # INPUT_ARGS is split on whitespace into words, never evaluated (no quotes,
 # globs or expansions). gate itself writes new, known, fixed and sarif to
@@ -33,6 +34,8 @@ boolean() {
 comment="${INPUT_COMMENT:-true}"
 boolean comment "$comment"
 boolean upload-sarif "${INPUT_UPLOAD_SARIF:-true}"
+map_summary="${INPUT_MAP_SUMMARY:-false}"
+boolean map-summary "$map_summary"
 
 argv=(ci)
 if [ -n "${INPUT_CONFIG:-}" ]; then argv+=(--config "$INPUT_CONFIG"); fi
@@ -40,6 +43,7 @@ if [ -n "${INPUT_BASELINE:-}" ]; then argv+=(--baseline "$INPUT_BASELINE"); fi
 if [ -n "${INPUT_SARIF_FILE:-}" ]; then argv+=(--sarif "$INPUT_SARIF_FILE"); fi
 if [ -n "${INPUT_CATEGORY:-}" ]; then argv+=(--category "$INPUT_CATEGORY"); fi
 if [ "$comment" = false ]; then argv+=(--no-comment); fi
+if [ "$map_summary" = true ]; then argv+=(--map-summary); fi
 extra=()
 if [ -n "${INPUT_ARGS:-}" ]; then
   # -d '': read every line, not only the first; read then fails at the end.

@@ -4,11 +4,13 @@
 use std::path::PathBuf;
 
 use crate::commands;
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::exit::ExitCode;
-use crate::map::{self, Map, MapFormat};
+use crate::history::{self, ReadOptions};
+use crate::map::{self, DebtOverTime, Map, MapFormat};
 use crate::output;
-use crate::run::{self, Analysed, RunOptions};
+use crate::run::{self, Analysed, BaselineChoice, RunOptions};
 use crate::settings::Granularity;
 
 /// `gate map`.
@@ -41,7 +43,20 @@ fn render(
 ) -> Result<String, Diagnostic> {
     let analysed = run::check_project_keeping_analysis(run)?;
     commands::print_warnings(&analysed.outcome.warnings, run.project.verbose);
-    Ok(map::render(&of_run(&analysed, granularity), format))
+    let map = of_run(&analysed, granularity);
+    Ok(match format {
+        MapFormat::Text => map::render_text(&map),
+        MapFormat::Json => map::render_json(&map),
+        MapFormat::Markdown => map::render_markdown(&map),
+        MapFormat::Dot => map::render_dot(&map),
+        MapFormat::Mermaid => map::render_mermaid(&map),
+        // Only the page reads git: the other formats stay what the tree
+        // alone makes them.
+        MapFormat::Html => map::render_html(
+            &map,
+            &debt_over_time(&analysed.outcome.config, &run.baseline),
+        ),
+    })
 }
 
 /// The map of a finished run.
@@ -53,4 +68,25 @@ pub fn of_run(analysed: &Analysed, granularity: Granularity) -> Map {
         &analysed.outcome.diff,
         granularity,
     )
+}
+
+/// The history of the baseline `gate baseline history` follows (the one
+/// named by `--baseline`, else the configured one, also under
+/// `--no-baseline`: its history is the repository's, whatever this run
+/// compares with), or why there is none. Never an error: the page is
+/// written without the chart.
+fn debt_over_time(config: &Config, baseline: &BaselineChoice) -> DebtOverTime {
+    let explicit = match baseline {
+        BaselineChoice::File(path) => Some(path.as_path()),
+        BaselineChoice::Configured | BaselineChoice::Without => None,
+    };
+    let path = run::baseline_path(config, explicit);
+    let read = ReadOptions {
+        offline: true,
+        ..ReadOptions::default()
+    };
+    match history::read(&path, &read) {
+        Ok(history) => DebtOverTime::Read(history),
+        Err(error) => DebtOverTime::Unavailable(error.to_string()),
+    }
 }

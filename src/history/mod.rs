@@ -138,6 +138,19 @@ pub struct ReadOptions {
     pub since: Option<String>,
     /// `--max-count`: only the most recent N commits.
     pub max_count: Option<u32>,
+    /// Read only what the clone holds: in a partial clone, the versions
+    /// of the baseline it lacks are left out (as unreadable) rather than
+    /// downloaded, for a report that must not reach the network.
+    pub offline: bool,
+}
+
+impl ReadOptions {
+    fn fetch(&self) -> git::Fetch {
+        match self.offline {
+            true => git::Fetch::Never,
+            false => git::Fetch::Allowed,
+        }
+    }
 }
 
 /// Why there is no history to show.
@@ -186,6 +199,7 @@ pub fn read(baseline: &Path, options: &ReadOptions) -> Result<History, HistoryEr
     let place = run(
         folder,
         &["rev-parse", "--is-shallow-repository", "--show-prefix"],
+        options.fetch(),
     )
     .map_err(|error| match error {
         HistoryError::Git { stderr, .. } if stderr.contains("not a git repository") => {
@@ -203,7 +217,7 @@ pub fn read(baseline: &Path, options: &ReadOptions) -> Result<History, HistoryEr
         return Err(unusable("its path holds a line break"));
     }
     let changes = log(folder, name, &path, options)?;
-    let versions = read_versions(folder, &changes)?;
+    let versions = read_versions(folder, &changes, options.fetch())?;
     let mut history = History {
         path,
         ..History::default()
@@ -228,14 +242,14 @@ pub fn read(baseline: &Path, options: &ReadOptions) -> Result<History, HistoryEr
         }
     }
     if shallow.trim() == "true" {
-        history.shallow_boundary = Some(shallow_boundary(folder)?);
+        history.shallow_boundary = Some(shallow_boundary(folder, options.fetch())?);
     }
     Ok(history)
 }
 
 /// The standard output of `git args…` run in `folder`, or why it failed.
-fn run(folder: &Path, args: &[&str]) -> Result<Vec<u8>, HistoryError> {
-    let output = git::git(folder, args).map_err(not_run)?;
+fn run(folder: &Path, args: &[&str], fetch: git::Fetch) -> Result<Vec<u8>, HistoryError> {
+    let output = git::git_in(folder, args, fetch).map_err(not_run)?;
     if !output.status.success() {
         return Err(failed(args, &output.stderr));
     }
@@ -260,9 +274,9 @@ fn failed(args: &[&str], stderr: &[u8]) -> HistoryError {
 
 /// The oldest commit a shallow clone holds (the first, when there are
 /// several).
-fn shallow_boundary(folder: &Path) -> Result<String, HistoryError> {
+fn shallow_boundary(folder: &Path, fetch: git::Fetch) -> Result<String, HistoryError> {
     // A shallow clone's cut-off commits have no parents in it.
-    let roots = run(folder, &["rev-list", "--max-parents=0", "HEAD"])?;
+    let roots = run(folder, &["rev-list", "--max-parents=0", "HEAD"], fetch)?;
     Ok(String::from_utf8_lossy(&roots)
         .lines()
         .next()
@@ -312,7 +326,8 @@ fn log(
     }
     args.extend(["--".to_string(), name.to_string()]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match run(folder, &args) {
+    // Rename detection (--follow) compares file contents.
+    match run(folder, &args, options.fetch()) {
         Ok(stdout) => Ok(parse_log(&stdout, path)),
         // A repository without a commit has no history yet.
         Err(HistoryError::Git { stderr, .. }) if stderr.contains("does not have any commits") => {
@@ -392,7 +407,11 @@ enum Version {
 
 /// The baseline at each change, in order, through one `git cat-file
 /// --batch`.
-fn read_versions(folder: &Path, changes: &[Change]) -> Result<Vec<Version>, HistoryError> {
+fn read_versions(
+    folder: &Path,
+    changes: &[Change],
+    fetch: git::Fetch,
+) -> Result<Vec<Version>, HistoryError> {
     let requested: Vec<&Change> = changes.iter().filter(|change| !change.deleted).collect();
     let input: String = requested
         .iter()
@@ -405,6 +424,7 @@ fn read_versions(folder: &Path, changes: &[Change]) -> Result<Vec<Version>, Hist
     let streamed = git::git_streaming(
         folder,
         &["cat-file", "--batch"],
+        fetch,
         input.into_bytes(),
         move |stdout| read_batch(&mut BufReader::new(stdout), &names),
     )

@@ -6,8 +6,8 @@
 //! (UTC), with ticks on whole days, months or years; each commit is a dot
 //! on the total whose tooltip names it.
 //!
-//! `render` takes the plain `History`, so other reports (the HTML map) can
-//! embed its output as it is.
+//! `render` takes the plain `History`; `render_inline` is the same chart
+//! for a page to embed (the HTML map).
 
 use std::fmt::Write;
 
@@ -33,7 +33,19 @@ const PALETTE: [&str; 10] = [
     "#9c755f", "#bab0ac",
 ];
 
+/// The chart as an SVG file.
 pub fn render(history: &History) -> String {
+    chart(history, " xmlns=\"http://www.w3.org/2000/svg\"")
+}
+
+/// The chart as an `<svg>` element inside an HTML page, whose parser gives
+/// it its namespace: without the `xmlns` URL, the page holds no URL at all.
+pub fn render_inline(history: &History) -> String {
+    chart(history, "")
+}
+
+/// The chart, the root element's attributes starting with `xmlns`.
+fn chart(history: &History, xmlns: &str) -> String {
     let series = series(history);
     let longest = series
         .iter()
@@ -45,7 +57,7 @@ pub fn render(history: &History) -> String {
     let mut svg = String::new();
     let _ = writeln!(
         svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" \
+        "<svg{xmlns} width=\"{width:.0}\" height=\"{height:.0}\" \
          viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"sans-serif\" font-size=\"12\" \
          role=\"img\" aria-labelledby=\"gate-history-title\">"
     );

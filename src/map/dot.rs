@@ -6,6 +6,10 @@
 //! Nodes get ids of gate's own (`n0`, `n1`, ...); every name is a quoted
 //! string with `\` and `"` escaped and control characters shown as escapes,
 //! so no module, file or layer name can end a string or add a statement.
+//!
+//! `newrank=true`: with clusters and a few hundred edges, Graphviz's older
+//! ranking fails ("trouble in init_rank", seen on Django's sdist with
+//! Graphviz 2.43); the newer one ranks the whole graph at once.
 
 use std::fmt::Write as _;
 
@@ -15,7 +19,7 @@ use crate::output::visible;
 pub fn render_dot(map: &Map) -> String {
     let graph = &map.graph;
     let mut out = String::from(
-        "digraph gate_map {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\"];\n  \
+        "digraph gate_map {\n  rankdir=TB;\n  newrank=true;\n  node [shape=box, fontname=\"Helvetica\"];\n  \
          edge [fontname=\"Helvetica\", fontsize=10];\n",
     );
     let in_layer = |node: usize, layer: &str| graph.nodes[node].layer.as_deref() == Some(layer);

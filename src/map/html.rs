@@ -10,7 +10,10 @@
 //! - the package graph laid out by layer, top to bottom (`layout`), edges
 //!   with new findings red, with known findings only grey and dashed, on a
 //!   cycle orange, nodes on a cycle outlined orange;
-//! - the layers and debt tables.
+//! - the layers and debt tables;
+//! - the debt over time: `gate baseline history`'s chart of the baseline,
+//!   which the command reads from git ([`DebtOverTime`]), or a line saying
+//!   why there is none.
 //!
 //! The graph is cut to [`MAX_NODES`] nodes and [`MAX_EDGES`] edges, and
 //! each list to `MAX_SITES` imports, so the file stays under a megabyte or
@@ -25,6 +28,7 @@ use std::fmt::Write as _;
 use super::layout::{self, Layout, NODE_HEIGHT, Route};
 use super::rows::{self, Align, Missing};
 use super::{Cell, Edge, Listed, Map, PackageGraph, Site, counted, shortened};
+use crate::history::{self, History};
 use crate::output::visible;
 
 /// Nodes drawn, the largest first.
@@ -48,7 +52,8 @@ th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:left;}
 td.n,th.n{text-align:right;}
 code{font-size:0.9em;}
 .scroll{overflow:auto;max-width:100%;border:1px solid #d0d7de;}
-svg text{font-size:12px;fill:#24292f;}
+.scroll svg text{font-size:12px;fill:#24292f;}
+.chart{overflow:auto;max-width:100%;}
 .cell rect{stroke:#d0d7de;stroke-width:1;}
 .cell.forbidden rect{stroke:#d73a49;stroke-width:3;}
 .cell:hover rect,.node:hover rect{stroke:#0969da;stroke-width:3;}
@@ -84,7 +89,17 @@ window.addEventListener('hashchange', openTarget);
 openTarget();
 ";
 
-pub fn render_html(map: &Map) -> String {
+/// The baseline's history for the section "Debt over time", read by the
+/// command (rendering does no I/O).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DebtOverTime {
+    /// What git holds, perhaps no commit at all.
+    Read(History),
+    /// Why it could not be read (no git, no repository, ...): one line.
+    Unavailable(String),
+}
+
+pub fn render_html(map: &Map, over_time: &DebtOverTime) -> String {
     let mut out = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n\
@@ -95,13 +110,15 @@ pub fn render_html(map: &Map) -> String {
     let _ = writeln!(
         out,
         "<p>{}.</p>\n<p><a href=\"#layers\">Layers</a> · <a href=\"#matrix\">Imports between \
-         layers</a> · <a href=\"#graph\">Package graph</a> · <a href=\"#debt\">Debt</a></p>",
+         layers</a> · <a href=\"#graph\">Package graph</a> · <a href=\"#debt\">Debt</a> · <a \
+         href=\"#history\">Debt over time</a></p>",
         escape(&map.summary.line(map.layers.len()))
     );
     layers(&mut out, map);
     matrix(&mut out, map);
     graph(&mut out, map);
     debt(&mut out, map);
+    debt_over_time(&mut out, over_time);
     let _ = write!(
         out,
         "<p><small>gate {}</small></p>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n",
@@ -587,6 +604,49 @@ fn debt(out: &mut String, map: &Map) {
     }
     more_item(out, cycles.more);
     out.push_str("</ul>\n");
+}
+
+/// The chart of the baseline's history, or a line saying why there is
+/// none, and what the chart leaves out (a shallow clone's older commits,
+/// unreadable versions).
+fn debt_over_time(out: &mut String, over_time: &DebtOverTime) {
+    out.push_str("<h2 id=\"history\">Debt over time</h2>\n");
+    let history = match over_time {
+        DebtOverTime::Unavailable(why) => {
+            let _ = writeln!(out, "<p>No chart: {}.</p>", escape(why));
+            return;
+        }
+        DebtOverTime::Read(history) => history,
+    };
+    let path = code(&history.path);
+    if history.points.is_empty() {
+        let why = if !history.skipped.is_empty() {
+            format!("no commit holds a readable {path}")
+        } else if history.shallow_boundary.is_some() {
+            format!("no commit of this shallow clone changed {path}")
+        } else {
+            format!("{path} was never committed")
+        };
+        let _ = writeln!(out, "<p>No chart: {why}.</p>");
+    } else {
+        let _ = writeln!(
+            out,
+            "<p>The violations {path} allowed, per rule, after each commit that changed it \
+             (<code>gate baseline history</code> lists them).</p>"
+        );
+    }
+    for warning in history.warnings() {
+        let _ = writeln!(out, "<p>Note: {}</p>", escape(&warning.message));
+    }
+    if !history.points.is_empty() {
+        // The chart's one id (`gate-history-title`) is unique in the page:
+        // the map's own are `layers`, `cell-…`, `edge-…`, `arrow-…`.
+        let _ = write!(
+            out,
+            "<div class=\"chart\">\n{}</div>\n",
+            history::svg::render_inline(history)
+        );
+    }
 }
 
 #[cfg(test)]

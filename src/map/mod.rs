@@ -37,7 +37,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 
 pub use dot::render_dot;
-pub use html::render_html;
+pub use html::{DebtOverTime, render_html};
 pub use markdown::render_markdown;
 pub use mermaid::render_mermaid;
 pub use text::render_text;
@@ -908,30 +908,16 @@ pub enum MapFormat {
 }
 
 impl MapFormat {
-    /// The format a file's extension names (`.json`, `.md`, `.dot`/`.gv`,
-    /// `.mmd`, `.txt`), if any.
-    pub fn of_extension(extension: &str) -> Option<MapFormat> {
-        match extension.to_ascii_lowercase().as_str() {
-            "txt" | "text" => Some(MapFormat::Text),
-            "json" => Some(MapFormat::Json),
-            "md" | "markdown" => Some(MapFormat::Markdown),
-            "dot" | "gv" => Some(MapFormat::Dot),
-            "mmd" | "mermaid" => Some(MapFormat::Mermaid),
-            "html" | "htm" => Some(MapFormat::Html),
-            _ => None,
+    /// As `--format` names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            MapFormat::Text => "text",
+            MapFormat::Json => "json",
+            MapFormat::Markdown => "markdown",
+            MapFormat::Dot => "dot",
+            MapFormat::Mermaid => "mermaid",
+            MapFormat::Html => "html",
         }
-    }
-}
-
-/// The map in `format`.
-pub fn render(map: &Map, format: MapFormat) -> String {
-    match format {
-        MapFormat::Text => render_text(map),
-        MapFormat::Json => render_json(map),
-        MapFormat::Markdown => render_markdown(map),
-        MapFormat::Dot => render_dot(map),
-        MapFormat::Mermaid => render_mermaid(map),
-        MapFormat::Html => render_html(map),
     }
 }
 

@@ -165,6 +165,7 @@ fn every_input_action_yml_mentions_is_declared_and_every_declared_one_is_used() 
         "github-token",
         "upload-sarif",
         "category",
+        "map-summary",
         "args",
     ] {
         assert!(declared.contains(name), "input `{name}` is missing");
@@ -196,6 +197,7 @@ fn every_action_input_default_is_a_string() {
     assert_eq!(defaults["sarif-file"], "gate.sarif");
     assert_eq!(defaults["comment"], "true");
     assert_eq!(defaults["upload-sarif"], "true");
+    assert_eq!(defaults["map-summary"], "false");
     assert_eq!(defaults["category"], "gate");
     assert_eq!(defaults["github-token"], "${{ github.token }}");
     assert_eq!(defaults["version"], "");
@@ -1025,6 +1027,7 @@ fn run_sh_passes_every_input_and_splits_args_on_whitespace_without_evaluating_th
             ("INPUT_CATEGORY", "gate/backend"),
             ("INPUT_COMMENT", "false"),
             ("INPUT_UPLOAD_SARIF", "true"),
+            ("INPUT_MAP_SUMMARY", "true"),
             (
                 "INPUT_ARGS",
                 "--threads 2\n\t--fail-on-stale   *.py $(touch pwned) \"quoted arg\"\n",
@@ -1047,6 +1050,7 @@ fn run_sh_passes_every_input_and_splits_args_on_whitespace_without_evaluating_th
             "--category",
             "gate/backend",
             "--no-comment",
+            "--map-summary",
             "--threads",
             "2",
             "--fail-on-stale",
@@ -1097,14 +1101,24 @@ fn run_sh_records_gates_error_exit_code_and_still_exits_0() {
 }
 
 #[test]
-fn run_sh_rejects_a_comment_input_that_is_not_true_or_false_without_running_gate() {
-    let runner = runner_with_fake_gate();
-    let output = run_sh(&runner, &[("INPUT_COMMENT", "yes")]);
-    let log = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{log}");
-    assert!(log.contains("::error"), "{log}");
-    assert!(!runner.path("gate.log").exists(), "gate ran: {log}");
-    assert_eq!(outputs(&runner.file("github-output"))["exit-code"], "2");
+fn run_sh_rejects_a_boolean_input_that_is_not_true_or_false_without_running_gate() {
+    for (variable, input) in [
+        ("INPUT_COMMENT", "comment"),
+        ("INPUT_MAP_SUMMARY", "map-summary"),
+    ] {
+        let runner = runner_with_fake_gate();
+        let output = run_sh(&runner, &[(variable, "yes")]);
+        let log = stdout(&output);
+        assert_eq!(output.status.code(), Some(0), "{log}");
+        assert!(
+            log.contains(&format!(
+                "::error title=gate::the {input} input must be true or false"
+            )),
+            "{log}"
+        );
+        assert!(!runner.path("gate.log").exists(), "gate ran: {log}");
+        assert_eq!(outputs(&runner.file("github-output"))["exit-code"], "2");
+    }
 }
 
 #[test]

@@ -8,12 +8,12 @@ use std::process::Command;
 use crate::common::{run, write};
 
 /// A git repository in a temporary folder, with a minimal gate.toml.
-struct Repo {
+pub(crate) struct Repo {
     dir: tempfile::TempDir,
 }
 
 impl Repo {
-    fn new(config: &str) -> Repo {
+    pub(crate) fn new(config: &str) -> Repo {
         let repo = Repo {
             dir: tempfile::tempdir().unwrap(),
         };
@@ -22,7 +22,7 @@ impl Repo {
         repo
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
@@ -32,7 +32,7 @@ impl Repo {
 
     /// Commits every change of the work tree at `day` (of January 2026 and
     /// after: day 32 is February 1st).
-    fn commit(&self, day: u32, subject: &str) {
+    pub(crate) fn commit(&self, day: u32, subject: &str) {
         self.git(&["add", "-A"]);
         let date = date(day);
         let output = git_command(self.path())
@@ -44,7 +44,7 @@ impl Repo {
         assert!(output.status.success(), "{output:?}");
     }
 
-    fn write_baseline(&self, relative: &str, entries: &[(&str, &str, u32)]) {
+    pub(crate) fn write_baseline(&self, relative: &str, entries: &[(&str, &str, u32)]) {
         write(self.path(), relative, &baseline(entries));
     }
 }
@@ -55,7 +55,7 @@ fn date(day: u32) -> String {
 }
 
 /// git with a fixed identity and none of this machine's settings.
-fn git_command(dir: &Path) -> Command {
+pub(crate) fn git_command(dir: &Path) -> Command {
     let mut command = Command::new("git");
     command
         .arg("-C")
@@ -69,14 +69,14 @@ fn git_command(dir: &Path) -> Command {
     command
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let output = git_command(dir).args(args).output().unwrap();
     assert!(output.status.success(), "git {args:?}: {output:?}");
     String::from_utf8(output.stdout).unwrap()
 }
 
 /// baseline.json allowing `count` occurrences of `rule` in `path` per entry.
-fn baseline(entries: &[(&str, &str, u32)]) -> String {
+pub(crate) fn baseline(entries: &[(&str, &str, u32)]) -> String {
     let entries: Vec<serde_json::Value> = entries
         .iter()
         .map(|(rule, path, count)| {
@@ -89,10 +89,10 @@ fn baseline(entries: &[(&str, &str, u32)]) -> String {
     serde_json::to_string_pretty(&serde_json::json!({"version": 1, "entries": entries})).unwrap()
 }
 
-const CONFIG: &str = "[project]\nroots = [\".\"]\n";
+pub(crate) const CONFIG: &str = "[project]\nroots = [\".\"]\n";
 
 /// Four commits change the baseline (one leaves it corrupt), one does not.
-fn paying_down_debt() -> Repo {
+pub(crate) fn paying_down_debt() -> Repo {
     let repo = Repo::new(CONFIG);
     repo.write_baseline(
         "baseline.json",
@@ -402,7 +402,11 @@ fn without_git_the_history_is_empty_and_says_why() {
 
 /// Runs gate with git kept from finding a repository above `dir`, and with
 /// `path` as PATH when given: (exit code, stdout, stderr).
-fn gate_isolated(dir: &Path, args: &[&str], path: Option<&str>) -> (i32, String, String) {
+pub(crate) fn gate_isolated(
+    dir: &Path,
+    args: &[&str],
+    path: Option<&str>,
+) -> (i32, String, String) {
     let mut command = crate::common::gate(dir, args);
     command.env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap());
     if let Some(path) = path {

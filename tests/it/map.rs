@@ -396,3 +396,135 @@ fn hostile_names_are_escaped_in_the_html_report() {
         "the layer is named"
     );
 }
+
+/// `gate map --format html` in `dir`, with git kept from finding a
+/// repository above it: (exit code, page, standard error).
+fn html_isolated(dir: &Path) -> (i32, String, String) {
+    crate::history::gate_isolated(dir, &["map", "--format", "html"], None)
+}
+
+#[test]
+fn in_a_git_repository_the_html_report_charts_the_baseline_history() {
+    use crate::history::{CONFIG, Repo};
+    let repo = Repo::new(CONFIG);
+    write(repo.path(), "app/a.py", "import os\n");
+    repo.write_baseline(
+        "baseline.json",
+        &[
+            ("api-no-db-writes", "app/a.py", 3),
+            ("import-cycle", "app/a.py", 2),
+        ],
+    );
+    repo.commit(1, "Adopt gate");
+    repo.write_baseline("baseline.json", &[("import-cycle", "app/a.py", 1)]);
+    repo.commit(5, "Fix writes in the api");
+    let (code, html, stderr) = html_isolated(repo.path());
+    assert_eq!(code, 0, "{stderr}");
+    well_formed(&html).unwrap();
+    let start = html
+        .find("<h2 id=\"history\">Debt over time</h2>")
+        .expect("no section");
+    let section = &html[start..];
+    assert!(
+        section.contains(
+            "<title id=\"gate-history-title\">Baseline debt over time: baseline.json</title>"
+        ),
+        "{section}"
+    );
+    // One stacked area per rule, each with its rule as tooltip.
+    assert_eq!(
+        section.matches("fill-opacity=\"0.85\"").count(),
+        2,
+        "{section}"
+    );
+    for rule in ["api-no-db-writes", "import-cycle"] {
+        assert!(
+            section.contains(&format!("<title>{rule}</title></path>")),
+            "{section}"
+        );
+    }
+    assert_eq!(html.matches("id=\"gate-history-title\"").count(), 1);
+    assert!(!section.contains("No chart"), "{section}");
+    assert_eq!(html_isolated(repo.path()).1, html, "not the same bytes");
+}
+
+#[test]
+fn without_a_history_the_html_report_says_why_and_succeeds() {
+    use crate::history::{CONFIG, Repo, baseline};
+    let no_chart = |dir: &Path| {
+        let (code, html, stderr) = html_isolated(dir);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(!stderr.contains("git"), "{stderr}");
+        well_formed(&html).unwrap();
+        assert!(
+            !html.contains("gate-history-title"),
+            "a chart without a history"
+        );
+        let start = html.find("<h2 id=\"history\">").expect("no section");
+        html[start..].lines().nth(1).unwrap().to_string()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "gate.toml", CONFIG);
+    write(dir.path(), "baseline.json", &baseline(&[("r", "a.py", 1)]));
+    assert_eq!(
+        no_chart(dir.path()),
+        "<p>No chart: baseline.json is not in a git repository: it has no history to read.</p>"
+    );
+    let repo = Repo::new(CONFIG);
+    repo.write_baseline("baseline.json", &[("r", "a.py", 1)]);
+    assert_eq!(
+        no_chart(repo.path()),
+        "<p>No chart: <code>baseline.json</code> was never committed.</p>"
+    );
+}
+
+#[test]
+fn a_shallow_clone_charts_what_it_holds_and_says_where_it_starts() {
+    let origin = crate::history::paying_down_debt();
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", origin.path().display());
+    crate::history::git(
+        clone.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
+    let (code, html, stderr) = html_isolated(&clone.path().join("shallow"));
+    assert_eq!(code, 0, "{stderr}");
+    let start = html.find("<h2 id=\"history\">").expect("no section");
+    let section = &html[start..];
+    assert!(
+        section.contains("<p>Note: shallow clone: history starts at "),
+        "{section}"
+    );
+    assert!(section.contains("id=\"gate-history-title\""), "{section}");
+}
+
+#[test]
+fn a_partial_clone_is_charted_from_what_it_holds_without_fetching() {
+    use crate::history::{git, paying_down_debt};
+    let origin = paying_down_debt();
+    git(origin.path(), &["config", "uploadpack.allowFilter", "true"]);
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", origin.path().display());
+    git(
+        clone.path(),
+        &["clone", "-q", "--filter=blob:none", &url, "partial"],
+    );
+    let partial = clone.path().join("partial");
+    // Whether the clone holds the first baseline, asked without fetching it.
+    let holds_first_baseline = || {
+        crate::history::git_command(&partial)
+            .args(["cat-file", "-e", "HEAD~4:baseline.json"])
+            .env("GIT_NO_LAZY_FETCH", "1")
+            .status()
+            .unwrap()
+            .success()
+    };
+    assert!(!holds_first_baseline());
+    let (code, html, stderr) = html_isolated(&partial);
+    assert_eq!(code, 0, "{stderr}");
+    let section = &html[html.find("<h2 id=\"history\">").expect("no section")..];
+    // The versions it holds are charted, the others named.
+    assert!(section.contains("id=\"gate-history-title\""), "{section}");
+    assert!(section.contains("left out of the history"), "{section}");
+    assert!(!holds_first_baseline(), "gate map fetched an old baseline");
+}
