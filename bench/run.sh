@@ -5,9 +5,11 @@
 #
 #   bench/run.sh              everything: build gate, time all three tools
 #   bench/run.sh --no-gate    only the peers (while gate does not build)
+#   bench/run.sh --data       only set up the venv and the data sets (for
+#                             bench/speed.sh), time nothing
 #
 # Environment: RUNS (default 10), WARMUP (default 2), SYNTH_FILES (default
-# 20000). Everything downloaded or generated goes to bench/work/ (gitignored):
+# 20000), VENV (default bench/work/venv). Everything downloaded or generated goes to bench/work/ (gitignored):
 # a venv with the pinned peers, the Django sdist, the synthetic tree, and the
 # raw hyperfine / time outputs.
 #
@@ -52,22 +54,25 @@ set -euo pipefail
 BENCH="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$BENCH")"
 WORK="$BENCH/work"
-VENV="$WORK/venv"
+VENV="${VENV:-$WORK/venv}"
 OUT="$WORK/results"
 
 IMPORT_LINTER_VERSION=2.16
 GRIMP_VERSION=3.19
 TACH_VERSION=0.35.3
+RUFF_VERSION=0.17.6
 DJANGO_VERSION=5.2.8
 
 RUNS="${RUNS:-10}"
 WARMUP="${WARMUP:-2}"
 SYNTH_FILES="${SYNTH_FILES:-20000}"
 WITH_GATE=1
+DATA_ONLY=0
 case "${1:-}" in
   --no-gate) WITH_GATE=0 ;;
+  --data) WITH_GATE=0 DATA_ONLY=1 ;;
   "") ;;
-  *) echo "usage: $0 [--no-gate]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--no-gate | --data]" >&2; exit 2 ;;
 esac
 
 step() { printf '\n==> %s\n' "$*" >&2; }
@@ -85,12 +90,13 @@ if [ ! -x /usr/bin/time ]; then
   as_root apt-get install -y time
 fi
 
-if [ ! -x "$VENV/bin/tach" ] || [ ! -x "$VENV/bin/lint-imports" ]; then
-  step "venv with import-linter $IMPORT_LINTER_VERSION and tach $TACH_VERSION"
+if [ ! -x "$VENV/bin/tach" ] || [ ! -x "$VENV/bin/lint-imports" ] || [ ! -x "$VENV/bin/ruff" ]; then
+  step "venv with import-linter $IMPORT_LINTER_VERSION, tach $TACH_VERSION and ruff $RUFF_VERSION"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --upgrade pip
   "$VENV/bin/pip" install --quiet \
-    "import-linter==$IMPORT_LINTER_VERSION" "grimp==$GRIMP_VERSION" "tach==$TACH_VERSION"
+    "import-linter==$IMPORT_LINTER_VERSION" "grimp==$GRIMP_VERSION" "tach==$TACH_VERSION" \
+    "ruff==$RUFF_VERSION"
 fi
 
 GATE="$ROOT/target/release/gate"
@@ -292,11 +298,16 @@ if [ ! -f "$SYNTH/gate.toml" ]; then
 fi
 
 write_gate_all_toml "$PKG" django contrib utils
+write_gate_all_toml "$SDIST" django contrib utils
 write_gate_all_toml "$SYNTH" synth api platform
 
 for dir in "$PKG" "$SDIST" "$SYNTH"; do
   [ -d "$dir/.git" ] || git -C "$dir" init --quiet
 done
+if [ "$DATA_ONLY" = 1 ]; then
+  echo "$PKG $SDIST $SYNTH"
+  exit 0
+fi
 
 # ---------------------------------------------------------------- measure
 LINT="$VENV/bin/lint-imports --no-cache"

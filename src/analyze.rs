@@ -5,10 +5,11 @@
 
 use std::path::PathBuf;
 
+use crate::cache::{CacheLocation, FactsCache, Record};
 use crate::config::Config;
 use crate::dead_config;
 use crate::discover::{self, DiscoverError, PathScope, SourceFile};
-use crate::facts::FileFacts;
+use crate::facts::{FactSet, FileFacts};
 use crate::files::Files;
 use crate::graph::{self, Graph};
 use crate::layers::LayerMap;
@@ -122,11 +123,14 @@ impl Analysis {
 }
 
 /// Analyses the files under `targets` (the config's `include` when empty)
-/// on `threads` threads (all cores when `None`).
+/// on `threads` threads (all cores when `None`), with the facts cache at
+/// `cache`; each file's facts are those the rules read, and `extra_facts`.
 pub fn analyze(
     config: &Config,
     targets: &[PathBuf],
     threads: Option<usize>,
+    cache: &CacheLocation,
+    extra_facts: FactSet,
 ) -> Result<Analysis, AnalysisError> {
     let layout = discover::Layout {
         root: &config.root,
@@ -134,8 +138,11 @@ pub fn analyze(
         project: &config.project,
     };
     let target = target_python(config);
+    let wanted = facts_read(config).with(extra_facts);
+    let settings = [target.0, target.1, wanted.bits()];
+    let cache = FactsCache::open(cache, &config.root, &config.file, &settings);
     let discovery = discover::discover(&layout, targets, capped(threads).unwrap_or(0), &|file| {
-        read_and_parse(file, target)
+        read_and_parse(file, (target, wanted), cache.as_ref())
     })?;
     let scope = discovery.scope;
     let mut warnings = discovery.warnings;
@@ -150,10 +157,15 @@ pub fn analyze(
         ));
     }
     let mut parsed_files = Vec::with_capacity(discovery.files.len());
+    let mut records = Vec::with_capacity(discovery.files.len());
     let mut unreadable = Vec::new();
     for (file, read) in discovery.files {
         match settle(file, read) {
-            Settled::Parsed(file, facts) => parsed_files.push((file, *facts)),
+            Settled::Parsed(file, parsed) => {
+                let Parsed { facts, record } = *parsed;
+                parsed_files.push((file, facts));
+                records.push(record);
+            }
             Settled::Skipped(warning) => warnings.push(warning),
             Settled::Unreadable(file) => unreadable.push(file),
         }
@@ -163,7 +175,23 @@ pub fn analyze(
     }
 
     let files = Files::new(parsed_files);
-    let graph = graph::build(&files);
+    // The cache is written while the graph is built.
+    let (cache_warnings, graph) = rayon::join(
+        || {
+            cache.map_or_else(Vec::new, |cache| {
+                let files = files
+                    .iter()
+                    .map(|(_, file, facts)| (file.path.as_str(), facts));
+                cache.save(
+                    files
+                        .zip(&records)
+                        .map(|((path, facts), record)| (path, facts, record.as_ref())),
+                )
+            })
+        },
+        || graph::build(&files),
+    );
+    warnings.extend(cache_warnings);
     for unresolved in &graph.unresolved {
         if !scope.contains(&files.source(unresolved.file).path) {
             continue;
@@ -224,6 +252,20 @@ pub fn target_python(config: &Config) -> (u8, u8) {
         })
 }
 
+/// The facts the configured rules read (see [`crate::rules::RuleKind::facts`]),
+/// and the headers when `[project] layer-header` assigns layers by them.
+fn facts_read(config: &Config) -> FactSet {
+    let project = if config.project.layer_header.is_some() {
+        FactSet::HEADER
+    } else {
+        FactSet::BASE
+    };
+    config
+        .rules
+        .iter()
+        .fold(project, |facts, rule| facts.with(rule.kind.facts()))
+}
+
 /// Why a file the walk found was not parsed.
 #[derive(Debug)]
 enum Unread {
@@ -233,12 +275,41 @@ enum Unread {
     Io(std::io::Error),
 }
 
-/// Stage 3 for one file, run by the walker as it finds the file: parsed as
-/// the `target` Python would.
-fn read_and_parse(file: &SourceFile, target: (u8, u8)) -> Result<FileFacts, Unread> {
+/// A file's facts, and what the cache keeps of them (nothing without a
+/// cache, or for a file too large to read).
+#[derive(Debug)]
+struct Parsed {
+    facts: FileFacts,
+    record: Option<Record>,
+}
+
+/// Stage 3 for one file, run by the walker as it finds the file: the
+/// `wanted` facts, parsed as the `target` Python would, unless the cache has
+/// them.
+fn read_and_parse(
+    file: &SourceFile,
+    (target, wanted): ((u8, u8), FactSet),
+    cache: Option<&FactsCache>,
+) -> Result<Parsed, Unread> {
+    let parsed = |facts| Parsed {
+        facts,
+        record: None,
+    };
     match read_source(&file.absolute, MAX_FILE_BYTES) {
-        Ok(Source::Bytes(bytes)) => Ok(crate::parse::parse_file_for(&bytes, target)),
-        Ok(Source::TooLarge(_)) => Ok(crate::parse::too_large(MAX_FILE_BYTES)),
+        Ok(Source::Bytes(bytes)) => {
+            let parse = || crate::parse::parse_file_for(&bytes, target, wanted);
+            Ok(match cache {
+                Some(cache) => {
+                    let (facts, record) = cache.facts(&file.path, &bytes, parse);
+                    Parsed {
+                        facts,
+                        record: Some(record),
+                    }
+                }
+                None => parsed(parse()),
+            })
+        }
+        Ok(Source::TooLarge(_)) => Ok(parsed(crate::parse::too_large(MAX_FILE_BYTES))),
         Ok(Source::NotAFile(what)) => Err(Unread::NotAFile(what)),
         Err(error) => Err(Unread::Io(error)),
     }
@@ -247,16 +318,16 @@ fn read_and_parse(file: &SourceFile, target: (u8, u8)) -> Result<FileFacts, Unre
 /// Where one file of the walk ends up.
 #[derive(Debug)]
 enum Settled {
-    Parsed(SourceFile, Box<FileFacts>),
+    Parsed(SourceFile, Box<Parsed>),
     /// Left out, with a warning naming it.
     Skipped(Warning),
     /// Cannot be read: the run stops.
     Unreadable(UnreadableFile),
 }
 
-fn settle(file: SourceFile, read: Result<FileFacts, Unread>) -> Settled {
+fn settle(file: SourceFile, read: Result<Parsed, Unread>) -> Settled {
     match read {
-        Ok(facts) => Settled::Parsed(file, Box::new(facts)),
+        Ok(parsed) => Settled::Parsed(file, Box::new(parsed)),
         Err(Unread::NotAFile(what)) => Settled::Skipped(Warning::new(
             WarningKind::Skipped,
             format!(
@@ -346,7 +417,7 @@ mod tests {
     fn a_file_gone_before_it_is_read_is_a_warning_naming_it() {
         let dir = tempfile::tempdir().unwrap();
         let file = source_file(dir.path().join("gone.py"));
-        let read = read_and_parse(&file, crate::parse::NEWEST_PYTHON);
+        let read = read_and_parse(&file, (crate::parse::NEWEST_PYTHON, FactSet::ALL), None);
         match settle(file, read) {
             Settled::Skipped(warning) => {
                 assert_eq!(warning.kind, WarningKind::Skipped);
@@ -377,7 +448,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let read = read_and_parse(
             &source_file(dir.path().to_path_buf()),
-            crate::parse::NEWEST_PYTHON,
+            (crate::parse::NEWEST_PYTHON, FactSet::ALL),
+            None,
         );
         assert!(
             matches!(read, Err(Unread::NotAFile("a folder"))),

@@ -5,9 +5,11 @@
 //! This is the only module besides `cli` that knows clap.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use clap::Parser;
 
+use crate::cache::CacheLocation;
 use crate::cli::HistoryArgs;
 use crate::cli::{
     self, BaselineCommand, CheckArgs, CiArgs, Cli, ColorChoice, Command, GithubReportArgs,
@@ -22,6 +24,7 @@ use crate::commands::graph::{GraphFormat, GraphOptions};
 use crate::commands::map::MapOptions;
 use crate::diagnostic::Diagnostic;
 use crate::exit::ExitCode;
+use crate::facts::FactSet;
 use crate::github::publish::PublishOptions;
 use crate::map::{self, MapFormat};
 use crate::report::{Format, GithubReportOptions, KnownInSarif, ReportOptions, TextOptions};
@@ -139,12 +142,26 @@ fn init_options(args: InitArgs) -> commands::init::InitOptions {
 }
 
 fn project_options(args: ProjectArgs) -> ProjectOptions {
+    let cache_dir = args.cache_dir.or_else(|| {
+        std::env::var_os(CACHE_DIR_VARIABLE)
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from)
+    });
     ProjectOptions {
         config: args.config,
         threads: args.threads.map(usize::from),
         verbose: args.verbose,
+        cache: match (args.no_cache, cache_dir) {
+            (true, _) => CacheLocation::Off,
+            (false, Some(dir)) => CacheLocation::Dir(dir),
+            (false, None) => CacheLocation::ProjectRoot,
+        },
+        facts: FactSet::BASE,
     }
 }
+
+/// Names the cache folder when `--cache-dir` does not.
+const CACHE_DIR_VARIABLE: &str = "GATE_CACHE_DIR";
 
 fn run_options(args: RunArgs) -> RunOptions {
     let baseline = baseline_choice(args.baseline);
@@ -356,6 +373,9 @@ fn history_options(args: HistoryArgs) -> Result<HistoryOptions, Diagnostic> {
             config: args.config,
             threads: None,
             verbose: args.verbose,
+            // It reads baselines from git and parses no Python file.
+            cache: CacheLocation::Off,
+            facts: FactSet::BASE,
         },
         baseline: args.baseline,
         read: crate::history::ReadOptions {
@@ -392,9 +412,17 @@ fn ci_options(args: CiArgs) -> CiOptions {
             github_timeout: std::time::Duration::from_secs(args.github_timeout),
         },
         sarif: args.sarif,
-        run: run_options(args.run),
+        run: with_facts(run_options(args.run), args.map_summary),
         map_summary: args.map_summary,
     }
+}
+
+/// `run`, whose files' facts include the map's when `map` is drawn.
+fn with_facts(mut run: RunOptions, map: bool) -> RunOptions {
+    if map {
+        run.project.facts = map::FACTS;
+    }
+    run
 }
 
 /// The formats of `gate map`, as for `check`.
@@ -437,11 +465,14 @@ fn map_options(args: MapArgs) -> Result<MapOptions, Diagnostic> {
     });
     let format = MAP_FORMATS.pick(chosen, args.output.as_deref())?;
     Ok(MapOptions {
-        run: RunOptions {
-            project: project_options(args.project),
-            baseline: baseline_choice(args.baseline),
-            ..RunOptions::default()
-        },
+        run: with_facts(
+            RunOptions {
+                project: project_options(args.project),
+                baseline: baseline_choice(args.baseline),
+                ..RunOptions::default()
+            },
+            true,
+        ),
         granularity: match args.granularity {
             MapGranularity::Package => Granularity::Package { depth },
             MapGranularity::Module => Granularity::Module,

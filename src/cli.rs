@@ -114,6 +114,12 @@ pub struct ProjectArgs {
     /// List every warning (by default, many of one kind print as a count and three examples).
     #[arg(long, short)]
     pub verbose: bool,
+    /// Where to keep the facts cache (default: .gate_cache in the project root, or the GATE_CACHE_DIR environment variable).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Parse every file, and neither read nor write the facts cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
 }
 
 /// What to check, and against which baseline: shared by `check` and `ci`.

@@ -3,12 +3,50 @@
 
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use crate::span::Span;
 
 /// The dotted name of the enclosing definition of a top-level statement.
 pub const MODULE_SCOPE: &str = "<module>";
 
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Which facts of [`FileFacts`] a run extracts: those its rules read.
+/// Imports and `__all__` (the graph is always built), syntax errors and
+/// ignore comments are always extracted; the others only when asked for, so that a config
+/// of import rules keeps no calls, bindings or statements.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FactSet(u8);
+
+impl FactSet {
+    /// Imports, `__all__`, syntax errors and ignore comments only.
+    pub const BASE: FactSet = FactSet(0);
+    pub const CALLS: FactSet = FactSet(1);
+    pub const MODULE_STATEMENTS: FactSet = FactSet(1 << 1);
+    pub const CLASSES: FactSet = FactSet(1 << 2);
+    pub const BINDINGS: FactSet = FactSet(1 << 3);
+    pub const STORES: FactSet = FactSet(1 << 4);
+    pub const HEADER: FactSet = FactSet(1 << 5);
+    pub const LINE_COUNT: FactSet = FactSet(1 << 6);
+    /// What [`crate::symbols::Symbols`] reads to qualify a name: the
+    /// classes, besides the imports.
+    pub const SYMBOLS: FactSet = FactSet::CLASSES;
+    pub const ALL: FactSet = FactSet((1 << 7) - 1);
+
+    pub const fn with(self, other: FactSet) -> FactSet {
+        FactSet(self.0 | other.0)
+    }
+
+    pub const fn has(self, other: FactSet) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// As a byte, for the cache key.
+    pub const fn bits(self) -> u8 {
+        self.0
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FileFacts {
     /// One entry per imported target: `import a, b` gives two.
     pub imports: Vec<Import>,
@@ -68,9 +106,33 @@ impl FileFacts {
         self.syntax_errors.shrink_to_fit();
         self.ignores.shrink_to_fit();
     }
+
+    /// Makes facts of the same scope share one string again, as extraction
+    /// made them (decoding gives each its own): a function's hundreds of
+    /// calls would otherwise hold hundreds of copies of its name. Facts are
+    /// in source order, so the same scope mostly follows itself.
+    pub fn share_scopes(&mut self) {
+        let mut last: Option<Arc<str>> = None;
+        let mut share = |scope: &mut Arc<str>| match &last {
+            Some(shared) if **shared == **scope => *scope = shared.clone(),
+            _ => last = Some(scope.clone()),
+        };
+        self.imports
+            .iter_mut()
+            .for_each(|fact| share(&mut fact.scope));
+        self.calls
+            .iter_mut()
+            .for_each(|fact| share(&mut fact.scope));
+        self.bindings
+            .iter_mut()
+            .for_each(|fact| share(&mut fact.scope));
+        self.stores
+            .iter_mut()
+            .for_each(|fact| share(&mut fact.scope));
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ImportStatement {
     /// `import a.b` / `import a.b as c`
     Import,
@@ -80,7 +142,7 @@ pub enum ImportStatement {
     Dynamic,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Import {
     pub statement: ImportStatement,
     /// The module as written, without leading dots: `a.b` for `import a.b`,
@@ -106,7 +168,7 @@ pub struct Import {
 /// Where an import statement sits; rules choose which contexts count.
 /// Containment is lexical and nests: an import in a `def` inside a `try` is
 /// both `in_function` and `in_try`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ImportContext {
     /// Inside a `def` or `lambda` (a lazy import). Class bodies run at import
     /// time, so they do not count as functions.
@@ -127,7 +189,7 @@ pub struct ImportContext {
 }
 
 /// A call expression `callee(args)`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Call {
     /// The callee as dotted text when it is a chain of names and attributes
     /// (`session.add`, `self.db.commit`, `sys.path.insert`); `None` otherwise
@@ -159,7 +221,7 @@ impl Call {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Argument {
     /// A call; its callee as dotted text (`insert`, `sa.update`). For a
     /// method chain on a call, the call it starts from: `sa.insert` for
@@ -184,7 +246,7 @@ pub enum Argument {
     Other,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StatementKind {
     /// A bare expression statement whose value is a call (`init_db()`).
     Call,
@@ -205,7 +267,7 @@ pub enum StatementKind {
     Other,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModuleStatement {
     pub kind: StatementKind,
     /// Dotted callee for `Call` and `AssignCall` when it is a name chain.
@@ -218,7 +280,7 @@ pub struct ModuleStatement {
     pub type_checking: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClassDef {
     /// Dotted within the file (`Outer.Inner`).
     pub name: String,
@@ -233,7 +295,7 @@ pub struct ClassDef {
 /// `with call(...) as target:` (also `async with`), where the call may be
 /// awaited (`target = await call(...)`). Each target of `a = b = call()`
 /// counts; tuple, list and subscript targets do not.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Binding {
     /// The bound name, or attribute chain (`self.session`).
     pub target: Box<str>,
@@ -247,7 +309,7 @@ pub struct Binding {
     pub scope: Arc<str>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StoreForm {
     /// `target = ...` (also annotated, and each element of a tuple or list
     /// target: `sys.argv, rest = ...`).
@@ -262,7 +324,7 @@ pub enum StoreForm {
     DeleteItem,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Store {
     /// The dotted target without the subscript (`sys.path` for
     /// `sys.path[0:0] = ...`): a name or a chain of attributes on it, with a
@@ -276,7 +338,7 @@ pub struct Store {
     pub type_checking: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HeaderLine {
     pub line: u32,
     /// The whole line as written, leading whitespace and `#` included,
@@ -284,14 +346,14 @@ pub struct HeaderLine {
     pub text: String,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SyntaxError {
     /// The parser's message, without position (the span has it).
     pub message: String,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IgnoreComment {
     /// Rule names inside the brackets; empty for a bare `# gate: ignore`.
     pub rules: Vec<String>,

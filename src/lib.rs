@@ -6,6 +6,7 @@
 pub mod analyze;
 pub mod app;
 pub mod baseline;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;

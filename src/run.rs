@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use crate::analyze::Coverage;
 use crate::analyze::{self, Analysis, AnalysisError};
 use crate::baseline::{self, Baseline, BaselineError, Diff};
+use crate::cache::CacheLocation;
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Diagnostic;
+use crate::facts::FactSet;
 use crate::files::Files;
 use crate::graph::Graph;
 use crate::report::{
@@ -25,6 +27,11 @@ pub struct ProjectOptions {
     pub threads: Option<usize>,
     /// List every warning rather than a count per kind.
     pub verbose: bool,
+    /// Where the facts cache is, if anywhere.
+    pub cache: CacheLocation,
+    /// The facts of each file the command reads besides the rules' (the
+    /// map's line counts): extraction records only what is read.
+    pub facts: FactSet,
 }
 
 /// What to check, and against which baseline.
@@ -254,7 +261,9 @@ pub fn analyze(
     targets: &[PathBuf],
 ) -> Result<Analysis, RunError> {
     let threads = project.threads;
-    let analysis = analyze::with_threads(threads, || analyze::analyze(config, targets, threads))??;
+    let analysis = analyze::with_threads(threads, || {
+        analyze::analyze(config, targets, threads, &project.cache, project.facts)
+    })??;
     Ok(analysis)
 }
 

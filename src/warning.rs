@@ -34,6 +34,8 @@ pub enum WarningKind {
     SkippedCommit,
     /// History that git cannot give in full (a shallow clone, no git).
     PartialHistory,
+    /// The facts cache was corrupt or another gate's, or cannot be written.
+    Cache,
 }
 
 impl WarningKind {
@@ -63,6 +65,7 @@ impl WarningKind {
             WarningKind::Ignored => "files were skipped by ignore files",
             WarningKind::SkippedCommit => "commits were left out of the history",
             WarningKind::PartialHistory => "warnings about the history's reach",
+            WarningKind::Cache => "warnings about the facts cache",
         };
         format!("{count} {what}")
     }

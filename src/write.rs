@@ -85,13 +85,51 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
         Ok(metadata) if !metadata.is_file() => {
             write_in_place(path, contents).map_err(|error| fail(link_target, None, error))
         }
-        Ok(metadata) => replace(&target, contents, Some(&metadata))
+        Ok(metadata) => replace(&target, &mut bytes(contents), Some(&metadata), Durable::Yes)
             .map_err(|(step, error)| fail(link_target, step, error)),
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
-            replace(&target, contents, None).map_err(|(step, error)| fail(link_target, step, error))
+            replace(&target, &mut bytes(contents), None, Durable::Yes)
+                .map_err(|(step, error)| fail(link_target, step, error))
         }
         Err(error) => Err(fail(link_target, None, error)),
     }
+}
+
+/// Replaces the regular file `path` that gate owns (a cache file) with what
+/// `fill` writes, through a temporary file and a rename, like
+/// [`write_atomic`], but without waiting for the disk: a reader never sees
+/// half a file, and after a crash the file may be old, empty or garbage,
+/// which its reader must detect. Links and special files are not looked
+/// for. `fill` writes to the file itself, so a large file need not be held
+/// in memory first.
+pub fn replace_unsynced(
+    path: &Path,
+    fill: &mut dyn FnMut(&mut fs::File) -> io::Result<()>,
+) -> io::Result<()> {
+    replace(path, fill, None, Durable::No).map_err(|(step, source)| {
+        io::Error::new(
+            source.kind(),
+            WriteError {
+                path: path.to_path_buf(),
+                target: None,
+                step,
+                source,
+            },
+        )
+    })
+}
+
+/// What writes `contents` to a file.
+fn bytes(contents: &[u8]) -> impl FnMut(&mut fs::File) -> io::Result<()> + '_ {
+    move |file| file.write_all(contents)
+}
+
+/// Whether a replacement waits until the new file and the rename are on
+/// disk.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Durable {
+    Yes,
+    No,
 }
 
 /// The file `path` leads to after following symbolic links (which may not
@@ -135,8 +173,9 @@ type StepError = (Option<&'static str>, io::Error);
 /// file beside it; `existing` is the file being replaced.
 fn replace(
     target: &Path,
-    contents: &[u8],
+    fill: &mut dyn FnMut(&mut fs::File) -> io::Result<()>,
     existing: Option<&fs::Metadata>,
+    durable: Durable,
 ) -> Result<(), StepError> {
     let folder = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -149,7 +188,7 @@ fn replace(
         .into_owned();
     remove_stale_temp_files(folder, &name);
     let temp = folder.join(temp_name(&name));
-    let result = write_temp(&temp, contents, existing).and_then(|()| {
+    let result = write_temp(&temp, fill, existing, durable).and_then(|()| {
         fs::rename(&temp, target)
             .map_err(|error| (Some("renaming the temporary file over it"), error))
     });
@@ -157,6 +196,9 @@ fn replace(
         Ok(()) => {
             // Make the rename itself durable; a folder that cannot be
             // synced (some network file systems) is no reason to fail.
+            if durable == Durable::No {
+                return Ok(());
+            }
             if let Ok(folder) = fs::File::open(folder) {
                 let _ = folder.sync_all();
             }
@@ -171,8 +213,9 @@ fn replace(
 
 fn write_temp(
     temp: &Path,
-    contents: &[u8],
+    fill: &mut dyn FnMut(&mut fs::File) -> io::Result<()>,
     existing: Option<&fs::Metadata>,
+    durable: Durable,
 ) -> Result<(), StepError> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -187,11 +230,14 @@ fn write_temp(
         .open(temp)
         .map_err(|error| (Some("creating a temporary file beside it"), error))?;
     let writing = Some("writing a temporary file beside it");
-    file.write_all(contents).map_err(|error| (writing, error))?;
+    fill(&mut file).map_err(|error| (writing, error))?;
     if let Some(existing) = existing {
         keep_owner_and_mode(&file, existing).map_err(|error| (writing, error))?;
     }
-    file.sync_all().map_err(|error| (writing, error))
+    match durable {
+        Durable::Yes => file.sync_all().map_err(|error| (writing, error)),
+        Durable::No => Ok(()),
+    }
 }
 
 /// Gives the new file the mode (and, where allowed, the owner) of the one

@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 
 use crate::analyze::Analysis;
 use crate::baseline;
+use crate::cache::CacheLocation;
 use crate::commands;
 use crate::config::{self, Config};
 use crate::diagnostic::Diagnostic;
 use crate::exit::ExitCode;
+use crate::facts::FactSet;
 use crate::init::{self, Target, pyproject};
 use crate::output;
 use crate::run::{self, ProjectOptions};
@@ -126,6 +128,9 @@ pub fn run(options: &InitOptions) -> Result<ExitCode, Diagnostic> {
         config: None,
         threads: options.threads,
         verbose: false,
+        // The config is only proposed: its facts are not worth keeping.
+        cache: CacheLocation::Off,
+        facts: FactSet::BASE,
     };
     let analysis = run::analyze(&config, &project, &[])?;
     commands::print_warnings(&analysis.warnings, project.verbose);

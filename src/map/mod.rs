@@ -58,6 +58,10 @@ use crate::violation::Violation;
 /// changes meaning or goes away.
 pub const VERSION: u32 = 1;
 
+/// The facts of each file the map reads besides the imports: its lines.
+/// The rules' own facts are extracted anyway; these must be asked for.
+pub const FACTS: crate::facts::FactSet = crate::facts::FactSet::LINE_COUNT;
+
 /// The package depth of `gate map` when none is given: `app.billing`,
 /// `app.crm`, where most projects draw their components.
 pub const DEFAULT_DEPTH: usize = 2;

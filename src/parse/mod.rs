@@ -12,7 +12,7 @@ mod tests;
 use ruff_python_ast::{Mod, PythonVersion};
 use ruff_python_parser::{Mode, ParseOptions, parse_unchecked};
 
-use crate::facts::{FileFacts, SyntaxError};
+use crate::facts::{FactSet, FileFacts, SyntaxError};
 use locate::Locator;
 
 /// The newest Python whose syntax the parser knows (including syntax still
@@ -42,19 +42,20 @@ pub fn too_large(limit: u64) -> FileFacts {
     }
 }
 
-/// Extracts the facts of one Python file for the newest Python.
+/// Extracts every fact of one Python file for the newest Python.
 pub fn parse_file(bytes: &[u8]) -> FileFacts {
-    parse_file_for(bytes, NEWEST_PYTHON)
+    parse_file_for(bytes, NEWEST_PYTHON, FactSet::ALL)
 }
 
-/// Extracts the facts of one Python file, as the Python `target` (major,
-/// minor) would read it. Never fails: a file that is not UTF-8 yields a
+/// Extracts the `wanted` facts of one Python file (imports, syntax errors
+/// and ignore comments always), as the Python `target` (major, minor) would
+/// read it. Never fails: a file that is not UTF-8 yields a
 /// single syntax error and nothing else, and a file that does not parse
 /// yields its parse errors plus whatever the parser recovered. Syntax that
 /// `target` cannot parse (`match` before 3.10, `except*` before 3.11, PEP 701
 /// f-strings and PEP 695 type parameters before 3.12, ...) is a syntax error
 /// naming the construct and the version that added it.
-pub fn parse_file_for(bytes: &[u8], target: (u8, u8)) -> FileFacts {
+pub fn parse_file_for(bytes: &[u8], target: (u8, u8), wanted: FactSet) -> FileFacts {
     let decoded = match decode::decode(bytes) {
         Ok(text) => text,
         Err(error) => {
@@ -69,8 +70,16 @@ pub fn parse_file_for(bytes: &[u8], target: (u8, u8)) -> FileFacts {
     let parsed = parse_unchecked(text, options);
     let locator = Locator::new(text);
     let mut facts = FileFacts {
-        header: comments::header(text),
-        line_count: decode::line_count(text),
+        header: if wanted.has(FactSet::HEADER) {
+            comments::header(text)
+        } else {
+            Vec::new()
+        },
+        line_count: if wanted.has(FactSet::LINE_COUNT) {
+            decode::line_count(text)
+        } else {
+            0
+        },
         ignores: comments::ignores(parsed.tokens(), text, &locator),
         syntax_errors: parsed
             .errors()
@@ -108,7 +117,7 @@ pub fn parse_file_for(bytes: &[u8], target: (u8, u8)) -> FileFacts {
         });
     }
     let walkable = match parsed.syntax() {
-        Mod::Module(module) => extract::extract(&module.body, text, &locator, &mut facts),
+        Mod::Module(module) => extract::extract(&module.body, text, &locator, wanted, &mut facts),
         Mod::Expression(_) => true,
     };
     if !walkable {

@@ -47,7 +47,7 @@ use std::sync::Arc;
 use globset::GlobSet;
 
 use crate::diagnostic::Diagnostic;
-use crate::facts::MODULE_SCOPE;
+use crate::facts::{FactSet, MODULE_SCOPE};
 use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
 use crate::settings::read::{globs, refuse_empty, scope};
@@ -61,6 +61,10 @@ pub struct BannedName;
 impl RuleKind for BannedName {
     fn name(&self) -> &'static str {
         "banned-name"
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::BASE
     }
 
     fn source(&self) -> &'static str {

@@ -129,7 +129,7 @@ use std::sync::Arc;
 use super::calls::{binding_before, bound_call, call_within, chain_root};
 use crate::diagnostic::Diagnostic;
 use crate::dotted;
-use crate::facts::{Argument, Binding, Call, FileFacts, MODULE_SCOPE};
+use crate::facts::{Argument, Binding, Call, FactSet, FileFacts, MODULE_SCOPE};
 use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
 use crate::settings::pattern::glob_matches;
@@ -225,6 +225,12 @@ pub struct DbWrite;
 impl RuleKind for DbWrite {
     fn name(&self) -> &'static str {
         "db-write"
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::CALLS
+            .with(FactSet::BINDINGS)
+            .with(FactSet::SYMBOLS)
     }
 
     fn source(&self) -> &'static str {

@@ -53,7 +53,7 @@
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
-use crate::facts::MODULE_SCOPE;
+use crate::facts::{FactSet, MODULE_SCOPE};
 use crate::rules::Context;
 use crate::rules::import_cycle::{NodeGraph, listing, position};
 use crate::rules::{Check, Rule, RuleKind};
@@ -68,6 +68,10 @@ pub struct FanIn;
 impl RuleKind for FanIn {
     fn name(&self) -> &'static str {
         "fan-in"
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::BASE
     }
 
     fn source(&self) -> &'static str {

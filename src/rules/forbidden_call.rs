@@ -63,6 +63,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::dotted;
+use crate::facts::FactSet;
 use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
 use crate::settings::read::{name_patterns, scope};
@@ -75,6 +76,10 @@ pub struct ForbiddenCall;
 impl RuleKind for ForbiddenCall {
     fn name(&self) -> &'static str {
         "forbidden-call"
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::CALLS.with(FactSet::SYMBOLS)
     }
 
     fn source(&self) -> &'static str {

@@ -88,6 +88,7 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
+use crate::facts::FactSet;
 use crate::files::{FileId, PerFile};
 use crate::graph::Name;
 use crate::rules::Context;
@@ -101,6 +102,10 @@ pub struct ForbiddenImport;
 impl RuleKind for ForbiddenImport {
     fn name(&self) -> &'static str {
         "forbidden-import"
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::BASE
     }
 
     fn source(&self) -> &'static str {

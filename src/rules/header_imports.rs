@@ -77,7 +77,7 @@ use crate::settings::read::{regex_with_group, scope};
 use crate::settings::{ImportSelection, ModulePattern, Scope, Table};
 use regex::Regex;
 
-use crate::facts::{HeaderLine, MODULE_SCOPE};
+use crate::facts::{FactSet, HeaderLine, MODULE_SCOPE};
 use crate::graph::ImportEdge;
 use crate::layers::{LayerId, LayerMap};
 use crate::rules::{Context, import_counts};
@@ -132,6 +132,10 @@ pub struct HeaderImports;
 impl RuleKind for HeaderImports {
     fn name(&self) -> &'static str {
         "header-imports"
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::HEADER
     }
 
     fn source(&self) -> &'static str {

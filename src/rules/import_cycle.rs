@@ -71,6 +71,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use crate::facts::FactSet;
 use crate::files::FileId;
 use crate::graph::ImportEdge;
 use crate::rules::Context;
@@ -95,6 +96,10 @@ pub struct ImportCycle;
 impl RuleKind for ImportCycle {
     fn name(&self) -> &'static str {
         "import-cycle"
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::BASE
     }
 
     fn source(&self) -> &'static str {

@@ -118,7 +118,7 @@ use crate::settings::read::{default_name_patterns, name_patterns, scope};
 use crate::settings::{NamePattern, Scope, Table};
 use std::borrow::Cow;
 
-use crate::facts::{FileFacts, MODULE_SCOPE, ModuleStatement, StatementKind};
+use crate::facts::{FactSet, FileFacts, MODULE_SCOPE, ModuleStatement, StatementKind};
 use crate::rules::Context;
 use crate::symbols::Symbols;
 use crate::violation::Violation;
@@ -215,6 +215,12 @@ pub struct ImportTime;
 impl RuleKind for ImportTime {
     fn name(&self) -> &'static str {
         "import-time"
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::MODULE_STATEMENTS
+            .with(FactSet::CALLS)
+            .with(FactSet::SYMBOLS)
     }
 
     fn source(&self) -> &'static str {

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use super::Context;
 use crate::diagnostic::Diagnostic;
+use crate::facts::FactSet;
 use crate::settings::Table;
 use crate::violation::{Severity, Violation};
 
@@ -22,6 +23,11 @@ pub trait RuleKind: Sync {
     /// (`include_str!` of the file, so the doc is written once, in the
     /// source).
     fn source(&self) -> &'static str;
+
+    /// The facts of each file this kind reads, besides imports, syntax
+    /// errors and ignore comments (always extracted): the parser extracts
+    /// only what the configured kinds read.
+    fn facts(&self) -> FactSet;
 
     /// The options a `[[rule]]` table of this kind takes, besides `kind`,
     /// `name`, `message` and `severity`.

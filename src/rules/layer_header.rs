@@ -64,7 +64,7 @@ use std::sync::Arc;
 use regex::Regex;
 
 use crate::diagnostic::Diagnostic;
-use crate::facts::MODULE_SCOPE;
+use crate::facts::{FactSet, MODULE_SCOPE};
 use crate::layers::declared_layer;
 use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
@@ -79,6 +79,10 @@ pub struct LayerHeader;
 impl RuleKind for LayerHeader {
     fn name(&self) -> &'static str {
         "layer-header"
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::HEADER.with(FactSet::LINE_COUNT)
     }
 
     fn source(&self) -> &'static str {

@@ -66,6 +66,7 @@ use crate::settings::read::imports;
 use crate::settings::{ImportSelection, Layer, Table};
 use rayon::prelude::*;
 
+use crate::facts::FactSet;
 use crate::rules::Context;
 use crate::rules::chains::{Hop, HopGraph, Reach};
 use crate::violation::Violation;
@@ -86,6 +87,10 @@ pub fn layer_reached_indirectly(subject: &str) -> Option<&str> {
 impl RuleKind for Layers {
     fn name(&self) -> &'static str {
         "layers"
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::BASE
     }
 
     fn source(&self) -> &'static str {

@@ -42,7 +42,7 @@
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
-use crate::facts::MODULE_SCOPE;
+use crate::facts::{FactSet, MODULE_SCOPE};
 use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
 use crate::settings::read::{positive, scope};
@@ -56,6 +56,10 @@ pub struct MaxLines;
 impl RuleKind for MaxLines {
     fn name(&self) -> &'static str {
         "max-lines"
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::LINE_COUNT
     }
 
     fn source(&self) -> &'static str {

@@ -57,7 +57,7 @@ use crate::settings::{Scope, Table};
 use rustc_hash::FxHashMap;
 
 use crate::discover::SourceFile;
-use crate::facts::MODULE_SCOPE;
+use crate::facts::{FactSet, MODULE_SCOPE};
 use crate::files::FileId;
 use crate::rules::Context;
 use crate::span::Span;
@@ -118,6 +118,10 @@ pub struct MissingInit;
 impl RuleKind for MissingInit {
     fn name(&self) -> &'static str {
         "missing-init"
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::BASE
     }
 
     fn source(&self) -> &'static str {

@@ -87,7 +87,7 @@ use rustc_hash::FxHashSet;
 use super::calls::{binding_before, bound_call, call_within};
 use super::db_write::{Target, Writes};
 use crate::dotted;
-use crate::facts::{Argument, Call, FileFacts, MODULE_SCOPE};
+use crate::facts::{Argument, Call, FactSet, FileFacts, MODULE_SCOPE};
 use crate::rules::Context;
 use crate::symbols::Symbols;
 use crate::violation::Violation;
@@ -101,6 +101,13 @@ pub struct ModelOwnership;
 impl RuleKind for ModelOwnership {
     fn name(&self) -> &'static str {
         "model-ownership"
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::CALLS
+            .with(FactSet::BINDINGS)
+            .with(FactSet::CLASSES)
+            .with(FactSet::SYMBOLS)
     }
 
     fn source(&self) -> &'static str {

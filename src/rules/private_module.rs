@@ -36,6 +36,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::dotted;
+use crate::facts::FactSet;
 use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
 use crate::settings::read::{imports, module_patterns, required_module_patterns};
@@ -48,6 +49,10 @@ pub struct PrivateModule;
 impl RuleKind for PrivateModule {
     fn name(&self) -> &'static str {
         "private-module"
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::BASE
     }
 
     fn source(&self) -> &'static str {

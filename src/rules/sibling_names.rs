@@ -62,7 +62,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 
 use crate::dotted;
-use crate::facts::MODULE_SCOPE;
+use crate::facts::{FactSet, MODULE_SCOPE};
 use crate::files::FileId;
 use crate::rules::Context;
 use crate::rules::missing_init::{Ancestry, ancestry};
@@ -107,6 +107,10 @@ pub struct SiblingNames;
 impl RuleKind for SiblingNames {
     fn name(&self) -> &'static str {
         "sibling-names"
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::BASE
     }
 
     fn source(&self) -> &'static str {

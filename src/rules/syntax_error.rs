@@ -23,7 +23,7 @@
 //! be ignored on a line with `# gate: ignore[syntax-error]`, or accepted in
 //! the baseline.
 
-use crate::facts::MODULE_SCOPE;
+use crate::facts::{FactSet, MODULE_SCOPE};
 use crate::rules::Context;
 use crate::rules::RuleKind;
 use crate::violation::{Severity, Violation};
@@ -36,6 +36,10 @@ pub struct SyntaxError;
 impl RuleKind for SyntaxError {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::BASE
     }
 
     fn source(&self) -> &'static str {

@@ -56,7 +56,7 @@
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
-use crate::facts::{FileFacts, StoreForm};
+use crate::facts::{FactSet, FileFacts, StoreForm};
 use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
 use crate::settings::read::scope;
@@ -75,6 +75,10 @@ pub struct SysPath;
 impl RuleKind for SysPath {
     fn name(&self) -> &'static str {
         "sys-path"
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::CALLS.with(FactSet::STORES).with(FactSet::SYMBOLS)
     }
 
     fn source(&self) -> &'static str {

@@ -20,7 +20,7 @@
 //! None: the rule is always on. Remove the comment, or name the rule it is
 //! meant for (`# gate: ignore[layers, no-legacy]`).
 
-use crate::facts::{IgnoreComment, MODULE_SCOPE};
+use crate::facts::{FactSet, IgnoreComment, MODULE_SCOPE};
 use crate::files::FileId;
 use crate::rules::RuleKind;
 use crate::violation::{Severity, Violation};
@@ -33,6 +33,10 @@ pub struct UnusedIgnore;
 impl RuleKind for UnusedIgnore {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    fn facts(&self) -> FactSet {
+        FactSet::BASE
     }
 
     fn source(&self) -> &'static str {

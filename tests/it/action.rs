@@ -374,6 +374,52 @@ fn sarif_upload_runs_even_after_new_violations_and_the_last_step_replays_gates_e
     }
 }
 
+#[test]
+fn the_facts_cache_is_restored_before_gate_runs_and_saved_after_it_even_after_new_violations() {
+    let action = yaml("action.yml");
+    let steps = action_steps(&action);
+    let gate = steps
+        .iter()
+        .position(|step| text(step, "id") == Some("gate"))
+        .unwrap();
+    let restore = steps
+        .iter()
+        .position(|step| text(step, "id") == Some("facts-cache"))
+        .expect("a facts-cache step");
+    let save = steps
+        .iter()
+        .position(|step| {
+            text(step, "uses").is_some_and(|uses| uses.starts_with("actions/cache/save@"))
+                && text(&step["with"], "key")
+                    == Some("${{ steps.facts-cache.outputs.cache-primary-key }}")
+        })
+        .expect("a step saves the facts cache");
+    assert!(restore < gate && gate < save, "{restore} {gate} {save}");
+    let (restore, save) = (&steps[restore], &steps[save]);
+    let folder = text(&steps[gate]["env"], "GATE_CACHE_DIR").expect("gate is told the folder");
+    assert_eq!(text(&restore["with"], "path"), Some(folder));
+    assert_eq!(text(&save["with"], "path"), Some(folder));
+    assert!(
+        text(restore, "uses").is_some_and(|uses| uses.starts_with("actions/cache/restore@")),
+        "{restore:?}"
+    );
+    let key = text(&restore["with"], "key").unwrap();
+    let prefix = text(&restore["with"], "restore-keys").unwrap().trim();
+    assert!(key.starts_with(prefix), "{key} / {prefix}");
+    for part in [
+        "runner.os",
+        "steps.resolve.outputs.version",
+        "inputs.category",
+    ] {
+        assert!(prefix.contains(part), "{prefix} lacks {part}");
+    }
+    assert_eq!(text(restore, "if"), Some("inputs.cache == 'true'"));
+    let condition = text(save, "if").unwrap();
+    assert!(condition.starts_with("always()"), "{condition}");
+    assert!(condition.contains("inputs.cache == 'true'"), "{condition}");
+    assert_eq!(save["continue-on-error"].as_bool(), Some(true));
+}
+
 // ----------------------------------------------------------------- workflows
 
 #[test]

@@ -11,11 +11,30 @@ pub fn fixture(relative: &str) -> PathBuf {
         .join(relative)
 }
 
-/// `gate` with `args`, run in `dir`, colour and terminal detection off.
+/// `gate` with `args`, run in `dir`, colour and terminal detection off,
+/// and its facts cache in [`cache_dir`] rather than in the fixture trees.
 pub fn gate(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::cargo_bin("gate").expect("the gate binary is built");
-    command.current_dir(dir).args(args).env("NO_COLOR", "1");
     command
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("GATE_CACHE_DIR", cache_dir());
+    command
+}
+
+/// The facts cache of this test process's runs: emptied when the process
+/// starts using it, so that no cache of an earlier build (another version,
+/// a warning) is ever found, and nothing is written into fixtures/.
+fn cache_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("gate-cache")
+            .join(std::process::id().to_string());
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    })
 }
 
 pub struct Output {
@@ -31,6 +50,28 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
     }
+}
+
+/// Every folder under fixtures/ holding a gate.toml, but the config-error
+/// fixtures (which hold no Python).
+pub fn configured_fixtures() -> Vec<PathBuf> {
+    let mut projects = Vec::new();
+    let mut pending = vec![fixture("")];
+    while let Some(folder) = pending.pop() {
+        if folder.ends_with("config_errors") {
+            continue;
+        }
+        if folder.join("gate.toml").is_file() {
+            projects.push(folder.clone());
+        }
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            }
+        }
+    }
+    projects
 }
 
 /// The repository's demo (gate.toml, baseline.json and fixtures/demo) in a

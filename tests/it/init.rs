@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{copy_fixture, copy_tree, fixture, run, write};
+use crate::common::{self, copy_fixture, copy_tree, fixture, run, write};
 
 fn read(dir: &Path, relative: &str) -> String {
     std::fs::read_to_string(dir.join(relative)).unwrap()
@@ -31,22 +31,8 @@ fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 /// The fixture projects: every folder under fixtures/ holding a gate.toml
 /// (the config-error fixtures hold no Python), the demo and the init trees.
 fn fixture_projects() -> Vec<PathBuf> {
-    let mut projects = vec![fixture("demo")];
-    let mut pending = vec![fixture("")];
-    while let Some(folder) = pending.pop() {
-        if folder.ends_with("config_errors") {
-            continue;
-        }
-        if folder.join("gate.toml").is_file() {
-            projects.push(folder.clone());
-        }
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            }
-        }
-    }
+    let mut projects = common::configured_fixtures();
+    projects.push(fixture("demo"));
     for entry in std::fs::read_dir(fixture("init")).unwrap() {
         projects.push(entry.unwrap().path());
     }

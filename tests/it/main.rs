@@ -7,6 +7,7 @@ mod action;
 mod architecture;
 mod bad_input;
 mod baseline;
+mod cache;
 mod captures_transitive;
 mod cli;
 mod code_rules;

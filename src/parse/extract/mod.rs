@@ -20,7 +20,7 @@ use ruff_text_size::Ranged;
 
 use super::locate::Locator;
 use crate::facts::{
-    Call, ClassDef, FileFacts, Import, ImportStatement, MODULE_SCOPE, ModuleStatement,
+    Call, ClassDef, FactSet, FileFacts, Import, ImportStatement, MODULE_SCOPE, ModuleStatement,
     StatementKind, StoreForm,
 };
 use expressions::{argument, call_of, dotted};
@@ -28,10 +28,17 @@ use expressions::{argument, call_of, dotted};
 /// Fills the tree-derived fields of `facts` from the module body `suite`;
 /// `false` when the tree nests deeper than gate walks (a syntax error in
 /// `facts` says so).
-pub fn extract(suite: &[Stmt], text: &str, locator: &Locator, facts: &mut FileFacts) -> bool {
+pub fn extract(
+    suite: &[Stmt],
+    text: &str,
+    locator: &Locator,
+    wanted: FactSet,
+    facts: &mut FileFacts,
+) -> bool {
     let mut extractor = Extractor {
         text,
         locator,
+        wanted,
         facts,
         scope: String::new(),
         shared_scope: Arc::from(MODULE_SCOPE),
@@ -99,6 +106,10 @@ struct Bindings {
 struct Extractor<'a, 'src, 'ast> {
     text: &'src str,
     locator: &'a Locator<'src>,
+    /// The facts to record; imports always are. The walk is the same
+    /// whatever is recorded: it also finds dynamic imports and the nesting
+    /// too deep to drop the tree safely.
+    wanted: FactSet,
     facts: &'a mut FileFacts,
     /// Dotted names of the enclosing definitions; empty at module level.
     scope: String,
@@ -200,7 +211,10 @@ impl<'ast> Extractor<'_, '_, 'ast> {
 
     fn visit_stmt_here(&mut self, stmt: &'ast Stmt) {
         if self.context.module_level {
-            self.record_module_statement(stmt);
+            if self.wanted.has(FactSet::MODULE_STATEMENTS) {
+                self.record_module_statement(stmt);
+            }
+            // Star imports resolve through it: always recorded.
             self.exports.record(stmt);
         }
         match stmt {
@@ -354,18 +368,20 @@ impl<'ast> Extractor<'_, '_, 'ast> {
         if let Some(arguments) = &class.arguments {
             self.visit_arguments(arguments);
         }
-        let bases = class
-            .bases()
-            .iter()
-            .map(|base| dotted(base).unwrap_or_else(|| self.text[base.range()].to_string()))
-            .collect();
         let saved = self.context;
         let outer_scope = self.push_scope(&class.name);
-        self.facts.classes.push(ClassDef {
-            name: self.scope.clone(),
-            bases,
-            span: self.locator.span(class.name.range),
-        });
+        if self.wanted.has(FactSet::CLASSES) {
+            let bases = class
+                .bases()
+                .iter()
+                .map(|base| dotted(base).unwrap_or_else(|| self.text[base.range()].to_string()))
+                .collect();
+            self.facts.classes.push(ClassDef {
+                name: self.scope.clone(),
+                bases,
+                span: self.locator.span(class.name.range),
+            });
+        }
         // A class body runs when the class statement does: not a function,
         // but no longer module-level statements either.
         self.context.module_level = false;
@@ -382,6 +398,27 @@ impl<'ast> Extractor<'_, '_, 'ast> {
     }
 
     fn visit_call(&mut self, call: &'ast ExprCall, awaited: bool) {
+        if self.wanted.has(FactSet::CALLS) {
+            self.record_call(call, awaited);
+        }
+        if let Some((module, level)) = self.dynamic_import(call) {
+            self.facts.imports.push(Import {
+                statement: ImportStatement::Dynamic,
+                module,
+                level,
+                name: None,
+                alias: None,
+                span: self.locator.span(call.range()),
+                module_span: None,
+                scope: self.scope_name(),
+                context: self.import_context(false),
+            });
+        }
+        self.visit_expr(&call.func);
+        self.visit_arguments(&call.arguments);
+    }
+
+    fn record_call(&mut self, call: &ExprCall, awaited: bool) {
         let callee = dotted(&call.func).map(String::into_boxed_str);
         let trailing_attribute = match (&callee, &*call.func) {
             (None, Expr::Attribute(attribute)) => Some(attribute.attr.as_str().into()),
@@ -398,21 +435,6 @@ impl<'ast> Extractor<'_, '_, 'ast> {
             in_function: self.context.in_function,
             type_checking: self.context.type_checking,
         });
-        if let Some((module, level)) = self.dynamic_import(call) {
-            self.facts.imports.push(Import {
-                statement: ImportStatement::Dynamic,
-                module,
-                level,
-                name: None,
-                alias: None,
-                span: self.locator.span(call.range()),
-                module_span: None,
-                scope: self.scope_name(),
-                context: self.import_context(false),
-            });
-        }
-        self.visit_expr(&call.func);
-        self.visit_arguments(&call.arguments);
     }
 
     fn record_module_statement(&mut self, stmt: &Stmt) {

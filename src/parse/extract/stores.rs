@@ -6,13 +6,13 @@ use ruff_text_size::TextRange;
 
 use super::Extractor;
 use super::expressions::{call_of, dotted, is_name_chain, root_callee, root_name};
-use crate::facts::{Binding, Store, StoreForm};
+use crate::facts::{Binding, FactSet, Store, StoreForm};
 
 impl Extractor<'_, '_, '_> {
     /// A [`Binding`] for `target = value` when the target is a name chain
     /// and the value a call (or an awaited call) with a dotted root.
     pub(super) fn record_binding(&mut self, target: &Expr, value: &Expr, range: TextRange) {
-        if !is_name_chain(target) {
+        if !self.wanted.has(FactSet::BINDINGS) || !is_name_chain(target) {
             return;
         }
         let Some(callee) = call_of(value).and_then(root_callee) else {
@@ -34,6 +34,9 @@ impl Extractor<'_, '_, '_> {
     /// subscripted, that starts with an imported name. `range` is the
     /// statement's.
     pub(super) fn record_store(&mut self, target: &Expr, form: StoreForm, range: TextRange) {
+        if !self.wanted.has(FactSet::STORES) {
+            return;
+        }
         // Targets nest (`((a, b), c) = …`) as deep as the input says.
         stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
             self.record_store_here(target, form, range);

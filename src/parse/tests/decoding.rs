@@ -117,11 +117,12 @@ fn a_span_ending_the_text_at_a_block_boundary_is_located() {
 
 #[test]
 fn syntax_the_target_python_cannot_parse_is_a_syntax_error() {
+    use crate::facts::FactSet;
     use crate::parse::{NEWEST_PYTHON, parse_file_for};
     let source =
         b"try:\n    pass\nexcept* ValueError:\n    pass\nmatch x:\n    case _:\n        pass\n";
     let messages = |target| {
-        parse_file_for(source, target)
+        parse_file_for(source, target, FactSet::ALL)
             .syntax_errors
             .into_iter()
             .map(|error| (error.span.start.line, error.message))
