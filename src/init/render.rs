@@ -25,7 +25,7 @@ impl Target {
 
 /// The methods of Django's manager writes (`Incident.objects.create(...)`),
 /// the ones `db-write` knows.
-use crate::rules::db_write::DJANGO_WRITES as DJANGO_WRITE_METHODS;
+use crate::rules::writes::DJANGO_WRITES as DJANGO_WRITE_METHODS;
 
 pub fn render(proposal: &Proposal, survey: &Survey, target: Target) -> String {
     let prefix = target.prefix();

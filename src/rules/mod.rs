@@ -28,6 +28,7 @@ pub mod sibling_names;
 pub mod syntax_error;
 pub mod sys_path;
 pub mod unused_ignore;
+pub mod writes;
 
 use rayon::prelude::*;
 

@@ -77,7 +77,7 @@
 
 use std::sync::Arc;
 
-use super::db_write::{DEFAULT_WRITE_METHODS, DEFAULT_WRITE_RECEIVERS};
+use super::writes::{DEFAULT_WRITE_METHODS, DEFAULT_WRITE_RECEIVERS};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Check, Rule, RuleKind};
 use crate::settings::read::{module_patterns, required_module_patterns};
@@ -85,7 +85,7 @@ use crate::settings::{ModulePattern, Table};
 use rustc_hash::FxHashSet;
 
 use super::calls::{binding_before, bound_call, call_within};
-use super::db_write::{Target, Writes};
+use super::writes::{Target, Writes};
 use crate::dotted;
 use crate::facts::{Argument, Call, FactSet, FileFacts, MODULE_SCOPE};
 use crate::rules::Context;
