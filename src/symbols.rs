@@ -40,6 +40,10 @@ pub struct Symbols<'a> {
 /// package chain, and a bound on a cycle the visited list misses.
 const MAX_REEXPORT_HOPS: usize = 32;
 
+/// How many classes of the project a base is looked for through: a bound
+/// on a cycle of bases.
+const MAX_BASE_DEPTH: usize = 8;
+
 /// `local` stands for `module` (`import a.b as local`) or for `module.name`
 /// (`from module import name as local`, or a class `name` defined in
 /// `module`).
@@ -148,6 +152,32 @@ impl<'a> Symbols<'a> {
             .iter()
             .find(|class| class.name == name)?;
         Some((Symbols::of_file(self.files, self.graph, file), class))
+    }
+
+    /// Whether the class of the project named `qualified` has a base for
+    /// which `wanted(written, qualified)` holds, directly or through other
+    /// classes of the project: each base as written in its class's file and
+    /// as qualified through that file's imports.
+    pub fn derives_from(&self, qualified: &str, wanted: &dyn Fn(&str, &str) -> bool) -> bool {
+        self.derives_from_at(qualified, wanted, 0)
+    }
+
+    fn derives_from_at(
+        &self,
+        qualified: &str,
+        wanted: &dyn Fn(&str, &str) -> bool,
+        depth: usize,
+    ) -> bool {
+        if depth > MAX_BASE_DEPTH {
+            return false;
+        }
+        let Some((class_symbols, class)) = self.class_def(qualified) else {
+            return false;
+        };
+        class.bases.iter().any(|written| {
+            let base = class_symbols.qualify(written, MODULE_SCOPE);
+            wanted(written, &base) || class_symbols.derives_from_at(&base, wanted, depth + 1)
+        })
     }
 
     /// `qualified` with its module and name replaced by where the name is

@@ -203,9 +203,6 @@ pub const DEFAULT_IMPORT_TIME_ALLOW: &[&str] = &[
     "typer.Argument",
 ];
 
-/// How many classes of the project an allowed base is looked for through.
-const MAX_CLASS_DEPTH: usize = 8;
-
 /// Calls reported at import time even when `allow` matches them, by default.
 pub const DEFAULT_IMPORT_TIME_DENY: &[&str] = &["init_db", "create_engine", "connect"];
 
@@ -375,31 +372,16 @@ fn is_declaration_subclass(
     let Callee::Named { qualified, .. } = callee else {
         return false;
     };
-    !callee.matches(&options.deny) && derives_from_allowed(symbols, qualified, options, 0)
-}
-
-fn derives_from_allowed(
-    symbols: &Symbols<'_>,
-    class: &str,
-    options: &ImportTimeOptions,
-    depth: usize,
-) -> bool {
-    if depth > MAX_CLASS_DEPTH {
-        return false;
-    }
-    let Some((class_symbols, class)) = symbols.class_def(class) else {
-        return false;
-    };
-    class.bases.iter().any(|written| {
-        let qualified = class_symbols.qualify(written, MODULE_SCOPE);
-        let imported = qualified.contains('.');
-        let base = Callee::Named {
-            qualified: qualified.clone(),
-            written,
-        };
-        (imported && base.matches(&options.allow))
-            || derives_from_allowed(&class_symbols, &qualified, options, depth + 1)
-    })
+    !callee.matches(&options.deny)
+        && symbols.derives_from(qualified, &|written, base| {
+            let imported = base.contains('.');
+            imported
+                && Callee::Named {
+                    qualified: Cow::Borrowed(base),
+                    written,
+                }
+                .matches(&options.allow)
+        })
 }
 
 /// The method called by a statement whose callee is not a name chain

@@ -59,9 +59,6 @@ const DJANGO_MANAGERS: &[&str] = &["objects", "_default_manager", "_base_manager
 /// Django model instance methods that write.
 const DJANGO_INSTANCE_WRITES: &[&str] = &["save", "delete"];
 
-/// How many classes of the project a model base is looked for through.
-const MAX_MODEL_DEPTH: usize = 8;
-
 /// Methods that write through a session, by default.
 pub const DEFAULT_WRITE_METHODS: &[&str] = &[
     "add",
@@ -303,7 +300,10 @@ fn django_write<'f>(
         && let Some(model) = manager_model(manager)
     {
         Target::Model(model)
-    } else if is_django_model(symbols, &binding.callee, &binding.scope, 0) {
+    } else if symbols.derives_from(
+        &symbols.qualify(&binding.callee, &binding.scope),
+        &|base, _| dotted::last_segment(base) == "Model",
+    ) {
         // The instantiation names the model.
         Target::Argument(None)
     } else {
@@ -320,23 +320,6 @@ fn django_write<'f>(
 fn manager_model(receiver: &str) -> Option<&str> {
     let (model, manager) = dotted::split_last(receiver)?;
     (DJANGO_MANAGERS.contains(&manager) && model != "self").then_some(model)
-}
-
-/// Whether `callee`, used in `scope`, is a class of the project with a base
-/// whose last name is `Model`, directly or through other classes of the
-/// project.
-fn is_django_model(symbols: &Symbols<'_>, callee: &str, scope: &str, depth: usize) -> bool {
-    if depth > MAX_MODEL_DEPTH {
-        return false;
-    }
-    let qualified = symbols.qualify(callee, scope);
-    let Some((class_symbols, class)) = symbols.class_def(&qualified) else {
-        return false;
-    };
-    class.bases.iter().any(|base| {
-        dotted::last_segment(base) == "Model"
-            || is_django_model(&class_symbols, base, MODULE_SCOPE, depth + 1)
-    })
 }
 
 /// Whether a `receivers` glob matches the receiver's dotted text or its last
