@@ -32,6 +32,7 @@ pub mod rules;
 pub mod run;
 pub mod settings;
 pub mod span;
+pub mod sql;
 pub mod suggest;
 pub mod suppress;
 pub mod symbols;

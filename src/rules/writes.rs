@@ -7,6 +7,7 @@ use super::calls::{binding_before, bound_call, call_within, chain_root};
 use crate::dotted;
 use crate::facts::{Argument, Binding, Call, FileFacts, MODULE_SCOPE};
 use crate::settings::pattern::glob_matches;
+use crate::sql;
 use crate::symbols::Symbols;
 
 /// Globs on the last name of a callee whose result is a session.
@@ -25,16 +26,6 @@ const STATEMENT_BUILDERS: &[&str] = &["insert", "update", "delete"];
 
 /// The legacy `Query` methods that write every row the query selects.
 const QUERY_WRITES: &[&str] = &["delete", "update"];
-
-/// First words of SQL text that writes.
-const WRITE_SQL: &[&str] = &[
-    "INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT", "TRUNCATE",
-];
-
-/// First words of SQL text that changes the schema: writes with `ddl = true`.
-const DDL_SQL: &[&str] = &[
-    "CREATE", "ALTER", "DROP", "RENAME", "COMMENT", "GRANT", "REVOKE",
-];
 
 /// Last names of the callees that open a DB-API cursor (`connection.cursor()`).
 const CURSOR_FACTORIES: &[&str] = &["cursor"];
@@ -207,12 +198,8 @@ impl<'o> Writes<'o> {
     /// Whether SQL text starts with a keyword that writes (or, with `ddl`,
     /// changes the schema).
     fn is_write_sql(&self, sql: &str) -> bool {
-        let word = first_sql_word(sql);
-        let ddl: &[&str] = if self.ddl { DDL_SQL } else { &[] };
-        WRITE_SQL
-            .iter()
-            .chain(ddl)
-            .any(|keyword| keyword.eq_ignore_ascii_case(word))
+        let (word, _) = sql::first_word(sql);
+        sql::is_one_of(word, sql::WRITE) || (self.ddl && sql::is_one_of(word, sql::SCHEMA))
     }
 
     /// `<session>.query(T)....delete()` or `.update(...)`.
@@ -372,15 +359,6 @@ fn receiver_binding<'f>(facts: &'f FileFacts, receiver: &str, call: &Call) -> Op
 fn is_statement_builder(callee: &str, scope: &str, symbols: &Symbols<'_>) -> bool {
     STATEMENT_BUILDERS.contains(&dotted::last_segment(callee))
         || STATEMENT_BUILDERS.contains(&dotted::last_segment(&symbols.qualify(callee, scope)))
-}
-
-/// The first word of SQL text, after whitespace and opening parentheses.
-fn first_sql_word(sql: &str) -> &str {
-    let sql = sql.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
-    let end = sql
-        .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-        .unwrap_or(sql.len());
-    &sql[..end]
 }
 
 /// Whether `receiver`, as used by `call`, is a DB-API cursor: named like one

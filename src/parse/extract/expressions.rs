@@ -6,6 +6,7 @@ use ruff_python_ast::{
 };
 
 use crate::facts::Argument;
+use crate::sql;
 
 /// Longest string literal kept in an [`Argument::Str`], in characters.
 const MAX_STR_ARGUMENT: usize = 64;
@@ -13,13 +14,6 @@ const MAX_STR_ARGUMENT: usize = 64;
 /// How many wrapper calls deep SQL text is looked for:
 /// `execute(wrap(text("UPDATE …")))` is two.
 const MAX_SQL_WRAPPERS: usize = 4;
-
-/// First words of SQL statements, read or write: a string that opens with
-/// one, passed to any wrapper call, is taken as the SQL the wrapper runs.
-const SQL_STATEMENTS: &[&str] = &[
-    "SELECT", "WITH", "VALUES", "INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT",
-    "TRUNCATE", "CREATE", "ALTER", "DROP", "RENAME", "COMMENT", "GRANT", "REVOKE",
-];
 
 /// The call of `f()` or `await f()`.
 pub(super) fn call_of(expr: &Expr) -> Option<&ExprCall> {
@@ -148,7 +142,7 @@ fn sql_text(call: &ExprCall, depth: usize) -> Option<String> {
         && attribute.attr.as_str() == "format"
         && let Some(literal) = literal_prefix(&attribute.value)
     {
-        return opens_with_sql(&literal).then_some(literal);
+        return sql::opens_a_statement(&literal).then_some(literal);
     }
     let root = chain_root(call)?;
     let last = match &*root.func {
@@ -158,26 +152,12 @@ fn sql_text(call: &ExprCall, depth: usize) -> Option<String> {
     };
     let first = root.arguments.args.first()?;
     if let Some(literal) = literal_prefix(first) {
-        return (last == "text" || opens_with_sql(&literal)).then_some(literal);
+        return (last == "text" || sql::opens_a_statement(&literal)).then_some(literal);
     }
     match first {
         Expr::Call(inner) if depth > 1 => sql_text(inner, depth - 1),
         _ => None,
     }
-}
-
-/// Whether `text` opens (after whitespace and parentheses) with a word of
-/// [`SQL_STATEMENTS`], in any case, followed by a space or the end.
-fn opens_with_sql(text: &str) -> bool {
-    let text = text.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
-    let end = text
-        .find(|c: char| !c.is_ascii_alphabetic())
-        .unwrap_or(text.len());
-    let rest = &text[end..];
-    (rest.is_empty() || rest.starts_with(char::is_whitespace))
-        && SQL_STATEMENTS
-            .iter()
-            .any(|keyword| keyword.eq_ignore_ascii_case(&text[..end]))
 }
 
 /// The dotted callee of a call, or for a method chain on a call
