@@ -109,6 +109,18 @@ fn columns_stay_exact_on_long_non_ascii_lines() {
 }
 
 #[test]
+fn columns_stay_exact_far_into_non_ascii_lines() {
+    // Hundreds of bytes into a line, columns come from the checkpoints.
+    let source = format!(
+        "x = '{}'; f()\n# é\ny = '{}'; g()\n",
+        "é".repeat(300),
+        "a".repeat(700)
+    );
+    assert_eq!(call(&source, "f").span, span(1, 309, 1, 312));
+    assert_eq!(call(&source, "g").span, span(3, 709, 3, 712));
+}
+
+#[test]
 fn a_span_ending_the_text_at_a_block_boundary_is_located() {
     let source = format!("# é\nf({})", "a".repeat(56));
     assert_eq!(source.len(), 64);
