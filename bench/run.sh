@@ -20,6 +20,10 @@
 #   django-sdist  the whole unpacked sdist (2,818 files: django/, tests/,
 #                 docs/, scripts/): gate and tach (import-linter needs an
 #                 importable root package, which tests/ is not).
+#   airflow       Apache Airflow 2.10.5's package (airflow/ of its sdist,
+#                 726 files, backend-sized modules: models, jobs, the web
+#                 server, the REST API), six layers over real subpackages
+#                 (below): gate, lint-imports, tach.
 #   synthetic     bench/gen_synthetic.py's tree of $SYNTH_FILES files, five
 #                 layers: gate, lint-imports, tach.
 #
@@ -62,6 +66,7 @@ GRIMP_VERSION=3.19
 TACH_VERSION=0.35.3
 RUFF_VERSION=0.17.6
 DJANGO_VERSION=5.2.8
+AIRFLOW_VERSION=2.10.5
 
 RUNS="${RUNS:-10}"
 WARMUP="${WARMUP:-2}"
@@ -124,11 +129,22 @@ if [ ! -d "$SDIST/django" ]; then
   cp -r "$SDIST/django" "$PKG/django"
 fi
 
-# The layers contract, top first: seven real Django subpackages. Not every
-# import in Django points down this list (django.db.models imports
-# django.forms, django.utils imports django.http ...), so every tool has a
-# few violations to report.
+# The layers contract of a data set, top first, written the same way for
+# the three tools by the functions below: `use_layers PACKAGE LAYER...`
+# sets it for the next calls.
+use_layers() {
+  TOP_PACKAGE="$1"
+  shift
+  LAYERS=("$@")
+}
+
+# Django: seven real subpackages. Not every import in Django points down
+# this list (django.db.models imports django.forms, django.utils imports
+# django.http ...), so every tool has a few violations to report.
 DJANGO_LAYERS=(contrib views forms template http db utils)
+# Airflow: the REST API and the web server over the CLI, the jobs, the
+# models and the utilities (utils imports models, models import www ...).
+AIRFLOW_LAYERS=(api_connexion www cli jobs models utils)
 
 write_gate_toml() { # $1 = folder, $2 = include
   {
@@ -136,8 +152,8 @@ write_gate_toml() { # $1 = folder, $2 = include
     echo 'roots = ["."]'
     echo "include = [\"$2\"]"
     echo 'type-checking-imports = "ignore"'
-    for layer in "${DJANGO_LAYERS[@]}"; do
-      printf '\n[[layer]]\nname = "%s"\nmodules = ["django.%s"]\n' "$layer" "$layer"
+    for layer in "${LAYERS[@]}"; do
+      printf '\n[[layer]]\nname = "%s"\nmodules = ["%s.%s"]\n' "$layer" "$TOP_PACKAGE" "$layer"
     done
   } >"$1/gate.toml"
 }
@@ -148,15 +164,15 @@ write_tach_toml() { # $1 = folder, $2... = catch-all modules (see below)
   {
     echo 'source_roots = ["."]'
     echo 'exclude = []                     # the default skips tests/ and docs/'
-    printf 'layers = [%s]\n' "$(printf '"%s", ' "${DJANGO_LAYERS[@]}" | sed 's/, $//')"
+    printf 'layers = [%s]\n' "$(printf '"%s", ' "${LAYERS[@]}" | sed 's/, $//')"
     echo 'ignore_type_checking_imports = true'
     echo 'root_module = "ignore"'
-    for layer in "${DJANGO_LAYERS[@]}"; do
-      printf '\n[[modules]]\npath = "django.%s"\nlayer = "%s"\n' "$layer" "$layer"
+    for layer in "${LAYERS[@]}"; do
+      printf '\n[[modules]]\npath = "%s.%s"\nlayer = "%s"\n' "$TOP_PACKAGE" "$layer" "$layer"
     done
     # Modules without a layer or depends_on for everything else: with
     # root_module = "ignore" alone, tach would skip the files outside the
-    # seven layers without even parsing them (on the sdist it then never
+    # layers without even parsing them (on the sdist it then never
     # sees tests/, nor its file with a syntax error).
     for module in "$@"; do
       printf '\n[[modules]]\npath = "%s"\n' "$module"
@@ -167,14 +183,14 @@ write_tach_toml() { # $1 = folder, $2... = catch-all modules (see below)
 write_importlinter() { # $1 = folder
   {
     echo '[importlinter]'
-    echo 'root_package = django'
+    echo "root_package = $TOP_PACKAGE"
     echo 'exclude_type_checking_imports = True'
     echo
-    echo '[importlinter:contract:django-layers]'
-    echo 'name = Django layers'
+    echo "[importlinter:contract:$TOP_PACKAGE-layers]"
+    echo "name = $TOP_PACKAGE layers"
     echo 'type = layers'
     echo 'layers ='
-    for layer in "${DJANGO_LAYERS[@]}"; do echo "    django.$layer"; done
+    for layer in "${LAYERS[@]}"; do echo "    $TOP_PACKAGE.$layer"; done
   } >"$1/.importlinter"
 }
 
@@ -284,11 +300,33 @@ in = ["$pkg.$top"]
 TOML
 }
 
+use_layers django "${DJANGO_LAYERS[@]}"
 write_gate_toml "$PKG" django
 write_tach_toml "$PKG" django
 write_importlinter "$PKG"
 write_gate_toml "$SDIST" .
 write_tach_toml "$SDIST" django tests docs scripts
+
+# ---------------------------------------------------------------- Airflow
+AIRFLOW_TAR="$WORK/dl/apache_airflow-$AIRFLOW_VERSION.tar.gz"
+if [ ! -f "$AIRFLOW_TAR" ]; then
+  step "downloading the Airflow $AIRFLOW_VERSION sdist"
+  "$VENV/bin/pip" download --quiet --no-deps --no-binary :all: \
+    "apache-airflow==$AIRFLOW_VERSION" -d "$WORK/dl"
+fi
+AIRFLOW="$WORK/airflow"      # airflow/ only
+if [ ! -d "$AIRFLOW/airflow" ]; then
+  step "unpacking Airflow"
+  rm -rf "$AIRFLOW" "$WORK/apache_airflow-$AIRFLOW_VERSION"
+  tar -xzf "$AIRFLOW_TAR" -C "$WORK"
+  mkdir -p "$AIRFLOW"
+  mv "$WORK/apache_airflow-$AIRFLOW_VERSION/airflow" "$AIRFLOW/airflow"
+  rm -rf "$WORK/apache_airflow-$AIRFLOW_VERSION"
+fi
+use_layers airflow "${AIRFLOW_LAYERS[@]}"
+write_gate_toml "$AIRFLOW" airflow
+write_tach_toml "$AIRFLOW" airflow
+write_importlinter "$AIRFLOW"
 
 # ---------------------------------------------------------------- synthetic
 SYNTH="$WORK/synthetic-$SYNTH_FILES"
@@ -300,12 +338,13 @@ fi
 write_gate_all_toml "$PKG" django contrib utils
 write_gate_all_toml "$SDIST" django contrib utils
 write_gate_all_toml "$SYNTH" synth api platform
+write_gate_all_toml "$AIRFLOW" airflow api_connexion utils
 
-for dir in "$PKG" "$SDIST" "$SYNTH"; do
+for dir in "$PKG" "$SDIST" "$AIRFLOW" "$SYNTH"; do
   [ -d "$dir/.git" ] || git -C "$dir" init --quiet
 done
 if [ "$DATA_ONLY" = 1 ]; then
-  echo "$PKG $SDIST $SYNTH"
+  echo "$PKG $SDIST $SYNTH $AIRFLOW"
   exit 0
 fi
 
@@ -346,6 +385,7 @@ fi
 
 bench django-pkg "$PKG" "${TOOLS_PKG[@]}"
 bench django-sdist "$SDIST" "${TOOLS_SDIST[@]}"
+bench airflow "$AIRFLOW" "${TOOLS_PKG[@]}"
 bench "synthetic-$SYNTH_FILES" "$SYNTH" "${TOOLS_SYNTH[@]}"
 if [ "$WITH_GATE" = 1 ]; then
   # The whole catalogue against the layers alone, in one hyperfine run.

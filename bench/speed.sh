@@ -39,8 +39,8 @@ export VENV
 
 mkdir -p "$OUT"
 if [ $# = 0 ]; then
-  read -r PKG SDIST SYNTH < <("$BENCH/run.sh" --data | tail -1)
-  set -- "django-pkg=$PKG" "django-sdist=$SDIST" "synthetic=$SYNTH"
+  read -r PKG SDIST SYNTH AIRFLOW < <("$BENCH/run.sh" --data | tail -1)
+  set -- "django-pkg=$PKG" "django-sdist=$SDIST" "airflow=$AIRFLOW" "synthetic=$SYNTH"
 fi
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 if [ -z "${GATE:-}" ] || [ -z "${FLOOR:-}" ]; then
