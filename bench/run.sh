@@ -110,13 +110,17 @@ if [ "$WITH_GATE" = 1 ]; then
   (cd "$ROOT" && cargo build --release --locked)
 fi
 
+# download_sdist TARBALL REQUIREMENT: the sdist from PyPI, unless it is there.
+download_sdist() {
+  if [ ! -f "$1" ]; then
+    step "downloading the $2 sdist"
+    "$VENV/bin/pip" download --quiet --no-deps --no-binary :all: "$2" -d "$WORK/dl"
+  fi
+}
+
 # ---------------------------------------------------------------- Django
 SDIST_TAR="$WORK/dl/django-$DJANGO_VERSION.tar.gz"
-if [ ! -f "$SDIST_TAR" ]; then
-  step "downloading the Django $DJANGO_VERSION sdist"
-  "$VENV/bin/pip" download --quiet --no-deps --no-binary :all: \
-    "django==$DJANGO_VERSION" -d "$WORK/dl"
-fi
+download_sdist "$SDIST_TAR" "django==$DJANGO_VERSION"
 
 PKG="$WORK/django-pkg"       # django/ only
 SDIST="$WORK/django-sdist"   # the whole sdist
@@ -309,11 +313,7 @@ write_tach_toml "$SDIST" django tests docs scripts
 
 # ---------------------------------------------------------------- Airflow
 AIRFLOW_TAR="$WORK/dl/apache_airflow-$AIRFLOW_VERSION.tar.gz"
-if [ ! -f "$AIRFLOW_TAR" ]; then
-  step "downloading the Airflow $AIRFLOW_VERSION sdist"
-  "$VENV/bin/pip" download --quiet --no-deps --no-binary :all: \
-    "apache-airflow==$AIRFLOW_VERSION" -d "$WORK/dl"
-fi
+download_sdist "$AIRFLOW_TAR" "apache-airflow==$AIRFLOW_VERSION"
 AIRFLOW="$WORK/airflow"      # airflow/ only
 if [ ! -d "$AIRFLOW/airflow" ]; then
   step "unpacking Airflow"
