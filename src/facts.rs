@@ -147,14 +147,14 @@ pub struct Import {
     pub statement: ImportStatement,
     /// The module as written, without leading dots: `a.b` for `import a.b`,
     /// `a` for `from a import b`, `` for `from . import b`.
-    pub module: String,
+    pub module: Box<str>,
     /// Number of leading dots of a relative import; 0 when absolute.
     pub level: u32,
     /// For `from m import name`: the imported name (`*` for a star import).
-    pub name: Option<String>,
+    pub name: Option<Box<str>>,
     /// The `as` name, as written: `import a.b as c` gives `c`; `from m import
     /// n as o` gives `o` (and `from m import n as n` gives `n`).
-    pub alias: Option<String>,
+    pub alias: Option<Box<str>>,
     /// The alias (or the whole call for dynamic imports).
     pub span: Span,
     /// For `from m import ...`: the module name `m` as written (the first

@@ -291,7 +291,7 @@ fn resolve_import(
     import: &Import,
 ) -> Result<Resolution, Unresolvable> {
     let base = if import.level == 0 {
-        import.module.clone()
+        import.module.to_string()
     } else {
         let anchor = relative_anchor(file, import.level)?;
         if import.module.is_empty() {
@@ -390,9 +390,9 @@ mod tests {
     fn from_import(level: u32, module: &str, name: &str) -> Import {
         Import {
             statement: ImportStatement::ImportFrom,
-            module: module.to_string(),
+            module: module.into(),
             level,
-            name: Some(name.to_string()),
+            name: Some(name.into()),
             alias: None,
             span: Default::default(),
             module_span: None,

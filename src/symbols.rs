@@ -74,7 +74,7 @@ impl<'a> Symbols<'a> {
                     // `import a.b` binds `a` to itself; `import a.b as c`
                     // binds `c` to `a.b`.
                     if let Some(alias) = &import.alias {
-                        bindings.push(binding(alias.as_str(), &*edge.target, None));
+                        bindings.push(binding(alias, &*edge.target, None));
                     } else {
                         let top = import.module.split('.').next().unwrap_or_default();
                         bindings.push(binding(top, top, None));

@@ -391,7 +391,7 @@ fn imported_orms(facts: &FileFacts) -> Vec<Orm> {
         .iter()
         .filter(|import| import.level == 0)
         .filter_map(|import| {
-            let module = import.module.as_str();
+            let module = &*import.module;
             let under = |package: &str| {
                 module == package
                     || module

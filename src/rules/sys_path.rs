@@ -195,9 +195,9 @@ mod tests {
     fn import(module: &str, level: u32) -> Import {
         Import {
             statement: ImportStatement::ImportFrom,
-            module: module.to_string(),
+            module: module.into(),
             level,
-            name: Some("x".to_string()),
+            name: Some("x".into()),
             alias: None,
             span: Default::default(),
             module_span: None,

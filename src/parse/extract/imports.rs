@@ -71,15 +71,15 @@ impl<'ast> Extractor<'_, '_, 'ast> {
         self.bind(statement, from_module, level, name, asname);
         self.bind_imported(statement, name, asname);
         let (module, name) = match statement {
-            ImportStatement::ImportFrom => (from_module, Some(name.to_string())),
+            ImportStatement::ImportFrom => (from_module, Some(Box::from(name))),
             _ => (name, None),
         };
         self.facts.imports.push(Import {
             statement,
-            module: module.to_string(),
+            module: Box::from(module),
             level,
             name,
-            alias: asname.map(str::to_string),
+            alias: asname.map(Box::from),
             span: self.locator.span(alias.range),
             module_span,
             scope: self.scope_name(),

@@ -404,7 +404,7 @@ impl<'ast> Extractor<'_, '_, 'ast> {
         if let Some((module, level)) = self.dynamic_import(call) {
             self.facts.imports.push(Import {
                 statement: ImportStatement::Dynamic,
-                module,
+                module: module.into(),
                 level,
                 name: None,
                 alias: None,

@@ -19,7 +19,7 @@ class C:
         .map(|i| (i.module.clone(), i.context.in_function))
         .collect();
     let expected = [("a", false), ("b", true), ("c", false), ("d", true)];
-    assert_eq!(in_function, expected.map(|(m, f)| (m.to_string(), f)));
+    assert_eq!(in_function, expected.map(|(m, f)| (Box::from(m), f)));
 }
 
 #[test]

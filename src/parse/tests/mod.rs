@@ -31,7 +31,7 @@ fn only_import(source: &str) -> Import {
 }
 
 /// `(module, level, name, alias)` of each import.
-fn shapes(source: &str) -> Vec<(String, u32, Option<String>, Option<String>)> {
+fn shapes(source: &str) -> Vec<(Box<str>, u32, Option<Box<str>>, Option<Box<str>>)> {
     imports(source)
         .into_iter()
         .map(|i| (i.module, i.level, i.name, i.alias))
@@ -43,12 +43,12 @@ fn shape(
     level: u32,
     name: Option<&str>,
     alias: Option<&str>,
-) -> (String, u32, Option<String>, Option<String>) {
+) -> (Box<str>, u32, Option<Box<str>>, Option<Box<str>>) {
     (
-        module.to_string(),
+        module.into(),
         level,
-        name.map(str::to_string),
-        alias.map(str::to_string),
+        name.map(Box::from),
+        alias.map(Box::from),
     )
 }
 
@@ -56,7 +56,7 @@ fn shape(
 fn context_of(source: &str, module: &str) -> ImportContext {
     let found: Vec<_> = imports(source)
         .into_iter()
-        .filter(|i| i.module == module)
+        .filter(|i| &*i.module == module)
         .collect();
     assert_eq!(found.len(), 1, "import of {module}: {found:?}");
     found[0].context
