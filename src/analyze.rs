@@ -141,7 +141,7 @@ pub fn analyze(
     let wanted = facts_read(config).with(extra_facts);
     let settings = [target.0, target.1, wanted.bits()];
     let cache = FactsCache::open(cache, &config.root, &config.file, &settings);
-    let discovery = discover::discover(&layout, targets, capped(threads).unwrap_or(0), &|file| {
+    let discovery = discover::discover(&layout, targets, &|file| {
         read_and_parse(file, (target, wanted), cache.as_ref())
     })?;
     let scope = discovery.scope;

@@ -1,18 +1,22 @@
 //! Stage 2: find the Python files to analyse and name their modules.
 //!
 //! Walks the configured `include` paths (or the paths given on the command
-//! line) with the `ignore` crate, so `.gitignore` files are honoured (and
-//! `.ignore` files with `respect-ignore-files`), keeps `*.py`, drops
-//! `exclude` matches, and maps each file to its dotted module name from the
-//! source roots. A second walk that honours no ignore file names every
-//! `.py` file an ignore file kept out, in a warning: a pull request that
-//! adds an ignore file cannot take code out of the check silently.
+//! line), honouring `.gitignore` files, the repository's
+//! `.git/info/exclude` and the global git excludes file (and `.ignore`
+//! files with `respect-ignore-files`) as the `ignore` crate does, keeps
+//! `*.py`, drops `exclude` matches, and maps each file to its dotted module
+//! name from the source roots. The same single walk also lists the folders
+//! an ignore file skips, to name in a warning every `.py` file an ignore
+//! file kept out: a pull request that adds an ignore file cannot take code
+//! out of the check silently. `walk` has the walk and its rules of
+//! precedence.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use crate::settings::Project;
 use crate::warning::{Warning, WarningKind};
+
+mod walk;
 
 /// Why the walk could not start: a path to walk is missing or lies outside
 /// the project.
@@ -126,14 +130,13 @@ impl PathScope {
 }
 
 /// Finds the files of the config's `include` and of `targets` (relative to
-/// the current directory or absolute) on `threads` threads (0: one per
-/// core), and calls `visit` on each file as soon as it is found, on the
-/// thread that found it: the next stage's work overlaps the walk. The run
-/// reports on `targets` only, when there are some.
+/// the current directory or absolute) on the current rayon pool, and calls
+/// `visit` on each file as soon as it is found, on a task of the pool: the
+/// next stage's work overlaps the walk. The run reports on `targets` only,
+/// when there are some.
 pub fn discover<T: Send>(
     layout: &Layout<'_>,
     targets: &[PathBuf],
-    threads: usize,
     visit: &(dyn Fn(&SourceFile) -> T + Sync),
 ) -> Result<Discovery<T>, DiscoverError> {
     let roots: Vec<PathBuf> = layout
@@ -161,6 +164,21 @@ pub fn discover<T: Send>(
             }),
         },
     };
+    // Symlink targets are compared with the root as the file system sees it.
+    let real_root = layout
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| layout.root.to_path_buf());
+    // Read once a run (`WalkBuilder` read it for each target); an error in
+    // it is dropped, as `WalkBuilder` drops it.
+    let (global, _) = ignore::gitignore::Gitignore::global();
+    let context = walk::Context {
+        layout,
+        roots: &roots,
+        real_root: &real_root,
+        global: &global,
+        visit,
+    };
     // A path asked about may lie outside `include` (a script named on the
     // command line): it is walked too.
     for target in included.chain(asked.iter().cloned()) {
@@ -178,7 +196,20 @@ pub fn discover<T: Send>(
                 config_file: layout.config_file.to_path_buf(),
             });
         }
-        walk(layout, &roots, &target, threads, visit, &mut discovery);
+        let walked = walk::walk(&context, &target);
+        discovery.files.extend(walked.files);
+        discovery.warnings.extend(
+            walked
+                .skipped
+                .into_iter()
+                .map(|skipped| Warning::new(WarningKind::Skipped, skipped.to_string())),
+        );
+        discovery.warnings.extend(
+            walked
+                .ignored
+                .iter()
+                .map(|path| ignored_warning(layout, path)),
+        );
     }
     // A file found twice (an `include` folder and a path on the command
     // line) is one file: the same real path, not the same text.
@@ -215,6 +246,24 @@ pub fn discover<T: Send>(
     Ok(discovery)
 }
 
+/// The warning for a `.py` file that an ignore file keeps out.
+fn ignored_warning(layout: &Layout<'_>, path: &Path) -> Warning {
+    Warning::new(
+        WarningKind::Ignored,
+        format!(
+            "skipped {}: an ignore file (.gitignore{}) matches it; add it to `exclude` in {} to \
+             skip it on purpose, or change the ignore file",
+            display_relative(layout.root, path),
+            if layout.project.respect_ignore_files {
+                ", .ignore"
+            } else {
+                ""
+            },
+            layout.config_file.display()
+        ),
+    )
+}
+
 /// A module file `x.py` beside a package `x/__init__.py` has the package's
 /// module name, but Python imports the package: the file is unreachable.
 /// It loses its module name (so that its imports are not counted for the
@@ -246,156 +295,23 @@ fn unname_shadowed_files<T>(discovery: &mut Discovery<T>) {
     }
 }
 
-/// What the walk found at one entry.
-enum Found<T> {
-    File(SourceFile, T),
-    Warning(Skipped),
-}
-
-/// Walks `target` on several threads (the folder reads and `.gitignore`
-/// lookups are a good part of a run's time); the caller sorts the result.
-fn walk<T: Send>(
-    layout: &Layout<'_>,
-    roots: &[PathBuf],
-    target: &Path,
-    threads: usize,
-    visit: &(dyn Fn(&SourceFile) -> T + Sync),
-    discovery: &mut Discovery<T>,
-) {
-    let unfiltered = unfiltered_files(layout, target, threads);
-    // Symlink targets are compared with the root as the file system sees it.
-    let real_root = layout
-        .root
-        .canonicalize()
-        .unwrap_or_else(|_| layout.root.to_path_buf());
-    let real_root = &real_root;
-    let found = Mutex::new(Vec::new());
-    let seen = Mutex::new(Vec::new());
-    ignore::WalkBuilder::new(target)
-        .standard_filters(true)
-        .hidden(true)
-        .ignore(layout.project.respect_ignore_files)
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry(not_excluded(layout))
-        .threads(threads)
-        .build_parallel()
-        .run(|| {
-            let (found, seen) = (&found, &seen);
-            Box::new(move |entry| {
-                if let Ok(entry) = &entry {
-                    seen.lock()
-                        .expect("no panics while held")
-                        .push(entry.path().to_path_buf());
-                }
-                let item = match entry {
-                    Ok(entry) => {
-                        classify(layout, roots, real_root, &entry).map(|found| match found {
-                            Ok(file) => {
-                                let payload = visit(&file);
-                                Found::File(file, payload)
-                            }
-                            Err(warning) => Found::Warning(warning),
-                        })
-                    }
-                    Err(error) => Some(Found::Warning(Skipped::Unwalkable(error))),
-                };
-                if let Some(item) = item {
-                    found.lock().expect("no panics while held").push(item);
-                }
-                ignore::WalkState::Continue
-            })
-        });
-    let walked: std::collections::HashSet<PathBuf> = seen
-        .into_inner()
-        .expect("no panics while held")
-        .into_iter()
-        .collect();
-    for item in found.into_inner().expect("no panics while held") {
-        match item {
-            Found::File(file, payload) => discovery.files.push((file, payload)),
-            Found::Warning(warning) => discovery
-                .warnings
-                .push(Warning::new(WarningKind::Skipped, warning.to_string())),
-        }
-    }
-    for path in unfiltered {
-        if !walked.contains(&path) {
-            discovery.warnings.push(Warning::new(
-                WarningKind::Ignored,
-                format!(
-                    "skipped {}: an ignore file (.gitignore{}) matches it; add it to `exclude` \
-                     in {} to skip it on purpose, or change the ignore file",
-                    display_relative(layout.root, &path),
-                    if layout.project.respect_ignore_files {
-                        ", .ignore"
-                    } else {
-                        ""
-                    },
-                    layout.config_file.display()
-                ),
-            ));
-        }
-    }
-}
-
-/// The walks' filter: the entry is not matched by `exclude`.
-fn not_excluded(layout: &Layout<'_>) -> impl Fn(&ignore::DirEntry) -> bool + Send + Sync + 'static {
-    let exclude = layout.project.exclude.clone();
-    let project_root = layout.root.to_path_buf();
-    move |entry| {
-        relative_path(&project_root, entry.path())
-            .is_none_or(|rel| rel.is_empty() || !exclude.is_match(&rel))
-    }
-}
-
-/// The `.py` entries under `target` when no ignore file is honoured (hidden
-/// entries and `exclude` still apply): compared with the walk's files, they
-/// name what ignore files kept out.
-fn unfiltered_files(layout: &Layout<'_>, target: &Path, threads: usize) -> Vec<PathBuf> {
-    let found = Mutex::new(Vec::new());
-    ignore::WalkBuilder::new(target)
-        .standard_filters(false)
-        .hidden(true)
-        .follow_links(false)
-        .filter_entry(not_excluded(layout))
-        .threads(threads)
-        .build_parallel()
-        .run(|| {
-            let found = &found;
-            Box::new(move |entry| {
-                if let Ok(entry) = entry
-                    && entry.path().extension().is_some_and(|ext| ext == "py")
-                    && !entry.file_type().is_some_and(|t| t.is_dir())
-                {
-                    found
-                        .lock()
-                        .expect("no panics while held")
-                        .push(entry.into_path());
-                }
-                ignore::WalkState::Continue
-            })
-        });
-    found.into_inner().expect("no panics while held")
-}
-
-/// The file at `entry`, a warning about it, or nothing to say.
+/// The file at `path` (of type `file_type`, a symlink not followed), a
+/// warning about it, or nothing to say.
 fn classify(
     layout: &Layout<'_>,
     roots: &[PathBuf],
     real_root: &Path,
-    entry: &ignore::DirEntry,
+    path: &Path,
+    file_type: std::fs::FileType,
 ) -> Option<Result<SourceFile, Skipped>> {
-    let path = entry.path();
-    if path.extension().is_none_or(|ext| ext != "py") {
-        return (entry.path_is_symlink() && path.is_dir()).then(|| {
+    if !walk::is_python(path) {
+        return (file_type.is_symlink() && path.is_dir()).then(|| {
             Err(Skipped::SymlinkedFolder(display_relative(
                 layout.root,
                 path,
             )))
         });
     }
-    let file_type = entry.file_type()?;
     if file_type.is_symlink() {
         // Only a link to a file inside the project is read: a link could
         // otherwise make gate read (and report on) any file of the runner.

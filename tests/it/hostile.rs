@@ -353,6 +353,37 @@ fn respect_ignore_files_honours_ignore_files_visibly() {
     );
 }
 
+#[test]
+fn the_global_git_excludes_file_skips_files_visibly() {
+    let dir = project();
+    // A git config of the test's own, so the machine's excludes file plays
+    // no part.
+    let home = tempfile::tempdir().unwrap();
+    let excludes = home.path().join("excludes");
+    write(home.path(), "excludes", "gen_*.py\n");
+    write(
+        home.path(),
+        "gitconfig",
+        &format!("[core]\n\texcludesFile = {}\n", excludes.display()),
+    );
+    write(dir.path(), "app/gen_a.py", "");
+    write(dir.path(), "app/gen_keep.py", "");
+    // A repository's own rules come first.
+    write(dir.path(), "app/.gitignore", "!gen_keep.py\n");
+    let output = common::gate(dir.path(), &["check", "--no-baseline", "--verbose"])
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("GIT_CONFIG_GLOBAL", home.path().join("gitconfig"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("skipped app/gen_a.py: an ignore file"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("gen_keep.py"), "{stderr}");
+}
+
 /// xorshift64*: a fixed seed gives the same mutations on every machine, and
 /// no dependency is needed for that.
 struct Rng(u64);
