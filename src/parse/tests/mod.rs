@@ -30,20 +30,18 @@ fn only_import(source: &str) -> Import {
     imports.remove(0)
 }
 
-/// `(module, level, name, alias)` of each import.
-fn shapes(source: &str) -> Vec<(Box<str>, u32, Option<Box<str>>, Option<Box<str>>)> {
+/// `(module, level, name, alias)` of an import.
+type Shape = (Box<str>, u32, Option<Box<str>>, Option<Box<str>>);
+
+/// The [`Shape`] of each import.
+fn shapes(source: &str) -> Vec<Shape> {
     imports(source)
         .into_iter()
         .map(|i| (i.module, i.level, i.name, i.alias))
         .collect()
 }
 
-fn shape(
-    module: &str,
-    level: u32,
-    name: Option<&str>,
-    alias: Option<&str>,
-) -> (Box<str>, u32, Option<Box<str>>, Option<Box<str>>) {
+fn shape(module: &str, level: u32, name: Option<&str>, alias: Option<&str>) -> Shape {
     (
         module.into(),
         level,
