@@ -2,6 +2,7 @@
 //! [`FileId`]: the hand-off from discovery and parsing to every later
 //! stage.
 
+use std::num::NonZeroU32;
 use std::ops::{Index, IndexMut};
 
 use serde::Serialize;
@@ -10,19 +11,21 @@ use crate::discover::SourceFile;
 use crate::facts::FileFacts;
 
 /// A file of the analysis: its position in the path order, so ids compare
-/// as the paths do.
+/// as the paths do. Stored as the index plus one, so that an `Option<FileId>` (every import
+/// edge's target has one) takes four bytes, not eight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct FileId(u32);
+pub struct FileId(NonZeroU32);
 
 impl FileId {
     /// The id of the file at `index` in the path order.
     pub fn new(index: usize) -> Self {
         // Four billion files do not fit in memory long before this.
-        FileId(u32::try_from(index).expect("fewer than 2^32 files"))
+        let stored = u32::try_from(index + 1).expect("fewer than 2^32 - 1 files");
+        FileId(NonZeroU32::new(stored).expect("an index plus one is not zero"))
     }
 
     pub fn index(self) -> usize {
-        self.0 as usize
+        self.0.get() as usize - 1
     }
 }
 

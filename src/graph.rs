@@ -115,8 +115,9 @@ impl fmt::Display for Name {
 pub struct ImportEdge {
     /// The importing file.
     pub file: FileId,
-    /// Index of the statement in that file's `FileFacts::imports`.
-    pub import: usize,
+    /// Index of the statement in that file's `FileFacts::imports` (32 bits:
+    /// a large project has millions of edges).
+    pub import: u32,
     /// The resolved dotted module.
     pub target: Name,
     pub internal: bool,
@@ -227,7 +228,8 @@ pub fn build(files: &Files) -> Graph {
                 match result {
                     Ok((resolution, internal)) => edges.push(ImportEdge {
                         file: file_id,
-                        import: import_index,
+                        import: u32::try_from(import_index)
+                            .expect("a file has fewer than 2^32 imports"),
                         internal,
                         to_submodule: resolution.to_submodule,
                         external_submodule: resolution

@@ -61,7 +61,7 @@ impl<'a> Symbols<'a> {
         let file_facts = files.facts(file);
         let mut bindings = Vec::new();
         for edge in graph.edges_of(file) {
-            let import = &file_facts.imports[edge.import];
+            let import = &file_facts.imports[edge.import as usize];
             let scope: &str = &import.scope;
             let binding = |local, module, name| Binding {
                 scope,
@@ -234,7 +234,7 @@ impl<'a> Symbols<'a> {
         }
         let edges = self.graph.edges_of(file);
         let reexports = edges.iter().rev().filter_map(|edge| {
-            let import = &facts.imports[edge.import];
+            let import = &facts.imports[edge.import as usize];
             (&*import.scope == MODULE_SCOPE
                 && import.statement == ImportStatement::ImportFrom
                 && !import.context.type_checking)

@@ -64,7 +64,7 @@ pub fn run(options: &GraphOptions) -> Result<ExitCode, Diagnostic> {
         }),
     };
     for edge in &analysis.graph.edges {
-        let import = &analysis.files.facts(edge.file).imports[edge.import];
+        let import = &analysis.files.facts(edge.file).imports[edge.import as usize];
         let finding = edge.finding_span(import).start;
         report.files[edge.file].imports.push(ResolvedImport {
             line: import.span.start.line,

@@ -49,7 +49,7 @@ impl<'a> Context<'a> {
 
     /// The import statement behind an edge.
     pub fn import_of(&self, edge: &ImportEdge) -> &'a Import {
-        &self.files.facts(edge.file).imports[edge.import]
+        &self.files.facts(edge.file).imports[edge.import as usize]
     }
 
     /// Where a finding about `edge` points (see
