@@ -30,8 +30,11 @@
 //! - Each file's entry holds its size and a SHA-256 digest of its bytes
 //!   (16 bytes kept), and the file's stat data when it was last read or
 //!   confirmed: size, modification and change times (seconds and
-//!   nanoseconds), inode and device: the fields git's index compares
-//!   (`ie_match_stat`), the device included.
+//!   nanoseconds) and inode, the fields git's index compares
+//!   (`ie_match_stat`). Not the device, as git by default: its number
+//!   changes when a network share is mounted again or a container
+//!   restarts, which would send every file down the hash path, and with
+//!   the inode and the change time to the nanosecond it tells nothing more.
 //!
 //! A file whose stat data all equal its entry's is taken from the cache
 //! without being opened, unless the entry is *racy* (below); any other file
@@ -155,7 +158,6 @@ pub struct Stamp {
     modified: Nanos,
     changed: Nanos,
     inode: u64,
-    device: u64,
 }
 
 impl Stamp {
@@ -172,7 +174,6 @@ impl Stamp {
                 modified: nanos(metadata.mtime(), metadata.mtime_nsec()),
                 changed: nanos(metadata.ctime(), metadata.ctime_nsec()),
                 inode: metadata.ino(),
-                device: metadata.dev(),
             })
         }
         #[cfg(not(unix))]
@@ -799,7 +800,6 @@ mod tests {
             modified: at,
             changed: at,
             inode: 7,
-            device: 1,
         }
     }
 
@@ -820,7 +820,6 @@ mod tests {
                 ..then
             },
             Stamp { inode: 8, ..then },
-            Stamp { device: 2, ..then },
         ];
         for other in others {
             assert!(!trusted(other), "{other:?}");
