@@ -59,9 +59,10 @@
 //!   covers file systems whose times are coarser than the clock read
 //!   here (2 s on FAT, 1 s on ext3 and HFS+; Linux stamps files with a
 //!   clock up to a scheduler tick behind). A racy entry stays racy until
-//!   the cache is next written for another reason (a file added, removed,
-//!   edited or touched): hashing those few files is cheaper than writing
-//!   the cache again.
+//!   a cache is written by a run that started more than the margin after
+//!   the entry's times; a run that confirms such an entry by its bytes
+//!   writes the cache again (once), so a tree checked right after a clone
+//!   or a checkout takes the fast path from the run after next on.
 //! - Where stat data say nothing, everything is hashed, as before: in CI
 //!   every file is a fresh checkout (another inode and change time), so a
 //!   restored cache takes the hash path there, its entries' stat data are
@@ -148,6 +149,12 @@ fn nanos_of(time: SystemTime) -> Nanos {
         Ok(after) => Nanos::try_from(after.as_nanos()).unwrap_or(Nanos::MAX),
         Err(before) => -Nanos::try_from(before.duration().as_nanos()).unwrap_or(Nanos::MAX),
     }
+}
+
+/// `start` less [`RACY_MARGIN`]: files older than that may be trusted on
+/// their stat data by a cache written by the run that started at `start`.
+fn less_margin(start: Nanos) -> Nanos {
+    start.saturating_sub(Nanos::try_from(RACY_MARGIN.as_nanos()).expect("a short margin"))
 }
 
 /// A file's stat data, as the cache compares them: all equal, and older
@@ -471,9 +478,18 @@ impl FactsCache {
         }
         self.blobs = bytes;
         self.index = index;
-        self.trust_before = written_start
-            .saturating_sub(Nanos::try_from(RACY_MARGIN.as_nanos()).expect("a short margin"));
+        self.trust_before = less_margin(written_start);
         Ok(())
+    }
+
+    /// Whether a cache written by this run would let the next trust a file
+    /// whose stat data are `stamp`: confirmed racy entries that would are
+    /// written again (once: the next run takes them by their stat data),
+    /// those still as recent as this run are not (that would write the
+    /// cache on every run, for a file whose time lies in the future).
+    fn trusted_next_time(&self, stamp: Option<Stamp>) -> bool {
+        let stamp = stamp.as_ref();
+        unchanged_by_stamp(stamp, stamp, less_margin(self.started))
     }
 
     /// The cached facts of the file at `path` whose stat data are `stamp`,
@@ -533,7 +549,7 @@ impl FactsCache {
                 digest,
                 stamp,
                 kept: Some(slot.blob.clone()),
-                current: slot.stamp == stamp,
+                current: slot.stamp == stamp && !self.trusted_next_time(stamp),
             };
             return (facts, record);
         }
@@ -655,6 +671,12 @@ impl FactsCache {
     /// file's change time back).
     pub(crate) fn written_later(mut self, later: Duration) -> Self {
         self.trust_before += Nanos::try_from(later.as_nanos()).unwrap();
+        self
+    }
+
+    /// As if this run had started `later` than it did.
+    pub(crate) fn started_later(mut self, later: Duration) -> Self {
+        self.started += Nanos::try_from(later.as_nanos()).unwrap();
         self
     }
 }
@@ -899,6 +921,38 @@ mod tests {
         // entry would be trusted.
         let later = RACY_MARGIN + Duration::from_secs(1);
         let cache = cache_in(dir.path()).written_later(later);
+        assert!(cache.unchanged("a.py", Some(racy)).is_some());
+    }
+
+    #[test]
+    fn a_racy_entry_is_written_again_once_a_run_starts_after_the_margin() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = b"import os\n";
+        let racy = stamp(10, nanos_of(SystemTime::now()));
+        let files = [("a.py", racy, bytes.as_slice())];
+        let (cache, seen) = run(dir.path(), &files);
+        save(cache, &files, &seen);
+        let file = cache_file_of(dir.path());
+        let written = std::fs::read(&file).unwrap();
+
+        // Confirmed, and still as recent as this run: the cache stays.
+        let cache = cache_in(dir.path());
+        assert!(cache.unchanged("a.py", Some(racy)).is_none());
+        let (facts, record) = cache.facts("a.py", Some(racy), bytes, || panic!("parsed"));
+        assert!(record.current);
+        save(cache, &files, &[(facts, record)]);
+        assert_eq!(std::fs::read(&file).unwrap(), written);
+
+        // Confirmed by a run that started after the margin: written again,
+        // and the next run trusts the stat data.
+        let later = RACY_MARGIN + Duration::from_secs(1);
+        let cache = cache_in(dir.path()).started_later(later);
+        assert!(cache.unchanged("a.py", Some(racy)).is_none());
+        let (facts, record) = cache.facts("a.py", Some(racy), bytes, || panic!("parsed"));
+        assert!(record.kept.is_some() && !record.current);
+        save(cache, &files, &[(facts, record)]);
+        assert_ne!(std::fs::read(&file).unwrap(), written);
+        let cache = cache_in(dir.path());
         assert!(cache.unchanged("a.py", Some(racy)).is_some());
     }
 

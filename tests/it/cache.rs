@@ -233,6 +233,10 @@ fn an_edit_that_keeps_size_and_time_is_seen_by_the_content_hash() {
     assert_eq!(after, check(project.path(), "json", None, "2"));
 }
 
+/// Longer than the facts cache's racy margin (3 s): a file written that
+/// long before a run is not racy for the cache it writes.
+const NOT_RACY: Duration = Duration::from_millis(3_500);
+
 /// Sets the modification time of `file` (its change time becomes now).
 fn set_modified(file: &Path, time: SystemTime) {
     std::fs::File::options()
@@ -253,7 +257,7 @@ fn stat_data_older_than_the_cache_are_trusted_until_a_touch_or_an_edit_changes_t
     set_modified(&edited, hour_ago);
     // Every file's times older than the margin before the cold run: no
     // entry is racy, every stat-equal file is taken without a read.
-    std::thread::sleep(Duration::from_secs(4));
+    std::thread::sleep(NOT_RACY);
     let reference = check(project.path(), "json", None, "2");
     assert_eq!(
         check(project.path(), "json", Some(cache.path()), "2"),
@@ -268,8 +272,10 @@ fn stat_data_older_than_the_cache_are_trusted_until_a_touch_or_an_edit_changes_t
     assert_eq!(std::fs::read(&file).unwrap(), cold, "a warm run wrote");
 
     // Touched: new times, the same bytes; confirmed by the hash, and its
-    // entry refreshed, so the cache is written once.
+    // entry refreshed, so the cache is written once; older than the margin
+    // by then, the next run takes it by its stat data.
     set_modified(&touched, SystemTime::now());
+    std::thread::sleep(NOT_RACY);
     assert_eq!(
         check(project.path(), "json", Some(cache.path()), "2"),
         reference
@@ -326,12 +332,15 @@ fn the_default_cache_is_in_the_project_root_and_ignored_by_git() {
 
 #[test]
 fn a_run_from_a_subfolder_uses_the_same_cache() {
-    let project = copy_demo();
+    // The repository's own tree, read only: files older than the racy
+    // margin, so that a warm run never has a racy entry to write again (a
+    // fresh copy would, once, on a machine slow enough to take 3 s).
+    let project = Path::new(env!("CARGO_MANIFEST_DIR"));
     let cache = tempfile::tempdir().unwrap();
-    let at_root = check(project.path(), "json", Some(cache.path()), "2");
+    let at_root = check(project, "json", Some(cache.path()), "2");
     let file = cache_file(cache.path());
     let before = std::fs::metadata(&file).unwrap().modified().unwrap();
-    let below = project.path().join("fixtures/demo/backend");
+    let below = project.join("fixtures/demo/backend");
     let from_below = check(&below, "json", Some(cache.path()), "2");
     assert_eq!(from_below.code, at_root.code);
     assert_eq!(cache_file(cache.path()), file);
@@ -345,13 +354,14 @@ fn a_run_from_a_subfolder_uses_the_same_cache() {
 #[test]
 fn check_and_map_keep_their_own_caches_and_do_not_rebuild_each_other() {
     // Import rules only: the map's line counts are facts the check skips.
-    let project = common::copy_fixture("rules/layers");
+    // Not a copy, as in the test above.
+    let project = common::fixture("rules/layers");
     let cache = tempfile::tempdir().unwrap();
     let dir = cache.path().display().to_string();
     let run = |command: &[&str]| {
         let mut args = command.to_vec();
         args.extend(["--no-baseline", "--cache-dir", &dir]);
-        gate(project.path(), &args).output().unwrap()
+        gate(&project, &args).output().unwrap()
     };
     run(&["check"]);
     run(&["map"]);
