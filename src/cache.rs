@@ -68,10 +68,9 @@
 //!   restored cache takes the hash path there, its entries' stat data are
 //!   refreshed and the cache written once; on a system that is not Unix
 //!   (no inode or change time in std), stat data are not recorded at all.
-//! - What stays unseen: a file system that keeps no change time (Linux
-//!   reports FAT's modification time as its change time) where a file is
-//!   rewritten in place with the same size and its modification time then
-//!   set back; a clock set back by more than the margin between two runs;
+//! - What stays unseen: on a file system that keeps no change time (FAT,
+//!   for which Linux reports another time in its place), a file rewritten
+//!   in place with the same size and its modification time then set back; a clock set back by more than the margin between two runs;
 //!   a network share whose server's clock lags this machine's by more than
 //!   the margin, with two writes to a file in one tick of that clock around
 //!   gate's stat. git trusts the same data in the same way.
@@ -81,7 +80,7 @@
 //! digest equals a cached one to have its violations read from the old
 //! facts (sha2 is already a dependency, and hashes about 1 GB/s here). The
 //! size is compared first, as the cheap reject.
-
+//!
 //! ## The file
 //!
 //! A header (magic, format, version, build, settings, the writing run's
@@ -493,7 +492,7 @@ impl FactsCache {
     }
 
     /// The cached facts of the file at `path` whose stat data are `stamp`,
-    /// when they say it is unchanged ([`unchanged_by_stamp`]): then the
+    /// when they say it is unchanged (`unchanged_by_stamp`): then the
     /// file need not be read. Also what the next cache keeps for it.
     pub fn unchanged(&self, path: &str, stamp: Option<Stamp>) -> Option<(FileFacts, Record)> {
         let slot = self.index.get(path)?;
