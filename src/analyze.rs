@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use crate::cache::{CacheLocation, FactsCache, Record};
+use crate::cache::{CacheLocation, FactsCache, Record, Stamp};
 use crate::config::Config;
 use crate::dead_config;
 use crate::discover::{self, DiscoverError, PathScope, SourceFile};
@@ -13,7 +13,7 @@ use crate::facts::{FactSet, FileFacts};
 use crate::files::Files;
 use crate::graph::{self, Graph};
 use crate::layers::LayerMap;
-use crate::read::{MAX_FILE_BYTES, Source, read_source};
+use crate::read::{Found, MAX_FILE_BYTES, Source, read_found, stat_source};
 use crate::rules;
 use crate::suppress;
 use crate::violation::Violation;
@@ -285,22 +285,50 @@ struct Parsed {
 
 /// Stage 3 for one file, run by the walker as it finds the file: the
 /// `wanted` facts, parsed as the `target` Python would, unless the cache has
-/// them.
+/// them. The file is stat'ed once; the cache may find it unchanged by that
+/// alone, else it is read.
 fn read_and_parse(
+    file: &SourceFile,
+    settings: ((u8, u8), FactSet),
+    cache: Option<&FactsCache>,
+) -> Result<Parsed, Unread> {
+    read_and_parse_with(file, settings, cache, read_found)
+}
+
+/// [`read_and_parse`], reading a file's bytes with `read` (which the tests
+/// count).
+fn read_and_parse_with(
     file: &SourceFile,
     (target, wanted): ((u8, u8), FactSet),
     cache: Option<&FactsCache>,
+    read: impl FnOnce(&std::path::Path, &std::fs::Metadata, u64) -> std::io::Result<Source>,
 ) -> Result<Parsed, Unread> {
     let parsed = |facts| Parsed {
         facts,
         record: None,
     };
-    match read_source(&file.absolute, MAX_FILE_BYTES) {
+    let (source, stamp) = match stat_source(&file.absolute, MAX_FILE_BYTES) {
+        Ok(Found::File(metadata)) => {
+            let stamp = cache.and_then(|_| Stamp::of(&metadata));
+            if let Some((facts, record)) =
+                cache.and_then(|cache| cache.unchanged(&file.path, stamp))
+            {
+                return Ok(Parsed {
+                    facts,
+                    record: Some(record),
+                });
+            }
+            (read(&file.absolute, &metadata, MAX_FILE_BYTES), stamp)
+        }
+        Ok(Found::Unread(source)) => (Ok(source), None),
+        Err(error) => (Err(error), None),
+    };
+    match source {
         Ok(Source::Bytes(bytes)) => {
             let parse = || crate::parse::parse_file_for(&bytes, target, wanted);
             Ok(match cache {
                 Some(cache) => {
-                    let (facts, record) = cache.facts(&file.path, &bytes, parse);
+                    let (facts, record) = cache.facts(&file.path, stamp, &bytes, parse);
                     Parsed {
                         facts,
                         record: Some(record),
@@ -387,6 +415,8 @@ pub fn with_threads<T: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::read_source;
+    use std::path::Path;
 
     fn source_file(absolute: std::path::PathBuf) -> SourceFile {
         SourceFile {
@@ -455,5 +485,48 @@ mod tests {
             matches!(read, Err(Unread::NotAFile("a folder"))),
             "{read:?}"
         );
+    }
+
+    /// `read_and_parse` of `file` with `cache`, counting the reads in `reads`.
+    fn counted(file: &SourceFile, cache: &FactsCache, reads: &mut usize) -> Parsed {
+        let read = |path: &std::path::Path, metadata: &std::fs::Metadata, limit| {
+            *reads += 1;
+            read_found(path, metadata, limit)
+        };
+        let settings = (crate::parse::NEWEST_PYTHON, FactSet::ALL);
+        read_and_parse_with(file, settings, Some(cache), read).unwrap()
+    }
+
+    #[test]
+    fn a_warm_run_takes_an_unchanged_file_from_the_cache_without_reading_it() {
+        let project = tempfile::tempdir().unwrap();
+        let cache_dir = tempfile::tempdir().unwrap();
+        let open = || {
+            let location = CacheLocation::Dir(cache_dir.path().to_path_buf());
+            FactsCache::open(&location, project.path(), Path::new("gate.toml"), b"s").unwrap()
+        };
+        let file = source_file(project.path().join("x.py"));
+        std::fs::write(&file.absolute, "import os\n").unwrap();
+        let run = |cache: FactsCache, reads: &mut usize| {
+            let parsed = counted(&file, &cache, reads);
+            let saved = [(file.path.as_str(), &parsed.facts, parsed.record.as_ref())];
+            assert!(cache.save(saved.into_iter()).is_empty());
+            parsed.facts
+        };
+        let mut reads = 0;
+        let cold = run(open(), &mut reads);
+        assert_eq!(reads, 1);
+        // Just written: racy, so read and hashed.
+        assert_eq!(run(open(), &mut reads), cold);
+        assert_eq!(reads, 2);
+        // Older than the cache by the margin: not read.
+        let later = crate::cache::RACY_MARGIN + std::time::Duration::from_secs(1);
+        assert_eq!(run(open().written_later(later), &mut reads), cold);
+        assert_eq!(reads, 2, "an unchanged file was read");
+        // Any write changes the stat data: read again.
+        std::fs::write(&file.absolute, "import re\n").unwrap();
+        let edited = run(open().written_later(later), &mut reads);
+        assert_eq!(reads, 3);
+        assert_ne!(edited, cold);
     }
 }

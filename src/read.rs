@@ -19,19 +19,40 @@ pub enum Source {
     NotAFile(&'static str),
 }
 
-/// The bytes of the regular file at `path` (a symlink is followed), unless
-/// it is larger than `limit`. The type is checked before opening, as opening
-/// a FIFO waits for a writer; the read stops past `limit`, in case the file
-/// grows in between.
-pub fn read_source(path: &std::path::Path, limit: u64) -> std::io::Result<Source> {
-    use std::io::Read;
+/// What is at a path the walk found, from one `stat`: a regular file's
+/// metadata, for [`read_found`] (or for the facts cache, which may not need
+/// its bytes), or why it is not read.
+#[derive(Debug)]
+pub enum Found {
+    File(std::fs::Metadata),
+    /// A regular file of more than the limit, or not a regular file: what
+    /// [`read_source`] returns for it.
+    Unread(Source),
+}
+
+/// What is at `path` (a symlink is followed): the type is checked before
+/// opening, as opening a FIFO waits for a writer, and the size against
+/// `limit`.
+pub fn stat_source(path: &std::path::Path, limit: u64) -> std::io::Result<Found> {
     let metadata = std::fs::metadata(path)?;
-    if !metadata.is_file() {
-        return Ok(Source::NotAFile(file_type_name(&metadata.file_type())));
-    }
-    if metadata.len() > limit {
-        return Ok(Source::TooLarge(metadata.len()));
-    }
+    Ok(if !metadata.is_file() {
+        Found::Unread(Source::NotAFile(file_type_name(&metadata.file_type())))
+    } else if metadata.len() > limit {
+        Found::Unread(Source::TooLarge(metadata.len()))
+    } else {
+        Found::File(metadata)
+    })
+}
+
+/// The bytes of the regular file at `path`, whose `metadata`
+/// [`stat_source`] gave; the read stops past `limit`, in case the file grew
+/// in between.
+pub fn read_found(
+    path: &std::path::Path,
+    metadata: &std::fs::Metadata,
+    limit: u64,
+) -> std::io::Result<Source> {
+    use std::io::Read;
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
     std::fs::File::open(path)?
         .take(limit.saturating_add(1))
@@ -40,6 +61,15 @@ pub fn read_source(path: &std::path::Path, limit: u64) -> std::io::Result<Source
         return Ok(Source::TooLarge(bytes.len() as u64));
     }
     Ok(Source::Bytes(bytes))
+}
+
+/// The bytes of the regular file at `path` (a symlink is followed), unless
+/// it is larger than `limit`: [`stat_source`], then [`read_found`].
+pub fn read_source(path: &std::path::Path, limit: u64) -> std::io::Result<Source> {
+    match stat_source(path, limit)? {
+        Found::File(metadata) => read_found(path, &metadata, limit),
+        Found::Unread(source) => Ok(source),
+    }
 }
 
 /// What a file that is not a regular file is, for a warning.
