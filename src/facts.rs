@@ -31,6 +31,13 @@ impl FactSet {
     /// classes, besides the imports.
     pub const SYMBOLS: FactSet = FactSet::CLASSES;
     pub const ALL: FactSet = FactSet((1 << 7) - 1);
+    /// The facts read from expressions (calls, walrus bindings, calls in
+    /// headers and defaults): without them, the walk leaves expressions
+    /// alone where it can (see [`crate::parse::parse_file_for`]).
+    pub const FROM_EXPRESSIONS: FactSet = FactSet::CALLS
+        .with(FactSet::BINDINGS)
+        .with(FactSet::MODULE_STATEMENTS)
+        .with(FactSet::STORES);
 
     pub const fn with(self, other: FactSet) -> FactSet {
         FactSet(self.0 | other.0)
@@ -38,6 +45,11 @@ impl FactSet {
 
     pub const fn has(self, other: FactSet) -> bool {
         self.0 & other.0 == other.0
+    }
+
+    /// Some fact of `other` is in this set.
+    pub const fn has_any(self, other: FactSet) -> bool {
+        self.0 & other.0 != 0
     }
 
     /// As a byte, for the cache key.

@@ -9,6 +9,7 @@ mod locate;
 #[cfg(test)]
 mod tests;
 
+use ruff_python_ast::token::{TokenKind, Tokens};
 use ruff_python_ast::{Mod, PythonVersion};
 use ruff_python_parser::{Mode, ParseOptions, parse_unchecked};
 
@@ -40,6 +41,34 @@ pub fn too_large(limit: u64) -> FileFacts {
         }],
         ..FileFacts::default()
     }
+}
+
+/// The text may hold a dynamic import (`importlib.import_module("…")`,
+/// `__import__("…")`), the one import fact found in expressions.
+fn may_import_dynamically(text: &str) -> bool {
+    text.contains("import_module") || text.contains("__import__")
+}
+
+/// Some logical line has so many tokens that its expressions might nest
+/// past [`extract::MAX_EXPRESSIONS`], which makes the file a syntax error
+/// and its tree too deep to drop: then the walk must go through them. Each
+/// level of nesting takes at least one token of its line (an operator, a
+/// bracket, a keyword, a dot), and the parser's recovery adds at most a
+/// missing name per construct; the margin covers it.
+fn may_nest_too_deep(tokens: &Tokens) -> bool {
+    const MARGIN: usize = 16;
+    let mut on_line = 0;
+    for token in tokens.iter() {
+        if token.kind() == TokenKind::Newline {
+            on_line = 0;
+        } else {
+            on_line += 1;
+            if on_line + MARGIN >= extract::MAX_EXPRESSIONS {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Extracts every fact of one Python file for the newest Python.
@@ -116,8 +145,17 @@ pub fn parse_file_for(bytes: &[u8], target: (u8, u8), wanted: FactSet) -> FileFa
             span: locator.span(first_left_out.location),
         });
     }
+    let expressions = wanted.has_any(FactSet::FROM_EXPRESSIONS)
+        || may_import_dynamically(text)
+        || may_nest_too_deep(parsed.tokens());
     let walkable = match parsed.syntax() {
-        Mod::Module(module) => extract::extract(&module.body, text, &locator, wanted, &mut facts),
+        Mod::Module(module) => extract::extract(
+            &module.body,
+            text,
+            &locator,
+            (wanted, expressions),
+            &mut facts,
+        ),
         Mod::Expression(_) => true,
     };
     if !walkable {

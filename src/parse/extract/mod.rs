@@ -25,20 +25,21 @@ use crate::facts::{
 };
 use expressions::{argument, call_of, dotted};
 
-/// Fills the tree-derived fields of `facts` from the module body `suite`;
-/// `false` when the tree nests deeper than gate walks (a syntax error in
-/// `facts` says so).
+/// Fills the tree-derived fields of `facts` from the module body `suite`,
+/// going into expressions only when `expressions` says so; `false` when the
+/// tree nests deeper than gate walks (a syntax error in `facts` says so).
 pub fn extract(
     suite: &[Stmt],
     text: &str,
     locator: &Locator,
-    wanted: FactSet,
+    (wanted, expressions): (FactSet, bool),
     facts: &mut FileFacts,
 ) -> bool {
     let mut extractor = Extractor {
         text,
         locator,
         wanted,
+        expressions_walked: expressions,
         facts,
         scope: String::new(),
         shared_scope: Arc::from(MODULE_SCOPE),
@@ -106,10 +107,14 @@ struct Bindings {
 struct Extractor<'a, 'src, 'ast> {
     text: &'src str,
     locator: &'a Locator<'src>,
-    /// The facts to record; imports always are. The walk is the same
-    /// whatever is recorded: it also finds dynamic imports and the nesting
+    /// The facts to record; imports always are. Statements are walked
+    /// whatever is recorded: they hold the imports and the blocks nested
     /// too deep to drop the tree safely.
     wanted: FactSet,
+    /// The walk goes into expressions: for the facts read there, a dynamic
+    /// import, or a line long enough to nest past [`MAX_EXPRESSIONS`].
+    /// Statements are walked whatever this says.
+    expressions_walked: bool,
     facts: &'a mut FileFacts,
     /// Dotted names of the enclosing definitions; empty at module level.
     scope: String,
@@ -162,6 +167,9 @@ impl<'ast> SourceOrderVisitor<'ast> for Extractor<'_, '_, 'ast> {
     }
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
+        if !self.expressions_walked {
+            return;
+        }
         if self.expressions >= MAX_EXPRESSIONS {
             self.report_too_deep(
                 expr.range(),
@@ -179,6 +187,9 @@ impl<'ast> SourceOrderVisitor<'ast> for Extractor<'_, '_, 'ast> {
 
     /// Patterns (`case [[x]]:`) nest like expressions and count with them.
     fn visit_pattern(&mut self, pattern: &'ast Pattern) {
+        if !self.expressions_walked {
+            return;
+        }
         if self.expressions >= MAX_EXPRESSIONS {
             self.report_too_deep(
                 pattern.range(),

@@ -6,6 +6,7 @@ mod calls;
 mod classes;
 mod comments;
 mod decoding;
+mod fact_sets;
 mod import_contexts;
 mod imports;
 mod module_statements;
