@@ -56,6 +56,11 @@ impl Violation {
         }
     }
 
+    /// [`Violation::identity`] borrowed, ordered as `Identity` is.
+    pub fn identity_key(&self) -> (&str, &str, &str, &str) {
+        (&self.path, &self.rule, &self.scope, &self.subject)
+    }
+
     /// The order of every report: by file, then position, then rule.
     pub fn sort_key(&self) -> (&str, crate::span::Span, &str, &str) {
         (&self.path, self.span, &self.rule, &self.subject)

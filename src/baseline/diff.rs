@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Baseline, BaselineEntry, group_by_identity, occurrences};
+use super::{Baseline, BaselineEntry, occurrences};
 use crate::violation::Violation;
 
 /// Whether the baseline allows a finding.
@@ -40,12 +40,30 @@ pub struct Diff {
 /// identical violations that outgrew its allowance is new as a whole: which
 /// of them is the extra one cannot be told.
 pub fn diff(violations: Vec<Violation>, baseline: Option<&Baseline>) -> Diff {
-    let mut allowed = baseline.map(Baseline::allowances).unwrap_or_default();
-    let mut findings = Vec::with_capacity(violations.len());
+    // Groups are runs of equal identities in identity order, met with the
+    // allowances in the same order: a merge, with no identity copied.
+    let mut by_identity: Vec<usize> = (0..violations.len()).collect();
+    by_identity.sort_by(|&a, &b| {
+        violations[a]
+            .identity_key()
+            .cmp(&violations[b].identity_key())
+    });
+    let mut allowed = baseline
+        .map(Baseline::allowances)
+        .unwrap_or_default()
+        .into_values()
+        .peekable();
+    let mut verdicts = vec![(Status::New, None); violations.len()];
     let mut fixed = Vec::new();
-    for (identity, group) in group_by_identity(violations) {
-        let found = occurrences(&group);
-        let (status, note) = match allowed.remove(&identity) {
+    for group in
+        by_identity.chunk_by(|&a, &b| violations[a].identity_key() == violations[b].identity_key())
+    {
+        let identity = violations[group[0]].identity_key();
+        while let Some(gone) = allowed.next_if(|entry| entry.sort_key() < identity) {
+            fixed.push(gone);
+        }
+        let found = occurrences(group);
+        let verdict = match allowed.next_if(|entry| entry.sort_key() == identity) {
             Some(entry) if found <= entry.count => {
                 if found < entry.count {
                     fixed.push(BaselineEntry {
@@ -61,15 +79,27 @@ pub fn diff(violations: Vec<Violation>, baseline: Option<&Baseline>) -> Diff {
             ),
             None => (Status::New, None),
         };
-        findings.extend(group.into_iter().map(|violation| Finding {
+        for &index in group {
+            verdicts[index].clone_from(&verdict);
+        }
+    }
+    fixed.extend(allowed);
+    fixed.retain(|entry| entry.count > 0);
+    fixed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut findings: Vec<Finding> = violations
+        .into_iter()
+        .zip(verdicts)
+        .map(|(violation, (status, note))| Finding {
             violation,
             status,
-            note: note.clone(),
-        }));
-    }
-    fixed.extend(allowed.into_values().filter(|entry| entry.count > 0));
-    fixed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings.sort_by(|a, b| a.violation.sort_key().cmp(&b.violation.sort_key()));
+            note,
+        })
+        .collect();
+    // Ties in report order keep identity order, then the order found.
+    findings.sort_by(|a, b| {
+        (a.violation.sort_key(), &a.violation.scope)
+            .cmp(&(b.violation.sort_key(), &b.violation.scope))
+    });
     Diff { findings, fixed }
 }
 
