@@ -103,7 +103,7 @@ pub fn inert(text: &str) -> Cow<'_, str> {
 /// module strings): a line break cannot split them, an escape sequence
 /// cannot repaint the terminal. Tabs stay.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\t') {
+    if !may_hold_control(text) || !text.chars().any(|c| c.is_control() && c != '\t') {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -117,6 +117,16 @@ pub fn visible(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// False when `text` surely holds no control character but a tab: no C0
+/// byte, no DEL, and no 0xC2 lead byte (C1 controls, U+0080 to U+009F, are
+/// 0xC2 0x80 to 0xC2 0x9F). A byte test the compiler vectorises; reports
+/// are megabytes of messages, nearly all plain.
+fn may_hold_control(text: &str) -> bool {
+    text.bytes().fold(false, |seen, byte| {
+        seen | ((byte < 0x20 && byte != b'\t') | (byte == 0x7F) | (byte == 0xC2))
+    })
 }
 
 #[cfg(test)]
@@ -137,5 +147,10 @@ mod tests {
     fn control_characters_become_visible_escapes() {
         assert_eq!(visible("a.py"), "a.py");
         assert_eq!(visible("a\n::b\r\u{1b}[2J\tc"), "a\\n::b\\r\\u{1b}[2J\tc");
+        assert_eq!(
+            visible("del\u{7f} c1\u{85} \u{9f}"),
+            "del\\u{7f} c1\\u{85} \\u{9f}"
+        );
+        assert!(matches!(visible("« © é \u{a0} 模块"), Cow::Borrowed(_)));
     }
 }

@@ -31,11 +31,11 @@ const DIM: &str = "2";
 struct Paint(bool);
 
 impl Paint {
-    fn paint(&self, code: &str, text: &str) -> String {
+    fn push(&self, out: &mut String, code: &str, text: &str) {
         if self.0 {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            let _ = write!(out, "\x1b[{code}m{text}\x1b[0m");
         } else {
-            text.to_owned()
+            out.push_str(text);
         }
     }
 }
@@ -45,15 +45,23 @@ impl Paint {
 /// the summary and the fixed baseline entries.
 pub fn render_text(diff: &Diff, files: usize, options: &TextOptions) -> String {
     let paint = Paint(options.color);
-    let mut out = String::new();
-    if options.statistics {
-        out.push_str(&statistics(diff));
-    }
-    let shown = diff
+    let shown: Vec<&Finding> = diff
         .findings
         .iter()
         .filter(|_| !options.statistics)
-        .filter(|finding| finding.status == Status::New || (options.show_known && !options.quiet));
+        .filter(|finding| finding.status == Status::New || (options.show_known && !options.quiet))
+        .collect();
+    // One allocation for what can be megabytes of lines.
+    let mut out = String::with_capacity(
+        shown
+            .iter()
+            .map(|finding| finding.violation.path.len() + finding.violation.message.len() + 64)
+            .sum::<usize>()
+            + 256,
+    );
+    if options.statistics {
+        out.push_str(&statistics(diff));
+    }
     for finding in shown {
         write_finding(&mut out, finding, &paint);
     }
@@ -113,30 +121,29 @@ fn statistics(diff: &Diff) -> String {
 
 fn write_finding(out: &mut String, finding: &Finding, paint: &Paint) {
     let violation = &finding.violation;
-    let status = match finding.status {
-        Status::New => paint.paint(RED, "new"),
-        Status::Known => paint.paint(DIM, "known"),
-    };
-    // A new warning does not fail the check; the tag says so.
-    let severity = match violation.severity {
-        Severity::Error => String::new(),
-        Severity::Warning => format!(", {}", paint.paint(YELLOW, "warning")),
-    };
-    let note = finding
-        .note
-        .as_ref()
-        .map(|note| format!(": {note}"))
-        .unwrap_or_default();
-    let _ = writeln!(
+    // Built in place: a report holds thousands of these lines.
+    paint.push(out, BOLD, &visible(&violation.path));
+    let _ = write!(
         out,
-        "{}:{}:{}: {} ({}) {} [{status}{severity}{note}]",
-        paint.paint(BOLD, &visible(&violation.path)),
-        violation.span.start.line,
-        violation.span.start.column,
-        violation.rule,
-        violation.kind,
-        visible(&violation.message),
+        ":{}:{}: {} ({}) ",
+        violation.span.start.line, violation.span.start.column, violation.rule, violation.kind,
     );
+    out.push_str(&visible(&violation.message));
+    out.push_str(" [");
+    match finding.status {
+        Status::New => paint.push(out, RED, "new"),
+        Status::Known => paint.push(out, DIM, "known"),
+    }
+    // A new warning does not fail the check; the tag says so.
+    if violation.severity == Severity::Warning {
+        out.push_str(", ");
+        paint.push(out, YELLOW, "warning");
+    }
+    if let Some(note) = &finding.note {
+        out.push_str(": ");
+        out.push_str(note);
+    }
+    out.push_str("]\n");
 }
 
 #[cfg(test)]
