@@ -22,6 +22,9 @@
 //! recorded.
 
 use std::borrow::Cow;
+use std::sync::{Arc, RwLock};
+
+use rustc_hash::FxHashMap;
 
 use crate::dotted;
 use crate::facts::{ClassDef, ImportStatement, MODULE_SCOPE};
@@ -29,12 +32,21 @@ use crate::files::{FileId, Files};
 use crate::graph::Graph;
 
 pub struct Symbols<'a> {
-    /// In source order. Built for every file some rules look at, so it
-    /// borrows everything and allocates nothing but this list.
+    /// By local name, then in source order (imports before classes). Built
+    /// for every file some rules look at, so it borrows everything and
+    /// allocates nothing but this list.
     bindings: Vec<Binding<'a>>,
     files: &'a Files,
     graph: &'a Graph,
+    origins: Arc<Origins>,
 }
+
+/// The re-exports already followed, by qualified name, shared by the
+/// symbol tables of every file: a name such as `django.db.models.CharField`
+/// is qualified thousands of times, and where it comes from depends on the
+/// project alone.
+#[derive(Default)]
+pub struct Origins(RwLock<FxHashMap<Box<str>, Option<String>>>);
 
 /// Most re-export hops followed from one name: far more than any real
 /// package chain, and a bound on a cycle the visited list misses.
@@ -57,7 +69,12 @@ struct Binding<'a> {
 
 impl<'a> Symbols<'a> {
     /// The names bound in file `file`.
-    pub fn of_file(files: &'a Files, graph: &'a Graph, file: FileId) -> Self {
+    pub fn of_file(
+        files: &'a Files,
+        graph: &'a Graph,
+        origins: &Arc<Origins>,
+        file: FileId,
+    ) -> Self {
         let file_facts = files.facts(file);
         let mut bindings = Vec::new();
         for edge in graph.edges_of(file) {
@@ -108,10 +125,13 @@ impl<'a> Symbols<'a> {
                 }
             }
         }
+        // Stable: the order among equal names stays.
+        bindings.sort_by(|a, b| a.local.cmp(b.local));
         Symbols {
             bindings,
             files,
             graph,
+            origins: Arc::clone(origins),
         }
     }
 
@@ -151,7 +171,10 @@ impl<'a> Symbols<'a> {
             .classes
             .iter()
             .find(|class| class.name == name)?;
-        Some((Symbols::of_file(self.files, self.graph, file), class))
+        Some((
+            Symbols::of_file(self.files, self.graph, &self.origins, file),
+            class,
+        ))
     }
 
     /// Whether the class of the project named `qualified` has a base for
@@ -184,6 +207,22 @@ impl<'a> Symbols<'a> {
     /// defined, when the module of the project that it names re-exports it;
     /// `None` when nothing is re-exported.
     fn reexported(&self, qualified: &str) -> Option<String> {
+        let known = |origins: &FxHashMap<Box<str>, Option<String>>| origins.get(qualified).cloned();
+        // A poisoned lock only means another rule panicked: the map is whole.
+        if let Some(origin) = known(&self.origins.0.read().unwrap_or_else(|e| e.into_inner())) {
+            return origin;
+        }
+        let origin = self.follow_reexports(qualified);
+        self.origins
+            .0
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(qualified.into(), origin.clone());
+        origin
+    }
+
+    /// [`Symbols::reexported`], not remembered.
+    fn follow_reexports(&self, qualified: &str) -> Option<String> {
         // The longest prefix that is a module file, and the name after it.
         let mut split = None;
         let mut end = qualified.len();
@@ -299,7 +338,11 @@ impl<'a> Symbols<'a> {
     /// What `local` is bound to in `scope`: the binding of the innermost
     /// enclosing scope wins, and within it the last one in source order.
     fn binding(&self, local: &str, scope: &str) -> Option<&Binding<'a>> {
-        self.bindings
+        let start = self
+            .bindings
+            .partition_point(|binding| binding.local < local);
+        let end = start + self.bindings[start..].partition_point(|binding| binding.local == local);
+        self.bindings[start..end]
             .iter()
             .filter(|binding| binding.local == local && encloses(binding.scope, scope))
             .max_by_key(|binding| {
@@ -341,7 +384,7 @@ mod tests {
             (file, parse_file(text.as_bytes()))
         }));
         let graph = graph::build(&files);
-        Symbols::of_file(&files, &graph, FileId::new(0))
+        Symbols::of_file(&files, &graph, &Arc::default(), FileId::new(0))
             .qualify(name, scope)
             .into_owned()
     }

@@ -2,7 +2,7 @@
 //! layers, with the helpers every rule shares to pick imports and to build
 //! violations.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::Rule;
 use crate::facts::{Import, ImportContext};
@@ -11,7 +11,7 @@ use crate::graph::{Graph, ImportEdge};
 use crate::layers::LayerMap;
 use crate::settings::{ImportSelection, TypeCheckingImports};
 use crate::span::Span;
-use crate::symbols::Symbols;
+use crate::symbols::{Origins, Symbols};
 use crate::violation::Violation;
 
 /// Everything a rule may read.
@@ -24,6 +24,7 @@ pub struct Context<'a> {
     /// Each file's symbols, by file id: built at first use, as most files
     /// never need them, and shared by every rule that reads names.
     symbols: Vec<OnceLock<Symbols<'a>>>,
+    origins: Arc<Origins>,
 }
 
 impl<'a> Context<'a> {
@@ -39,12 +40,14 @@ impl<'a> Context<'a> {
             graph,
             layers,
             symbols: files.iter().map(|_| OnceLock::new()).collect(),
+            origins: Arc::default(),
         }
     }
 
     /// What the names used in file `file` stand for.
     pub fn symbols(&self, file: FileId) -> &Symbols<'a> {
-        self.symbols[file.index()].get_or_init(|| Symbols::of_file(self.files, self.graph, file))
+        self.symbols[file.index()]
+            .get_or_init(|| Symbols::of_file(self.files, self.graph, &self.origins, file))
     }
 
     /// The import statement behind an edge.

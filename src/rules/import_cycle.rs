@@ -161,16 +161,18 @@ fn check(context: &Context<'_>, rule: &Rule, options: &ImportCycleOptions) -> Ve
     // imports: a module that joins a cycle adds findings without changing
     // the others'. Links are sorted by target, so one search from each
     // target finds the way back for all the links into it.
-    // Each component's names once: a finding lists them, and a cycle of
-    // thousands of modules has thousands of findings.
-    let component_names: Vec<Vec<&str>> = cycles
+    let components: Vec<Members> = cycles
         .members
         .iter()
         .map(|members| {
-            members
+            let members: Vec<&str> = members
                 .iter()
                 .map(|&member| names[member as usize])
-                .collect()
+                .collect();
+            Members {
+                count: members.len(),
+                listed: listing(&members),
+            }
         })
         .collect();
     let mut on_cycles: Vec<Link<'_>> = links
@@ -189,11 +191,17 @@ fn check(context: &Context<'_>, rule: &Rule, options: &ImportCycleOptions) -> Ve
                 cycles.search_from(target, search);
                 into.iter()
                     .map(|link| {
-                        let alone = [names[link.from as usize]];
-                        let members: &[&str] = match cycles.component_of(link.from) {
-                            Some(component) => &component_names[component],
+                        let alone;
+                        let members = match cycles.component_of(link.from) {
+                            Some(component) => &components[component],
                             // A module importing itself.
-                            None => &alone,
+                            None => {
+                                alone = Members {
+                                    count: 1,
+                                    listed: listing(&[names[link.from as usize]]),
+                                };
+                                &alone
+                            }
                         };
                         let text = match cycles.way_back(search, link.from) {
                             Some(back) => {
@@ -220,7 +228,7 @@ fn describe(
     context: &Context<'_>,
     hops: &[Link<'_>],
     names: &[&str],
-    members: &[&str],
+    members: &Members,
     noun: &str,
 ) -> String {
     let half = SHOWN_HOPS / 2;
@@ -250,12 +258,11 @@ fn describe(
         let path = &context.files.source(hop.edge.file).path;
         let _ = write!(text, "{path}:{line} imports `{}`", hop.edge.target);
     }
-    if members.len() > hops.len() {
+    if members.count > hops.len() {
         let _ = write!(
             text,
             "; the cycle ties {} {noun} together: {}",
-            members.len(),
-            listing(members)
+            members.count, members.listed
         );
     }
     text
@@ -267,7 +274,7 @@ fn describe_far(
     context: &Context<'_>,
     link: &Link<'_>,
     names: &[&str],
-    members: &[&str],
+    members: &Members,
     noun: &str,
 ) -> String {
     let (from, to) = (names[link.from as usize], names[link.to as usize]);
@@ -277,10 +284,16 @@ fn describe_far(
         "import cycle `{from}` → `{to}` → … → `{from}`: {path}:{line} imports `{}`, and `{to}` \
          leads back to `{from}` through more than {SEARCHED} {noun}; the cycle ties {} {noun} \
          together: {}",
-        link.edge.target,
-        members.len(),
-        listing(members)
+        link.edge.target, members.count, members.listed
     )
+}
+
+/// The modules (or packages) of one strongly connected component, as every
+/// finding in it names them: listed once, since a component of thousands of
+/// modules has thousands of findings.
+struct Members {
+    count: usize,
+    listed: String,
 }
 
 /// `` `a`, `b`, … and 3 more ``: the first names of a sorted list.
