@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+use crate::allocator;
 use crate::cache::{CacheLocation, FactsCache, Record, Stamp};
 use crate::config::Config;
 use crate::dead_config;
@@ -144,6 +145,7 @@ pub fn analyze(
     let discovery = discover::discover(&layout, targets, &|file| {
         read_and_parse(file, (target, wanted), cache.as_ref())
     })?;
+    allocator::release_freed_pages();
     let scope = discovery.scope;
     let mut warnings = discovery.warnings;
     if let Some(requested) = threads.filter(|&n| n > thread_limit()) {

@@ -3,6 +3,7 @@
 //! The modules follow the pipeline, in order:
 //! config → discover → parse → graph → rules → suppress → baseline → report.
 
+pub mod allocator;
 pub mod analyze;
 pub mod app;
 pub mod baseline;
