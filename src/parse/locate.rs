@@ -1,6 +1,6 @@
 //! Byte offsets to 1-based line and code-point column.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 use ruff_source_file::LineIndex;
 use ruff_text_size::{TextRange, TextSize};
@@ -24,6 +24,10 @@ pub struct Locator<'src> {
     /// line (generated modules have them). Built on the first column that
     /// far into a line: most files never need it.
     code_points_before_block: OnceCell<Vec<u32>>,
+    /// The zero-based line of the last position asked for: facts are
+    /// recorded in source order, so the next one is nearly always on that
+    /// line or the next, found without a binary search.
+    last_line: Cell<usize>,
 }
 
 impl<'src> Locator<'src> {
@@ -32,6 +36,7 @@ impl<'src> Locator<'src> {
             bytes: text.as_bytes(),
             index: LineIndex::from_source_text(text),
             code_points_before_block: OnceCell::new(),
+            last_line: Cell::new(0),
         }
     }
 
@@ -43,8 +48,8 @@ impl<'src> Locator<'src> {
     }
 
     fn position(&self, offset: TextSize) -> Position {
-        let line = self.index.line_index(offset);
-        let line_start = self.index.line_starts()[line.to_zero_indexed()].to_usize();
+        let line = self.line_of(offset);
+        let line_start = self.index.line_starts()[line].to_usize();
         let offset = offset.to_usize();
         let column = if offset - line_start <= DIRECT {
             count_code_points(&self.bytes[line_start..offset])
@@ -52,9 +57,29 @@ impl<'src> Locator<'src> {
             self.code_points_before(offset) - self.code_points_before(line_start)
         };
         Position {
-            line: line.get() as u32,
+            line: line as u32 + 1,
             column: column + 1,
         }
+    }
+
+    /// The zero-based line of `offset`: the last line asked for or the
+    /// next when it is there, else by binary search.
+    fn line_of(&self, offset: TextSize) -> usize {
+        let starts = self.index.line_starts();
+        let holds = |line: usize| {
+            starts.get(line).is_some_and(|&start| start <= offset)
+                && starts.get(line + 1).is_none_or(|&next| offset < next)
+        };
+        let last = self.last_line.get();
+        let line = if holds(last) {
+            last
+        } else if holds(last + 1) {
+            last + 1
+        } else {
+            self.index.line_index(offset).to_zero_indexed()
+        };
+        self.last_line.set(line);
+        line
     }
 
     fn code_points_before(&self, offset: usize) -> u32 {
@@ -83,4 +108,33 @@ impl<'src> Locator<'src> {
 /// its ends: every byte that is not a continuation byte starts one.
 fn count_code_points(bytes: &[u8]) -> u32 {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_found_from_the_last_one_are_those_of_a_binary_search() {
+        let text = "a = 1\n\nclass C:\n    def f(self):\r\n        return 'é'\rx\n\n\n";
+        let locator = Locator::new(text);
+        let index = LineIndex::from_source_text(text);
+        // In order, backwards, and jumping about.
+        let forward: Vec<usize> = (0..=text.len()).collect();
+        let backward: Vec<usize> = forward.iter().rev().copied().collect();
+        let jumps: Vec<usize> = (0..=text.len())
+            .map(|i| (i * 7) % (text.len() + 1))
+            .collect();
+        for offset in forward.into_iter().chain(backward).chain(jumps) {
+            if !text.is_char_boundary(offset) {
+                continue;
+            }
+            let offset = TextSize::try_from(offset).unwrap();
+            assert_eq!(
+                locator.line_of(offset),
+                index.line_index(offset).to_zero_indexed(),
+                "{offset:?}"
+            );
+        }
+    }
 }
