@@ -211,12 +211,15 @@ pub fn check_project_keeping_analysis(options: &RunOptions) -> Result<Analysed, 
     }
     // Entries outside the paths asked about were not looked at: they are
     // neither fixed nor compared.
-    let checked_baseline = baseline
-        .clone()
+    // A run over every file compares with the whole baseline as it is.
+    let within = baseline
+        .as_ref()
+        .filter(|_| !analysis.scope.is_everything())
         .map(|baseline| baseline.within(&analysis.scope));
+    let checked_baseline = within.as_ref().or(baseline.as_ref());
     let coverage = analysis.coverage();
     let files = coverage.files;
-    let diff = baseline::diff(analysis.violations, checked_baseline.as_ref());
+    let diff = baseline::diff(analysis.violations, checked_baseline);
     Ok(Analysed {
         outcome: Outcome {
             config,

@@ -75,9 +75,14 @@ impl fmt::Display for BaselineEntry {
 
 impl Baseline {
     /// The entries located in `scope`.
-    pub fn within(mut self, scope: &PathScope) -> Baseline {
-        self.entries.retain(|entry| scope.contains(&entry.path));
-        self
+    pub fn within(&self, scope: &PathScope) -> Baseline {
+        let entries = self
+            .entries
+            .iter()
+            .filter(|entry| scope.contains(&entry.path));
+        Baseline {
+            entries: entries.cloned().collect(),
+        }
     }
 
     /// One entry per identity, duplicates (a hand-merged file) adding up.
