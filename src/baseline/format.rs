@@ -23,8 +23,9 @@ struct BaselineFile<Entries> {
     entries: Entries,
 }
 
-/// Read before the whole file so that a future version's different shape is
-/// reported as an unsupported version, not as a missing field.
+/// Read when the whole file does not parse, so that a future version's
+/// different shape is reported as an unsupported version, not as a missing
+/// field.
 #[derive(Deserialize)]
 #[serde(expecting = "an object with `version` and `entries`")]
 struct VersionProbe {
@@ -105,18 +106,25 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Baseline, BaselineError> {
             BaselineError::InvalidJson { path, error }
         }
     };
-    let probe: VersionProbe = serde_json::from_slice(bytes).map_err(shape_error)?;
-    if probe.version != VERSION {
-        return Err(BaselineError::UnsupportedVersion {
-            path: path.to_path_buf(),
-            found: probe.version.to_string(),
-        });
+    let unsupported = |found: String| BaselineError::UnsupportedVersion {
+        path: path.to_path_buf(),
+        found,
+    };
+    // Read once when it is well formed (a baseline can be megabytes); when
+    // it is not, its version decides which error to report.
+    match serde_json::from_slice::<BaselineFile<Vec<BaselineEntry>>>(bytes) {
+        Ok(file) if file.version == VERSION => Ok(Baseline {
+            entries: file.entries,
+        }),
+        Ok(file) => Err(unsupported(file.version.to_string())),
+        Err(error) => {
+            let probe: VersionProbe = serde_json::from_slice(bytes).map_err(shape_error)?;
+            if probe.version != VERSION {
+                return Err(unsupported(probe.version.to_string()));
+            }
+            Err(shape_error(error))
+        }
     }
-    let file: BaselineFile<Vec<BaselineEntry>> =
-        serde_json::from_slice(bytes).map_err(shape_error)?;
-    Ok(Baseline {
-        entries: file.entries,
-    })
 }
 
 /// Writes `baseline` to `path` atomically: a failure leaves the old file as
@@ -339,6 +347,17 @@ mod tests {
             "the baseline DIR/baseline.json has version 7, but this gate reads only version 1\n  \
              = help: use the gate release that wrote it, \
              or recreate it with `gate baseline init --force`"
+        );
+    }
+
+    #[test]
+    fn an_unknown_version_of_the_same_shape_is_unsupported_too() {
+        let (message, _) = load_error(Some("{\"version\": 2, \"entries\": []}\n"));
+        assert!(
+            message.starts_with(
+                "the baseline DIR/baseline.json has version 2, but this gate reads only version 1"
+            ),
+            "{message}"
         );
     }
 
