@@ -2,6 +2,8 @@
 //! are diagnostics naming what could not be written.
 
 use std::borrow::Cow;
+use std::fmt;
+use std::io::{self, Write};
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
@@ -14,17 +16,81 @@ pub fn print_stdout(text: &str) -> Result<(), Diagnostic> {
 }
 
 fn write_stdout(text: &str) -> Result<(), Diagnostic> {
-    use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(Diagnostic::caused_by(
+    stdout_result(
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush()),
+    )
+}
+
+/// Prints what `render` writes to standard output as it writes it, every
+/// line inert (see `inert`): a report of any size is never held whole.
+pub fn stream_stdout(
+    render: impl FnOnce(&mut InertLines<'_>) -> fmt::Result,
+) -> Result<(), Diagnostic> {
+    let mut lines = InertLines {
+        line: String::new(),
+        out: io::BufWriter::new(io::stdout().lock()),
+        error: None,
+    };
+    // A failed write makes `render` stop; the error is the one kept.
+    let _ = render(&mut lines);
+    let result = lines.finish();
+    stdout_result(result)
+}
+
+/// A write to standard output: a reader that went away (`gate check |
+/// head`) is not an error, the output was not wanted any more.
+fn stdout_result(result: io::Result<()>) -> Result<(), Diagnostic> {
+    match result {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(Diagnostic::caused_by(
             "cannot write to standard output",
             &error,
         )),
         _ => Ok(()),
+    }
+}
+
+/// Text written to standard output a line at a time, each line made inert
+/// as it is complete.
+pub struct InertLines<'a> {
+    line: String,
+    out: io::BufWriter<io::StdoutLock<'a>>,
+    error: Option<io::Error>,
+}
+
+impl InertLines<'_> {
+    fn finish(mut self) -> io::Result<()> {
+        if let Some(error) = self.error.take() {
+            return Err(error);
+        }
+        let rest = std::mem::take(&mut self.line);
+        self.out.write_all(inert(&rest).as_bytes())?;
+        self.out.flush()
+    }
+}
+
+impl fmt::Write for InertLines<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        if self.error.is_some() {
+            return Err(fmt::Error);
+        }
+        for piece in text.split_inclusive('\n') {
+            self.line.push_str(piece);
+            if !piece.ends_with('\n') {
+                continue;
+            }
+            // `inert` reads a line at a time: each complete line is made
+            // inert alone exactly as it would be within the whole text.
+            let written = self.out.write_all(inert(&self.line).as_bytes());
+            self.line.clear();
+            if let Err(error) = written {
+                self.error = Some(error);
+                return Err(fmt::Error);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -56,7 +122,6 @@ pub fn print_workflow_commands(text: &str) -> Result<(), Diagnostic> {
 
 /// Prints `text` to standard error, every line inert (see `inert`).
 pub fn print_stderr(text: &str) {
-    use std::io::Write;
     let _ = std::io::stderr().lock().write_all(inert(text).as_bytes());
 }
 

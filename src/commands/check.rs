@@ -1,6 +1,8 @@
 //! `gate check`: analyse, compare with the baseline, report, decide the exit
 //! code.
 
+use std::fmt::Write;
+
 use crate::commands;
 use crate::diagnostic::Diagnostic;
 use crate::exit::ExitCode;
@@ -20,24 +22,42 @@ pub fn run(options: &RunOptions, report: &ReportOptions) -> Result<ExitCode, Dia
         .flatten();
     let (diff, files) = (&outcome.diff, outcome.files);
 
+    let coverage = || format!("  {}\n", outcome.coverage.line());
     let rendered = match report.format {
-        Format::Text if report.text.quiet => report::render_text(diff, files, &report.text),
-        // What was analysed follows the counts: a run that analysed little
-        // shows it.
-        Format::Text => {
-            report::render_text(diff, files, &report.text)
-                + &format!("  {}\n", outcome.coverage.line())
+        // The human report goes out as it is rendered: a first run on a
+        // large project lists tens of thousands of findings.
+        Format::Text if report.output.is_none() => {
+            output::stream_stdout(|out| {
+                report::write_text(out, diff, files, &report.text)?;
+                // What was analysed follows the counts: a run that analysed
+                // little shows it.
+                if report.text.quiet {
+                    Ok(())
+                } else {
+                    out.write_str(&coverage())
+                }
+            })?;
+            None
         }
-        Format::Json => report::render_json(diff, &outcome.coverage, &outcome.warnings),
-        Format::Sarif => outcome.sarif(&report.github, &paths),
-        Format::Github => report::render_annotations(diff, &paths),
-        Format::Markdown => outcome.markdown(&report.github, &paths, links.as_ref()),
+        Format::Text if report.text.quiet => Some(report::render_text(diff, files, &report.text)),
+        Format::Text => Some(report::render_text(diff, files, &report.text) + &coverage()),
+        Format::Json => Some(report::render_json(
+            diff,
+            &outcome.coverage,
+            &outcome.warnings,
+        )),
+        Format::Sarif => Some(outcome.sarif(&report.github, &paths)),
+        Format::Github => Some(report::render_annotations(diff, &paths)),
+        Format::Markdown => Some(outcome.markdown(&report.github, &paths, links.as_ref())),
     };
-    match &report.output {
-        Some(path) => output::write_output(path, &rendered)?,
+    match (&report.output, rendered) {
+        (_, None) => {}
+        (Some(path), Some(rendered)) => output::write_output(path, &rendered)?,
         // Annotations are workflow commands, their user text escaped.
-        None if report.format == Format::Github => output::print_workflow_commands(&rendered)?,
-        None => output::print_stdout(&rendered)?,
+        (None, Some(rendered)) if report.format == Format::Github => {
+            output::print_workflow_commands(&rendered)?
+        }
+        (None, Some(rendered)) => output::print_stdout(&rendered)?,
     }
     if let Some(path) = &report.json {
         output::write_output(

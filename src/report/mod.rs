@@ -21,7 +21,7 @@ pub use sarif::{
     FINGERPRINT_KEY, KnownInSarif, MAX_RESULTS, SarifOptions, percent_encode_path, render_sarif,
     sarif_result_count,
 };
-pub use text::{TextOptions, render_text};
+pub use text::{TextOptions, render_text, write_text};
 
 /// The findings of one rule, for the counts per rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! Control characters in user text (paths, messages) show as escapes, so
 //! each violation stays on its line.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
 use super::{Summary, counts_per_rule};
 use crate::baseline::{Diff, Finding, Status};
@@ -31,48 +31,58 @@ const DIM: &str = "2";
 struct Paint(bool);
 
 impl Paint {
-    fn push(&self, out: &mut String, code: &str, text: &str) {
+    fn push(&self, out: &mut impl Write, code: &str, text: &str) -> fmt::Result {
         if self.0 {
-            let _ = write!(out, "\x1b[{code}m{text}\x1b[0m");
+            write!(out, "\x1b[{code}m{text}\x1b[0m")
         } else {
-            out.push_str(text);
+            out.write_str(text)
         }
     }
 }
 
-/// Renders `diff`, a run over `files` files:
-/// `path:line:column: rule (kind) message [new]` per shown violation, then
-/// the summary and the fixed baseline entries.
+/// Renders `diff`, a run over `files` files, as [`write_text`] does.
 pub fn render_text(diff: &Diff, files: usize, options: &TextOptions) -> String {
-    let paint = Paint(options.color);
-    let shown: Vec<&Finding> = diff
-        .findings
-        .iter()
-        .filter(|_| !options.statistics)
-        .filter(|finding| finding.status == Status::New || (options.show_known && !options.quiet))
-        .collect();
     // One allocation for what can be megabytes of lines.
     let mut out = String::with_capacity(
-        shown
-            .iter()
+        shown(diff, options)
             .map(|finding| finding.violation.path.len() + finding.violation.message.len() + 64)
             .sum::<usize>()
             + 256,
     );
+    // Writing to a String cannot fail.
+    let _ = write_text(&mut out, diff, files, options);
+    out
+}
+
+/// Writes `diff`, a run over `files` files, to `out`:
+/// `path:line:column: rule (kind) message [new]` per shown violation, then
+/// the summary and the fixed baseline entries. A line at a time, so that
+/// `gate check` streams a report of any size to its output.
+pub fn write_text(
+    out: &mut impl Write,
+    diff: &Diff,
+    files: usize,
+    options: &TextOptions,
+) -> fmt::Result {
+    let paint = Paint(options.color);
+    let mut wrote = false;
     if options.statistics {
-        out.push_str(&statistics(diff));
+        let counts = statistics(diff);
+        out.write_str(&counts)?;
+        wrote = !counts.is_empty();
     }
-    for finding in shown {
-        write_finding(&mut out, finding, &paint);
+    for finding in shown(diff, options) {
+        write_finding(out, finding, &paint)?;
+        wrote = true;
     }
     if options.quiet {
-        return out;
+        return Ok(());
     }
-    if !out.is_empty() {
-        out.push('\n');
+    if wrote {
+        out.write_char('\n')?;
     }
     let summary = Summary::new(diff, files);
-    let _ = writeln!(
+    writeln!(
         out,
         "{} {}: {} new, {} known (baseline), {} fixed",
         summary.files,
@@ -80,16 +90,25 @@ pub fn render_text(diff: &Diff, files: usize, options: &TextOptions) -> String {
         summary.new,
         summary.known,
         summary.fixed
-    );
+    )?;
     if !diff.fixed.is_empty() {
         for entry in &diff.fixed {
-            let _ = writeln!(out, "  fixed: {}", visible(&entry.to_string()));
+            writeln!(out, "  fixed: {}", visible(&entry.to_string()))?;
         }
-        out.push_str(
+        out.write_str(
             "  = help: run `gate baseline update` to remove the fixed entries from the baseline\n",
-        );
+        )?;
     }
-    out
+    Ok(())
+}
+
+/// The findings the report lists: the new ones, and the known ones too with
+/// `show_known`; none with `statistics`.
+fn shown<'d>(diff: &'d Diff, options: &TextOptions) -> impl Iterator<Item = &'d Finding> {
+    let (listed, show_known) = (!options.statistics, options.show_known && !options.quiet);
+    diff.findings
+        .iter()
+        .filter(move |finding| listed && (finding.status == Status::New || show_known))
 }
 
 /// One line per rule, most violations first, like ruff's `--statistics`:
@@ -119,31 +138,31 @@ fn statistics(diff: &Diff) -> String {
     out
 }
 
-fn write_finding(out: &mut String, finding: &Finding, paint: &Paint) {
+fn write_finding(out: &mut impl Write, finding: &Finding, paint: &Paint) -> fmt::Result {
     let violation = &finding.violation;
-    // Built in place: a report holds thousands of these lines.
-    paint.push(out, BOLD, &visible(&violation.path));
-    let _ = write!(
+    paint.push(out, BOLD, &visible(&violation.path))?;
+    write!(
         out,
-        ":{}:{}: {} ({}) ",
-        violation.span.start.line, violation.span.start.column, violation.rule, violation.kind,
-    );
-    out.push_str(&visible(&violation.message));
-    out.push_str(" [");
+        ":{}:{}: {} ({}) {} [",
+        violation.span.start.line,
+        violation.span.start.column,
+        violation.rule,
+        violation.kind,
+        visible(&violation.message)
+    )?;
     match finding.status {
-        Status::New => paint.push(out, RED, "new"),
-        Status::Known => paint.push(out, DIM, "known"),
+        Status::New => paint.push(out, RED, "new")?,
+        Status::Known => paint.push(out, DIM, "known")?,
     }
     // A new warning does not fail the check; the tag says so.
     if violation.severity == Severity::Warning {
-        out.push_str(", ");
-        paint.push(out, YELLOW, "warning");
+        out.write_str(", ")?;
+        paint.push(out, YELLOW, "warning")?;
     }
     if let Some(note) = &finding.note {
-        out.push_str(": ");
-        out.push_str(note);
+        write!(out, ": {note}")?;
     }
-    out.push_str("]\n");
+    out.write_str("]\n")
 }
 
 #[cfg(test)]

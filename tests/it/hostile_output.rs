@@ -230,6 +230,13 @@ fn forging_project() -> tempfile::TempDir {
         "app/a\r::stop-commands::pwned2.py",
         "import x\nimport y\n",
     );
+    // A path that starts a report line: only `inert` keeps that line from
+    // being a command.
+    common::write(
+        root,
+        "::error title=forged::at the start of a line.py",
+        "a = 1\nb = 2\n",
+    );
     dir
 }
 
@@ -282,6 +289,11 @@ fn no_file_name_or_module_string_can_forge_a_workflow_command() {
         check.stdout
     );
     assert!(check.stdout.contains("stop-commands"), "{}", check.stdout);
+    assert!(
+        check.stdout.contains("at the start of a line.py:"),
+        "{}",
+        check.stdout
+    );
     assert!(command_lines(&check.stdout).is_empty(), "{}", check.stdout);
     assert!(command_lines(&check.stderr).is_empty(), "{}", check.stderr);
     let markdown = run(
@@ -300,7 +312,7 @@ fn no_file_name_or_module_string_can_forge_a_workflow_command() {
         &["check", "--no-baseline", "--format", "github"],
     );
     assert_no_forged_command(&github.stdout);
-    assert_eq!(command_lines(&github.stdout).len(), 5, "{}", github.stdout);
+    assert_eq!(command_lines(&github.stdout).len(), 6, "{}", github.stdout);
 
     let mut ci = common::gate(project.path(), &["ci", "--no-baseline"]);
     for (name, _) in std::env::vars() {
@@ -318,5 +330,5 @@ fn no_file_name_or_module_string_can_forge_a_workflow_command() {
         .iter()
         .filter(|line| line.starts_with("::error file="))
         .count();
-    assert_eq!(annotations, 5, "{stdout}");
+    assert_eq!(annotations, 6, "{stdout}");
 }
