@@ -115,7 +115,7 @@ use std::sync::Arc;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Check, Rule, RuleKind};
 use crate::settings::read::{default_name_patterns, name_patterns, scope};
-use crate::settings::{NamePattern, Scope, Table};
+use crate::settings::{NamePatterns, Scope, Table};
 use std::borrow::Cow;
 
 use crate::facts::{FactSet, FileFacts, MODULE_SCOPE, ModuleStatement, StatementKind};
@@ -236,8 +236,8 @@ impl RuleKind for ImportTime {
 #[derive(Clone, Debug)]
 pub struct ImportTimeOptions {
     pub scope: Scope,
-    pub allow: Vec<NamePattern>,
-    pub deny: Vec<NamePattern>,
+    pub allow: NamePatterns,
+    pub deny: NamePatterns,
 }
 
 /// Reads the options of one `[[rule]]` table of kind `import-time`.
@@ -245,11 +245,12 @@ fn read_options(table: &Table<'_>) -> Result<ImportTimeOptions, Diagnostic> {
     let mut allow = name_patterns(table, "allow")?
         .unwrap_or_else(|| default_name_patterns(DEFAULT_IMPORT_TIME_ALLOW));
     allow.extend(name_patterns(table, "extend-allow")?.unwrap_or_default());
+    let deny = name_patterns(table, "deny")?
+        .unwrap_or_else(|| default_name_patterns(DEFAULT_IMPORT_TIME_DENY));
     Ok(ImportTimeOptions {
         scope: scope(table, true)?,
-        allow,
-        deny: name_patterns(table, "deny")?
-            .unwrap_or_else(|| default_name_patterns(DEFAULT_IMPORT_TIME_DENY)),
+        allow: NamePatterns::new(allow),
+        deny: NamePatterns::new(deny),
     })
 }
 
@@ -338,11 +339,11 @@ impl Callee<'_> {
         self.matches(&options.allow) && !self.matches(&options.deny)
     }
 
-    fn matches(&self, patterns: &[NamePattern]) -> bool {
+    fn matches(&self, patterns: &NamePatterns) -> bool {
         match self {
-            Callee::Named { qualified, written } => patterns
-                .iter()
-                .any(|pattern| pattern.matches(qualified) || pattern.matches(written)),
+            Callee::Named { qualified, written } => {
+                patterns.matches(qualified) || patterns.matches(written)
+            }
             Callee::Method(method) => patterns
                 .iter()
                 .any(|pattern| pattern.matches_method_of_expression(method)),
@@ -406,14 +407,16 @@ mod tests {
 
     use super::*;
     use crate::facts::Call;
-    use crate::settings::Scope;
+    use crate::settings::{NamePattern, Scope};
     use crate::span::{Position, Span};
 
-    fn patterns(texts: &[&str]) -> Vec<NamePattern> {
-        texts
-            .iter()
-            .map(|t| NamePattern::parse(t).unwrap())
-            .collect()
+    fn patterns(texts: &[&str]) -> NamePatterns {
+        NamePatterns::new(
+            texts
+                .iter()
+                .map(|t| NamePattern::parse(t).unwrap())
+                .collect(),
+        )
     }
 
     fn defaults() -> ImportTimeOptions {
@@ -452,7 +455,7 @@ mod tests {
         assert!(!named("sqlite3.connect", "sqlite3.connect").is_fine(&options));
         assert!(!Callee::Method("connect").is_fine(&options));
         let no_deny = ImportTimeOptions {
-            deny: Vec::new(),
+            deny: NamePatterns::default(),
             ..options
         };
         assert!(Callee::Method("connect").is_fine(&no_deny));

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use globset::GlobSet;
 use regex::Regex;
 
-pub use name_pattern::NamePattern;
+pub use name_pattern::{NamePattern, NamePatterns};
 pub use pattern::ModulePattern;
 pub use table::{Source, Table};
 

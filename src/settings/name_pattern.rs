@@ -11,7 +11,10 @@
 
 use std::fmt;
 
+use rustc_hash::FxHashMap;
+
 use super::pattern::{PatternError, glob_matches};
+use crate::dotted;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NamePattern {
@@ -100,6 +103,56 @@ impl NamePattern {
     }
 }
 
+/// Name patterns matched against many names (every module-level call of a
+/// project against dozens of allowed callees): a name is tried only
+/// against the patterns whose last segment can match its own, the literal
+/// ones found by hashing it.
+#[derive(Clone, Debug, Default)]
+pub struct NamePatterns {
+    patterns: Vec<NamePattern>,
+    /// The patterns whose last segment is a plain name, by that name.
+    by_last_segment: FxHashMap<String, Vec<usize>>,
+    /// The patterns whose last segment holds `*` or `?`.
+    globbed: Vec<usize>,
+}
+
+impl NamePatterns {
+    pub fn new(patterns: Vec<NamePattern>) -> Self {
+        let mut by_last_segment: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        let mut globbed = Vec::new();
+        for (index, pattern) in patterns.iter().enumerate() {
+            match pattern.segments.last() {
+                Some(last) if !last.contains(['*', '?']) => {
+                    by_last_segment.entry(last.clone()).or_default().push(index);
+                }
+                _ => globbed.push(index),
+            }
+        }
+        NamePatterns {
+            patterns,
+            by_last_segment,
+            globbed,
+        }
+    }
+
+    /// Whether a pattern matches the dotted `name`, as
+    /// [`NamePattern::matches`] would for one of them.
+    pub fn matches(&self, name: &str) -> bool {
+        let literal = self
+            .by_last_segment
+            .get(dotted::last_segment(name))
+            .map_or(&[][..], Vec::as_slice);
+        literal
+            .iter()
+            .chain(&self.globbed)
+            .any(|&index| self.patterns[index].matches(name))
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, NamePattern> {
+        self.patterns.iter()
+    }
+}
+
 impl fmt::Display for NamePattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
@@ -109,6 +162,48 @@ impl fmt::Display for NamePattern {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_set_matches_what_one_of_its_patterns_matches() {
+        let texts = [
+            "datetime.datetime.now",
+            "*.with_for_update",
+            "connect",
+            "get_*",
+            "a.*.c",
+            "typing.TypeVar",
+            "x?z",
+            "*.objects.*",
+        ];
+        let patterns: Vec<NamePattern> = texts
+            .iter()
+            .map(|text| NamePattern::parse(text).unwrap())
+            .collect();
+        let set = NamePatterns::new(patterns.clone());
+        for name in [
+            "datetime.datetime.now",
+            "dt.now",
+            "select.with_for_update",
+            "with_for_update",
+            "sqlite3.connect",
+            "connect",
+            "get_user",
+            "models.get_user",
+            "a.b.c",
+            "a.b.d",
+            "TypeVar",
+            "typing.TypeVar",
+            "xyz",
+            "m.xyz",
+            "Device.objects.create",
+            "objects.create",
+            "",
+            "now",
+        ] {
+            let one_of = patterns.iter().any(|pattern| pattern.matches(name));
+            assert_eq!(set.matches(name), one_of, "{name}");
+        }
+    }
 
     fn matches(pattern: &str, name: &str) -> bool {
         NamePattern::parse(pattern).unwrap().matches(name)
