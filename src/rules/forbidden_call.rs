@@ -67,7 +67,7 @@ use crate::facts::FactSet;
 use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
 use crate::settings::read::{name_patterns, scope};
-use crate::settings::{NamePattern, Scope, Table};
+use crate::settings::{NamePatterns, Scope, Table};
 use crate::violation::Violation;
 
 /// The `forbidden-call` rule kind.
@@ -98,7 +98,7 @@ impl RuleKind for ForbiddenCall {
 #[derive(Clone, Debug)]
 pub struct ForbiddenCallOptions {
     pub scope: Scope,
-    pub calls: Vec<NamePattern>,
+    pub calls: NamePatterns,
 }
 
 /// Reads the options of one `[[rule]]` table of kind `forbidden-call`.
@@ -112,7 +112,7 @@ fn read_options(table: &Table<'_>) -> Result<ForbiddenCallOptions, Diagnostic> {
     }
     Ok(ForbiddenCallOptions {
         scope: scope(table, false)?,
-        calls,
+        calls: NamePatterns::new(calls),
     })
 }
 
@@ -142,18 +142,14 @@ fn check(context: &Context<'_>, rule: &Rule, options: &ForbiddenCallOptions) -> 
                 (Some(written), _) => {
                     // Resolving keeps the last segment of a dotted callee.
                     if let Some((_, last)) = dotted::split_last(written)
-                        && !options
-                            .calls
-                            .iter()
-                            .any(|pattern| pattern.may_match_last_segment(last))
+                        && !options.calls.may_match_last_segment(last)
                     {
                         continue;
                     }
                     let qualified = context.symbols(index).qualify(written, &call.scope);
                     options
                         .calls
-                        .iter()
-                        .find(|pattern| pattern.matches(&qualified) || pattern.matches(written))
+                        .first_match(&[&qualified, written])
                         .map(|pattern| (qualified.into_owned(), pattern))
                 }
                 (None, Some(method)) => options

@@ -79,14 +79,6 @@ impl NamePattern {
                 .all(|(part, segment)| glob_matches(segment, part))
     }
 
-    /// Whether a name ending in `last` may match: a cheap test before
-    /// resolving a callee through the imports, which keep its last segment.
-    pub fn may_match_last_segment(&self, last: &str) -> bool {
-        self.segments
-            .last()
-            .is_some_and(|segment| glob_matches(segment, last))
-    }
-
     /// Whether a call of method `method` on a receiver that is not a name
     /// (`select(T).with_for_update()`) matches.
     pub fn matches_method_of_expression(&self, method: &str) -> bool {
@@ -138,14 +130,49 @@ impl NamePatterns {
     /// Whether a pattern matches the dotted `name`, as
     /// [`NamePattern::matches`] would for one of them.
     pub fn matches(&self, name: &str) -> bool {
+        self.first_match(&[name]).is_some()
+    }
+
+    /// The first pattern, in their order, that matches one of `names`.
+    pub fn first_match(&self, names: &[&str]) -> Option<&NamePattern> {
+        names
+            .iter()
+            .filter_map(|name| {
+                self.candidates(dotted::last_segment(name))
+                    .find(|&index| self.patterns[index].matches(name))
+            })
+            .min()
+            .map(|index| &self.patterns[index])
+    }
+
+    /// Whether a name ending in `last` may match: a cheap test before
+    /// resolving a callee through the imports, which keep its last segment.
+    pub fn may_match_last_segment(&self, last: &str) -> bool {
+        self.by_last_segment.contains_key(last)
+            || self.globbed.iter().any(|&index| {
+                let pattern = &self.patterns[index];
+                pattern
+                    .segments
+                    .last()
+                    .is_some_and(|segment| glob_matches(segment, last))
+            })
+    }
+
+    /// The patterns that may match a name ending in `last`, in order.
+    fn candidates(&self, last: &str) -> impl Iterator<Item = usize> + '_ {
         let literal = self
             .by_last_segment
-            .get(dotted::last_segment(name))
+            .get(last)
             .map_or(&[][..], Vec::as_slice);
-        literal
-            .iter()
-            .chain(&self.globbed)
-            .any(|&index| self.patterns[index].matches(name))
+        // Both lists are in pattern order: merged, they stay so.
+        let mut literal = literal.iter().copied().peekable();
+        let mut globbed = self.globbed.iter().copied().peekable();
+        std::iter::from_fn(move || match (literal.peek(), globbed.peek()) {
+            (Some(&a), Some(&b)) if a < b => literal.next(),
+            (Some(_), Some(_)) | (None, Some(_)) => globbed.next(),
+            (Some(_), None) => literal.next(),
+            (None, None) => None,
+        })
     }
 
     pub fn iter(&self) -> std::slice::Iter<'_, NamePattern> {
@@ -174,6 +201,8 @@ mod tests {
             "typing.TypeVar",
             "x?z",
             "*.objects.*",
+            // After `get_*`, which matches the same names first.
+            "models.get_user",
         ];
         let patterns: Vec<NamePattern> = texts
             .iter()
@@ -202,7 +231,31 @@ mod tests {
         ] {
             let one_of = patterns.iter().any(|pattern| pattern.matches(name));
             assert_eq!(set.matches(name), one_of, "{name}");
+            let first = patterns.iter().find(|pattern| pattern.matches(name));
+            assert_eq!(set.first_match(&[name]), first, "{name}");
+            let may = one_of.then(|| set.may_match_last_segment(dotted::last_segment(name)));
+            assert_ne!(may, Some(false), "{name}");
         }
+        // The first in pattern order over both names, whichever matched.
+        assert_eq!(
+            set.first_match(&["sqlite3.connect", "get_conn"])
+                .map(NamePattern::as_str),
+            Some("connect")
+        );
+        assert_eq!(
+            set.first_match(&["get_conn", "sqlite3.connect"])
+                .map(NamePattern::as_str),
+            Some("connect")
+        );
+        // `*.objects.*` ends in a glob that takes any last segment.
+        assert!(set.may_match_last_segment("execute"));
+        let narrow = NamePatterns::new(vec![
+            NamePattern::parse("connect").unwrap(),
+            NamePattern::parse("db.get_*").unwrap(),
+        ]);
+        assert!(narrow.may_match_last_segment("connect"));
+        assert!(narrow.may_match_last_segment("get_user"));
+        assert!(!narrow.may_match_last_segment("execute"));
     }
 
     fn matches(pattern: &str, name: &str) -> bool {
