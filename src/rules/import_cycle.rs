@@ -241,9 +241,8 @@ fn describe(
     let gap = |i: usize| elided > 0 && i == hops.len() - half;
     // Sized once: thousands of these messages, grown step by step, were
     // most of this rule's time.
-    let mut text = String::with_capacity(
-        64 + (hops.len().min(SHOWN_HOPS) + 1) * 96 + members.listed.len(),
-    );
+    let mut text =
+        String::with_capacity(64 + (hops.len().min(SHOWN_HOPS) + 1) * 96 + members.listed.len());
     text.push_str("import cycle ");
     for (i, hop) in shown() {
         if gap(i) {
