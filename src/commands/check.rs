@@ -1,7 +1,7 @@
 //! `gate check`: analyse, compare with the baseline, report, decide the exit
 //! code.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
 use crate::commands;
 use crate::diagnostic::Diagnostic;
@@ -20,27 +20,21 @@ pub fn run(options: &RunOptions, report: &ReportOptions) -> Result<ExitCode, Dia
     let links = wants_markdown
         .then(|| crate::github::links::from_checkout(paths.root()))
         .flatten();
-    let (diff, files) = (&outcome.diff, outcome.files);
+    let diff = &outcome.diff;
 
-    let coverage = || format!("  {}\n", outcome.coverage.line());
     let rendered = match report.format {
         // The human report goes out as it is rendered: a first run on a
         // large project lists tens of thousands of findings.
         Format::Text if report.output.is_none() => {
-            output::stream_stdout(|out| {
-                report::write_text(out, diff, files, &report.text)?;
-                // What was analysed follows the counts: a run that analysed
-                // little shows it.
-                if report.text.quiet {
-                    Ok(())
-                } else {
-                    out.write_str(&coverage())
-                }
-            })?;
+            output::stream_stdout(|out| write_text_report(out, &outcome, report))?;
             None
         }
-        Format::Text if report.text.quiet => Some(report::render_text(diff, files, &report.text)),
-        Format::Text => Some(report::render_text(diff, files, &report.text) + &coverage()),
+        Format::Text => {
+            let mut text = String::new();
+            // Writing to a String cannot fail.
+            let _ = write_text_report(&mut text, &outcome, report);
+            Some(text)
+        }
         Format::Json => Some(report::render_json(
             diff,
             &outcome.coverage,
@@ -83,4 +77,18 @@ pub fn run(options: &RunOptions, report: &ReportOptions) -> Result<ExitCode, Dia
         crate::eprintln_inert!("{note}");
     }
     Ok(ExitCode::of_check(diff, options.fail_on_stale))
+}
+
+/// The text report, then what was analysed: a run that analysed little
+/// shows it (not with `--quiet`).
+fn write_text_report(
+    out: &mut impl Write,
+    outcome: &run::Outcome,
+    report: &ReportOptions,
+) -> fmt::Result {
+    report::write_text(out, &outcome.diff, outcome.files, &report.text)?;
+    if report.text.quiet {
+        return Ok(());
+    }
+    writeln!(out, "  {}", outcome.coverage.line())
 }
