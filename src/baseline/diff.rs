@@ -48,19 +48,10 @@ pub fn diff(violations: Vec<Violation>, baseline: Option<&Baseline>) -> Diff {
             .identity_key()
             .cmp(&violations[b].identity_key())
     });
-    // The entries in identity order, those of one identity (a hand-merged
-    // file) adding up; borrowed, as a baseline may hold thousands.
-    let mut entries: Vec<&BaselineEntry> =
-        baseline.map_or_else(Vec::new, |baseline| baseline.entries.iter().collect());
-    entries.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let mut allowed = entries
-        .chunk_by(|a, b| a.sort_key() == b.sort_key())
-        .map(|same| Allowance {
-            entry: same[0],
-            count: same
-                .iter()
-                .fold(0, |count: u32, entry| count.saturating_add(entry.count)),
-        })
+    let mut allowed = baseline
+        .map(Baseline::allowances)
+        .unwrap_or_default()
+        .into_iter()
         .peekable();
     let mut verdicts = vec![(Status::New, None); violations.len()];
     let mut fixed = Vec::new();
@@ -69,12 +60,14 @@ pub fn diff(violations: Vec<Violation>, baseline: Option<&Baseline>) -> Diff {
     {
         let identity = violations[group[0]].identity_key();
         while let Some(gone) = allowed.next_if(|allowance| allowance.entry.sort_key() < identity) {
-            fixed.extend(gone.remaining(0));
+            fixed.push(gone.remaining(0));
         }
         let found = occurrences(group);
         let verdict = match allowed.next_if(|allowance| allowance.entry.sort_key() == identity) {
             Some(allowance) if found <= allowance.count => {
-                fixed.extend(allowance.remaining(found));
+                if found < allowance.count {
+                    fixed.push(allowance.remaining(found));
+                }
                 (Status::Known, None)
             }
             Some(allowance) => (
@@ -90,7 +83,8 @@ pub fn diff(violations: Vec<Violation>, baseline: Option<&Baseline>) -> Diff {
             verdicts[index].clone_from(&verdict);
         }
     }
-    fixed.extend(allowed.filter_map(|allowance| allowance.remaining(0)));
+    fixed.extend(allowed.map(|allowance| allowance.remaining(0)));
+    fixed.retain(|entry| entry.count > 0);
     fixed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut findings: Vec<Finding> = violations
         .into_iter()
@@ -107,24 +101,6 @@ pub fn diff(violations: Vec<Violation>, baseline: Option<&Baseline>) -> Diff {
             .cmp(&(b.violation.sort_key(), &b.violation.scope))
     });
     Diff { findings, fixed }
-}
-
-/// What the baseline allows of one identity: its first entry, and the
-/// count of all its entries.
-struct Allowance<'a> {
-    entry: &'a BaselineEntry,
-    count: u32,
-}
-
-impl Allowance<'_> {
-    /// The entry for the occurrences beyond `found`, as a fixed entry;
-    /// `None` when there are none.
-    fn remaining(&self, found: u32) -> Option<BaselineEntry> {
-        (self.count > found).then(|| BaselineEntry {
-            count: self.count - found,
-            ..self.entry.clone()
-        })
-    }
 }
 
 #[cfg(test)]

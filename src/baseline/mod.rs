@@ -85,16 +85,46 @@ impl Baseline {
         }
     }
 
-    /// One entry per identity, duplicates (a hand-merged file) adding up.
-    fn allowances(&self) -> BTreeMap<Identity, BaselineEntry> {
-        let mut allowed: BTreeMap<Identity, BaselineEntry> = BTreeMap::new();
-        for entry in &self.entries {
-            allowed
-                .entry(entry.identity())
-                .and_modify(|first| first.count = first.count.saturating_add(entry.count))
-                .or_insert_with(|| entry.clone());
+    /// One allowance per identity, in identity order, duplicates (a
+    /// hand-merged file) adding up; borrowed, as a baseline may hold
+    /// thousands of entries.
+    fn allowances(&self) -> Vec<Allowance<'_>> {
+        let mut entries: Vec<&BaselineEntry> = self.entries.iter().collect();
+        entries.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        entries
+            .chunk_by(|a, b| a.sort_key() == b.sort_key())
+            .map(|same| Allowance {
+                entry: same[0],
+                count: same
+                    .iter()
+                    .fold(0, |count: u32, entry| count.saturating_add(entry.count)),
+            })
+            .collect()
+    }
+
+    /// [`Baseline::allowances`] by identity, each as an entry of its own.
+    fn allowances_by_identity(&self) -> BTreeMap<Identity, BaselineEntry> {
+        self.allowances()
+            .into_iter()
+            .map(|allowance| (allowance.entry.identity(), allowance.remaining(0)))
+            .collect()
+    }
+}
+
+/// What the baseline allows of one identity: its first entry, and the
+/// count of all its entries.
+struct Allowance<'a> {
+    entry: &'a BaselineEntry,
+    count: u32,
+}
+
+impl Allowance<'_> {
+    /// The entry for the occurrences beyond `found` (none: a count of 0).
+    fn remaining(&self, found: u32) -> BaselineEntry {
+        BaselineEntry {
+            count: self.count.saturating_sub(found),
+            ..self.entry.clone()
         }
-        allowed
     }
 }
 

@@ -10,8 +10,8 @@ use crate::violation::Violation;
 /// whose count grew, the growth, in baseline order. A pull request that
 /// returns this non-empty accepts violations instead of fixing them.
 pub fn growth(base: &Baseline, head: &Baseline) -> Vec<BaselineEntry> {
-    let base = base.allowances();
-    head.allowances()
+    let base = base.allowances_by_identity();
+    head.allowances_by_identity()
         .into_iter()
         .filter_map(|(identity, entry)| {
             let before = base.get(&identity).map_or(0, |old| old.count);
@@ -42,7 +42,7 @@ pub struct UpdateOutcome {
 /// The ratchet: drops what no longer occurs and lowers counts to what is
 /// found; adds new groups and raises counts only when `accept_new`.
 pub fn update(old: &Baseline, violations: &[Violation], accept_new: bool) -> UpdateOutcome {
-    let mut allowed = old.allowances();
+    let mut allowed = old.allowances_by_identity();
     let mut outcome = UpdateOutcome::default();
     for current in from_violations(violations).entries {
         let previous = allowed.remove(&current.identity());
