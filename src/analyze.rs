@@ -17,6 +17,7 @@ use crate::layers::LayerMap;
 use crate::read::{Found, MAX_FILE_BYTES, Source, read_found, stat_source};
 use crate::rules;
 use crate::suppress;
+use crate::timings::{Lap, Timings};
 use crate::violation::Violation;
 use crate::warning::{Warning, WarningKind};
 
@@ -61,6 +62,8 @@ pub struct Analysis {
     pub warnings: Vec<Warning>,
     /// The files the run reports on: the paths asked about, or every file.
     pub scope: PathScope,
+    /// How long each stage and each rule took.
+    pub timings: Timings,
 }
 
 /// What a run analysed, for the summary: the files it reports on, how many
@@ -133,6 +136,8 @@ pub fn analyze(
     cache: &CacheLocation,
     extra_facts: FactSet,
 ) -> Result<Analysis, AnalysisError> {
+    let mut timings = Timings::default();
+    let mut lap = Lap::start();
     let layout = discover::Layout {
         root: &config.root,
         config_file: &config.file,
@@ -146,6 +151,7 @@ pub fn analyze(
         read_and_parse(file, (target, wanted), cache.as_ref())
     })?;
     allocator::release_freed_pages();
+    timings.add("find, read and parse files", lap.split());
     let scope = discovery.scope;
     let mut warnings = discovery.warnings;
     if let Some(requested) = threads.filter(|&n| n > thread_limit()) {
@@ -193,6 +199,7 @@ pub fn analyze(
         },
         || graph::build(&files),
     );
+    timings.add("import graph (and cache write)", lap.split());
     warnings.extend(cache_warnings);
     for unresolved in &graph.unresolved {
         if !scope.contains(&files.source(unresolved.file).path) {
@@ -218,16 +225,20 @@ pub fn analyze(
         &graph,
     );
     warnings.extend(dead_config::check(config, &files, &graph, &layers));
+    timings.add("layers and config checks", lap.split());
     let context = rules::Context::new(
         config.project.type_checking_imports,
         &files,
         &graph,
         &layers,
     );
-    let found = rules::run(&context, &config.rules);
+    let (found, rule_times) = rules::run(&context, &config.rules);
+    timings.add("rules", lap.split());
+    timings.rules = rule_times;
     let mut violations = suppress::apply(found, &files, &config.rule_names());
     violations.retain(|violation| scope.contains(&violation.path));
     violations.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    timings.add("suppression comments", lap.split());
 
     Ok(Analysis {
         files,
@@ -235,6 +246,7 @@ pub fn analyze(
         violations,
         warnings,
         scope,
+        timings,
     })
 }
 

@@ -157,6 +157,7 @@ fn project_options(args: ProjectArgs) -> ProjectOptions {
             (false, None) => CacheLocation::ProjectRoot,
         },
         facts: FactSet::BASE,
+        timings: args.timings,
     }
 }
 
@@ -376,6 +377,7 @@ fn history_options(args: HistoryArgs) -> Result<HistoryOptions, Diagnostic> {
             // It reads baselines from git and parses no Python file.
             cache: CacheLocation::Off,
             facts: FactSet::BASE,
+            timings: false,
         },
         baseline: args.baseline,
         read: crate::history::ReadOptions {

@@ -120,6 +120,9 @@ pub struct ProjectArgs {
     /// Parse every file, and neither read nor write the facts cache.
     #[arg(long, conflicts_with = "cache_dir")]
     pub no_cache: bool,
+    /// Print how long each stage of the run and each rule took, on standard error.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// What to check, and against which baseline: shared by `check` and `ci`.

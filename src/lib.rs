@@ -37,6 +37,7 @@ pub mod sql;
 pub mod suggest;
 pub mod suppress;
 pub mod symbols;
+pub mod timings;
 pub mod violation;
 pub mod warning;
 pub mod write;

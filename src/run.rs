@@ -16,6 +16,7 @@ use crate::graph::Graph;
 use crate::report::{
     self, BlobLinks, GithubReportOptions, MarkdownOptions, RepoPaths, SarifOptions, SizeLimit,
 };
+use crate::timings::{Lap, Timings};
 use crate::warning::Warning;
 
 /// Which project, and how many threads to analyse it on.
@@ -32,6 +33,8 @@ pub struct ProjectOptions {
     /// The facts of each file the command reads besides the rules' (the
     /// map's line counts): extraction records only what is read.
     pub facts: FactSet,
+    /// Print how long each stage and each rule took (`--timings`).
+    pub timings: bool,
 }
 
 /// What to check, and against which baseline.
@@ -82,6 +85,8 @@ pub struct Outcome {
     /// The default baseline file when it does not exist yet: a first run,
     /// where every violation is new (see [`BaselineChoice::Configured`]).
     pub missing_baseline: Option<PathBuf>,
+    /// How long each stage took, for `--timings`.
+    pub timings: Timings,
 }
 
 /// Why a run could not finish.
@@ -175,6 +180,7 @@ pub fn check_project(options: &RunOptions) -> Result<Outcome, RunError> {
 
 /// [`check_project`], keeping the files and the import graph it analysed.
 pub fn check_project_keeping_analysis(options: &RunOptions) -> Result<Analysed, RunError> {
+    let mut lap = Lap::start();
     let config = load_config(&options.project)?;
     // Read the baseline first: a broken one should fail before a long run.
     let baseline_path = match &options.baseline {
@@ -195,7 +201,13 @@ pub fn check_project_keeping_analysis(options: &RunOptions) -> Result<Analysed, 
         }
         Some(Err(error)) => return Err(error.into()),
     };
-    let analysis = analyze(&config, &options.project, &options.paths)?;
+    let read = lap.split();
+    let mut analysis = analyze(&config, &options.project, &options.paths)?;
+    lap.split();
+    let mut timings = Timings::default();
+    timings.add("config and baseline read", read);
+    timings.stages.append(&mut analysis.timings.stages);
+    timings.rules = std::mem::take(&mut analysis.timings.rules);
     if options.strict || config.project.strict {
         let config_warnings: Vec<Warning> = analysis
             .warnings
@@ -220,6 +232,7 @@ pub fn check_project_keeping_analysis(options: &RunOptions) -> Result<Analysed, 
     let coverage = analysis.coverage();
     let files = coverage.files;
     let diff = baseline::diff(analysis.violations, checked_baseline);
+    timings.add("baseline diff", lap.split());
     Ok(Analysed {
         outcome: Outcome {
             config,
@@ -230,6 +243,7 @@ pub fn check_project_keeping_analysis(options: &RunOptions) -> Result<Analysed, 
             baseline_path,
             baseline,
             missing_baseline,
+            timings,
         },
         files: analysis.files,
         graph: analysis.graph,

@@ -11,6 +11,7 @@ use crate::exit::ExitCode;
 use crate::history::{self, History};
 use crate::output;
 use crate::run::{self, ProjectOptions};
+use crate::timings::Lap;
 use crate::warning::{Warning, WarningKind};
 
 /// `gate baseline init`.
@@ -44,7 +45,8 @@ pub fn init(options: &InitOptions) -> Result<ExitCode, Diagnostic> {
             path.display()
         )));
     }
-    let analysis = run::analyze(&config, &options.project, &[])?;
+    let mut analysis = run::analyze(&config, &options.project, &[])?;
+    let mut lap = Lap::start();
     commands::print_warnings(&analysis.warnings, options.project.verbose);
     let new_baseline = baseline::from_violations(&analysis.violations);
     baseline::save(&path, &new_baseline).map_err(|error| Diagnostic::of_error(&error))?;
@@ -55,6 +57,8 @@ pub fn init(options: &InitOptions) -> Result<ExitCode, Diagnostic> {
         analysis.violations.len(),
         analysis.files.len()
     );
+    analysis.timings.add("baseline write", lap.split());
+    commands::print_timings(&options.project, &analysis.timings);
     Ok(ExitCode::Clean)
 }
 
@@ -62,7 +66,8 @@ pub fn update(options: &UpdateOptions) -> Result<ExitCode, Diagnostic> {
     let config = run::load_config(&options.project)?;
     let path = run::baseline_path(&config, options.baseline.as_deref());
     let old = baseline::load(&path).map_err(|error| Diagnostic::from(&error))?;
-    let analysis = run::analyze(&config, &options.project, &options.paths)?;
+    let mut analysis = run::analyze(&config, &options.project, &options.paths)?;
+    let mut lap = Lap::start();
     commands::print_warnings(&analysis.warnings, options.project.verbose);
     // Entries outside the paths asked about are kept as they are.
     let (within, outside): (Vec<_>, Vec<_>) = old
@@ -80,6 +85,8 @@ pub fn update(options: &UpdateOptions) -> Result<ExitCode, Diagnostic> {
         baseline::save(&path, &outcome.baseline).map_err(|error| Diagnostic::of_error(&error))?;
     }
     crate::eprintln_inert!("{}", outcome.summary(&path));
+    analysis.timings.add("baseline update", lap.split());
+    commands::print_timings(&options.project, &analysis.timings);
     Ok(ExitCode::of_update(outcome.refused))
 }
 

@@ -9,9 +9,12 @@ use crate::exit::ExitCode;
 use crate::output;
 use crate::report::{self, Format, ReportOptions};
 use crate::run::{self, RunOptions};
+use crate::timings::Lap;
 
 pub fn run(options: &RunOptions, report: &ReportOptions) -> Result<ExitCode, Diagnostic> {
-    let outcome = run::check_project(options)?;
+    let mut outcome = run::check_project(options)?;
+    let mut lap = Lap::start();
+    let mut timings = std::mem::take(&mut outcome.timings);
     commands::print_warnings(&outcome.warnings, options.project.verbose);
     let paths = commands::repo_paths(&outcome.config, None);
     let wants_markdown = report.format == Format::Markdown || report.markdown.is_some();
@@ -76,6 +79,8 @@ pub fn run(options: &RunOptions, report: &ReportOptions) -> Result<ExitCode, Dia
     if let Some(note) = outcome.first_run_note() {
         crate::eprintln_inert!("{note}");
     }
+    timings.add("report", lap.split());
+    commands::print_timings(&options.project, &timings);
     Ok(ExitCode::of_check(diff, options.fail_on_stale))
 }
 

@@ -14,6 +14,7 @@ use crate::output;
 use crate::report::{self, GithubReportOptions, TextOptions};
 use crate::run::{self, RunOptions};
 use crate::settings::Granularity;
+use crate::timings::Lap;
 
 /// Everything `gate ci` is told on its command line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,7 +32,7 @@ pub fn run(options: &CiOptions) -> Result<ExitCode, Diagnostic> {
     let github = GithubEnv::from_process();
     // The map needs the analysis the check compared; without it the
     // analysis is left to the OS at exit, as `gate check` does.
-    let (outcome, map) = if options.map_summary {
+    let (mut outcome, map) = if options.map_summary {
         let analysed = run::check_project_keeping_analysis(&options.run)?;
         let depth = crate::map::DEFAULT_DEPTH;
         let map = commands::map::of_run(&analysed, Granularity::Package { depth });
@@ -39,6 +40,8 @@ pub fn run(options: &CiOptions) -> Result<ExitCode, Diagnostic> {
     } else {
         (run::check_project(&options.run)?, None)
     };
+    let mut lap = Lap::start();
+    let mut timings = std::mem::take(&mut outcome.timings);
     commands::print_warnings(&outcome.warnings, options.run.project.verbose);
     let paths = commands::repo_paths(&outcome.config, github.workspace.as_deref());
 
@@ -62,6 +65,8 @@ pub fn run(options: &CiOptions) -> Result<ExitCode, Diagnostic> {
             "note: not in GitHub Actions (GITHUB_ACTIONS is not `true`): skipped the \
              annotations, the job summary, the pull-request comment and the step outputs"
         );
+        timings.add("report", lap.split());
+        commands::print_timings(&options.run.project, &timings);
         return Ok(code);
     }
     publish::publish(
@@ -73,6 +78,8 @@ pub fn run(options: &CiOptions) -> Result<ExitCode, Diagnostic> {
         &options.publish,
         map.as_deref(),
     )?;
+    timings.add("report and publish", lap.split());
+    commands::print_timings(&options.run.project, &timings);
     Ok(code)
 }
 

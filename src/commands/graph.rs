@@ -12,6 +12,7 @@ use crate::exit::ExitCode;
 use crate::files::PerFile;
 use crate::output;
 use crate::run::{self, ProjectOptions};
+use crate::timings::Lap;
 
 /// `gate graph`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,6 +56,7 @@ struct ResolvedImport<'a> {
 pub fn run(options: &GraphOptions) -> Result<ExitCode, Diagnostic> {
     let config = run::load_config(&options.project)?;
     let analysis = run::analyze(&config, &options.project, &[])?;
+    let mut lap = Lap::start();
     commands::print_warnings(&analysis.warnings, options.project.verbose);
     let mut report = GraphReport {
         files: analysis.files.map(|_, file, _| FileImports {
@@ -85,6 +87,9 @@ pub fn run(options: &GraphOptions) -> Result<ExitCode, Diagnostic> {
         GraphFormat::Text => render_text(&report),
     };
     output::print_stdout(&rendered)?;
+    let mut timings = analysis.timings;
+    timings.add("report", lap.split());
+    commands::print_timings(&options.project, &timings);
     Ok(ExitCode::Clean)
 }
 

@@ -131,6 +131,7 @@ pub fn run(options: &InitOptions) -> Result<ExitCode, Diagnostic> {
         // The config is only proposed: its facts are not worth keeping.
         cache: CacheLocation::Off,
         facts: FactSet::BASE,
+        timings: false,
     };
     let analysis = run::analyze(&config, &project, &[])?;
     commands::print_warnings(&analysis.warnings, project.verbose);

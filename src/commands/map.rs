@@ -12,6 +12,7 @@ use crate::map::{self, DebtOverTime, Map, MapFormat};
 use crate::output;
 use crate::run::{self, Analysed, BaselineChoice, RunOptions};
 use crate::settings::Granularity;
+use crate::timings::Lap;
 
 /// `gate map`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,9 +43,10 @@ fn render(
     format: MapFormat,
 ) -> Result<String, Diagnostic> {
     let analysed = run::check_project_keeping_analysis(run)?;
+    let mut lap = Lap::start();
     commands::print_warnings(&analysed.outcome.warnings, run.project.verbose);
     let map = of_run(&analysed, granularity);
-    Ok(match format {
+    let rendered = match format {
         MapFormat::Text => map::render_text(&map),
         MapFormat::Json => map::render_json(&map),
         MapFormat::Markdown => map::render_markdown(&map),
@@ -56,7 +58,11 @@ fn render(
             &map,
             &debt_over_time(&analysed.outcome.config, &run.baseline),
         ),
-    })
+    };
+    let mut timings = analysed.outcome.timings;
+    timings.add("map", lap.split());
+    commands::print_timings(&run.project, &timings);
+    Ok(rendered)
 }
 
 /// The map of a finished run.

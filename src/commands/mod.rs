@@ -15,6 +15,8 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::report::RepoPaths;
+use crate::run::ProjectOptions;
+use crate::timings::Timings;
 use crate::warning::Warning;
 
 /// Prints the analysis's warnings (degraded or skipped input) to standard
@@ -32,6 +34,14 @@ pub fn print_warnings(warnings: &[Warning], verbose: bool) {
         } else {
             crate::eprintln_inert!("warning: {warning}");
         }
+    }
+}
+
+/// With `--timings`, how long each stage and rule took, on standard error
+/// after everything else.
+pub fn print_timings(project: &ProjectOptions, timings: &Timings) {
+    if project.timings {
+        crate::output::print_stderr(&timings.render());
     }
 }
 

@@ -30,12 +30,15 @@ pub mod sys_path;
 pub mod unused_ignore;
 pub mod writes;
 
+use std::time::Instant;
+
 use rayon::prelude::*;
 
 pub use context::{Context, import_counts};
 pub(crate) use import_cycle::{Cycles, NodeGraph};
 pub use kind::{Check, Rule, RuleKind};
 
+use crate::timings::RuleTime;
 use crate::violation::Violation;
 
 /// Every rule kind gate knows, in the order `gate rules` lists them.
@@ -70,19 +73,34 @@ pub fn kind_names() -> Vec<&'static str> {
     KINDS.iter().map(|kind| kind.name()).collect()
 }
 
-/// Runs every configured rule, plus the always-on `syntax-error`. The order
-/// of the result is not defined; the caller sorts.
-pub fn run(context: &Context<'_>, rules: &[Rule]) -> Vec<Violation> {
-    let mut violations: Vec<Violation> = rules
+/// Runs every configured rule, plus the always-on `syntax-error`, and says
+/// how long each configured rule took. The order of the violations is not
+/// defined; the caller sorts.
+pub fn run(context: &Context<'_>, rules: &[Rule]) -> (Vec<Violation>, Vec<RuleTime>) {
+    let (found, times): (Vec<Vec<Violation>>, Vec<RuleTime>) = rules
         .par_iter()
-        .flat_map_iter(|rule| rule.check.check(context, rule))
-        .collect();
+        .map(|rule| {
+            let started = Instant::now();
+            let found = rule.check.check(context, rule);
+            let time = RuleTime {
+                name: rule.name.clone(),
+                kind: rule.kind(),
+                took: started.elapsed(),
+                found: found.len(),
+            };
+            (found, time)
+        })
+        .unzip();
+    let mut violations = Vec::with_capacity(found.iter().map(Vec::len).sum());
+    for found in found {
+        violations.extend(found);
+    }
     violations.extend(syntax_error::check(context));
     // The names of one `from m import a, b` that resolve to the same module
     // are one import of it: their findings are the same, at `m`.
     violations.sort_unstable_by(|a, b| (a.sort_key(), &a.message).cmp(&(b.sort_key(), &b.message)));
     violations.dedup();
-    violations
+    (violations, times)
 }
 
 #[cfg(test)]

@@ -28,3 +28,4 @@ mod init;
 mod map;
 mod resolution;
 mod structure_rules;
+mod timings;
