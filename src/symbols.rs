@@ -24,7 +24,7 @@
 use std::borrow::Cow;
 use std::sync::{Arc, RwLock};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::dotted;
 use crate::facts::{ClassDef, ImportStatement, MODULE_SCOPE};
@@ -47,6 +47,23 @@ pub struct Symbols<'a> {
 /// project alone.
 #[derive(Default)]
 pub struct Origins(RwLock<FxHashMap<Box<str>, Option<String>>>);
+
+/// The names that qualifying may rename when they end a dotted name: the
+/// aliases of the project's `from m import name as alias` statements.
+/// Qualifying a dotted name replaces its first segment only, and a
+/// re-export renames nothing else (`from m import name` and star imports
+/// keep the name; `from . import sub` names the module `sub`), so a dotted
+/// name whose last segment is none of these keeps it: rules may skip such a
+/// name by its last segment without qualifying it. Every such statement
+/// counts, in any scope: a superset is safe.
+pub fn renaming_aliases(files: &Files) -> FxHashSet<&str> {
+    files
+        .iter()
+        .flat_map(|(_, _, facts)| &facts.imports)
+        .filter(|import| import.statement == ImportStatement::ImportFrom)
+        .filter_map(|import| import.alias.as_deref())
+        .collect()
+}
 
 /// Most re-export hops followed from one name: far more than any real
 /// package chain, and a bound on a cycle the visited list misses.

@@ -4,6 +4,8 @@
 
 use std::sync::{Arc, OnceLock};
 
+use rustc_hash::FxHashSet;
+
 use super::Rule;
 use crate::facts::{Import, ImportContext};
 use crate::files::{FileId, Files};
@@ -11,7 +13,7 @@ use crate::graph::{Graph, ImportEdge};
 use crate::layers::LayerMap;
 use crate::settings::{ImportSelection, TypeCheckingImports};
 use crate::span::Span;
-use crate::symbols::{Origins, Symbols};
+use crate::symbols::{self, Origins, Symbols};
 use crate::violation::Violation;
 
 /// Everything a rule may read.
@@ -25,6 +27,8 @@ pub struct Context<'a> {
     /// never need them, and shared by every rule that reads names.
     symbols: Vec<OnceLock<Symbols<'a>>>,
     origins: Arc<Origins>,
+    /// [`symbols::renaming_aliases`], built at first use.
+    renaming_aliases: OnceLock<FxHashSet<&'a str>>,
 }
 
 impl<'a> Context<'a> {
@@ -41,7 +45,18 @@ impl<'a> Context<'a> {
             layers,
             symbols: files.iter().map(|_| OnceLock::new()).collect(),
             origins: Arc::default(),
+            renaming_aliases: OnceLock::new(),
         }
+    }
+
+    /// Whether qualifying the dotted `name` keeps its last segment `last`
+    /// (see [`symbols::renaming_aliases`]): then a rule may skip the name
+    /// when no pattern can match that segment, without qualifying it.
+    pub fn keeps_last_segment(&self, last: &str) -> bool {
+        !self
+            .renaming_aliases
+            .get_or_init(|| symbols::renaming_aliases(self.files))
+            .contains(last)
     }
 
     /// What the names used in file `file` stand for.

@@ -140,9 +140,9 @@ fn check(context: &Context<'_>, rule: &Rule, options: &ForbiddenCallOptions) -> 
         for call in calls {
             let found = match (&call.callee, &call.trailing_attribute) {
                 (Some(written), _) => {
-                    // Resolving keeps the last segment of a dotted callee.
                     if let Some((_, last)) = dotted::split_last(written)
                         && !options.calls.may_match_last_segment(last)
+                        && context.keeps_last_segment(last)
                     {
                         continue;
                     }

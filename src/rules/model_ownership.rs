@@ -177,6 +177,7 @@ fn check(context: &Context<'_>, rule: &Rule, options: &ModelOwnershipOptions) ->
         }
         let symbols = context.symbols(index);
         let file_models = FileModels {
+            context,
             facts,
             symbols,
             models: &models,
@@ -266,11 +267,12 @@ fn is_not_a_model(base: &str) -> bool {
 
 /// The models as one file names them.
 struct FileModels<'a, 's> {
+    context: &'a Context<'s>,
     facts: &'a FileFacts,
     symbols: &'a Symbols<'s>,
     models: &'a FxHashSet<String>,
     /// The models' class names, to skip resolving most callees: resolving
-    /// a dotted name keeps its last segment.
+    /// a dotted name keeps its last segment, unless a re-export renames it.
     class_names: &'a FxHashSet<&'a str>,
 }
 
@@ -279,6 +281,7 @@ impl FileModels<'_, '_> {
     fn model(&self, name: &str, scope: &str) -> Option<String> {
         if let Some((_, last)) = dotted::split_last(name)
             && !self.class_names.contains(last)
+            && self.context.keeps_last_segment(last)
         {
             return None;
         }

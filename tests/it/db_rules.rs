@@ -172,6 +172,11 @@ fn names_resolve_through_package_reexports_for_model_ownership_and_forbidden_cal
             (views, 19, owns, "dcim.models.cables._Trace"),
             (views, 19, owns, "dcim.models.cables.Port"),
             (views, 19, owns, "dcim.models.cables.Patch"),
+            // Renamed by a re-export (`import … as`): the last segment as
+            // written (`Appliance`, `current_time`) is no model's and no
+            // pattern's, and is still resolved.
+            (views, 25, owns, "dcim.models.devices.Device"),
+            (views, 25, clock, "utils.clock.now"),
         ])
     );
 }
