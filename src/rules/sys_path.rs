@@ -8,7 +8,9 @@
 //! `sys.path[0:0] = [...]` and `del sys.path[0]`, at module level or in
 //! functions. Names are resolved through the file's imports, so `import sys
 //! as _s; _s.path.insert(0, d)`, `from sys import path; path.append(d)` and
-//! `from site import addsitedir as add; add(d)` are reported too. Reading the
+//! `from site import addsitedir as add; add(d)` are reported too, and through
+//! the project's own re-exports (`from app.compat import path`, where
+//! `app/compat.py` says `from sys import path`). Reading the
 //! path (`print(sys.path)`, `for p in sys.path`, `sys.path[0]`) is fine, and
 //! so is rebinding a name imported from `sys` (`from sys import path; path =
 //! []` binds a new list to the name and leaves `sys.path` alone, and `del
@@ -55,8 +57,11 @@
 
 use std::sync::Arc;
 
+use rustc_hash::FxHashSet;
+
 use crate::diagnostic::Diagnostic;
-use crate::facts::{FactSet, FileFacts, StoreForm};
+use crate::facts::{FactSet, FileFacts, ImportStatement, StoreForm};
+use crate::files::FileId;
 use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
 use crate::settings::read::scope;
@@ -113,12 +118,20 @@ impl Check for SysPathOptions {
 }
 
 fn check(context: &Context<'_>, rule: &Rule, options: &SysPathOptions) -> Vec<Violation> {
+    let relays = relays(context);
     let mut violations = Vec::new();
     for (index, file, facts) in context.files.iter() {
         if !options.scope.covers(file.module.as_deref(), &file.path) {
             continue;
         }
-        if !may_edit(facts) {
+        let imports_a_relay = || {
+            (context.graph.edges_of(index).iter()).any(|edge| {
+                edge.target
+                    .file()
+                    .is_some_and(|file| relays.contains(&file))
+            })
+        };
+        if !may_edit(facts) && !imports_a_relay() {
             continue;
         }
         let symbols = context.symbols(index);
@@ -162,17 +175,52 @@ fn check(context: &Context<'_>, rule: &Rule, options: &SysPathOptions) -> Vec<Vi
     violations
 }
 
+/// `sys`, `site`, or a name inside one of them.
+fn from_sys_or_site(module: &str) -> bool {
+    ["sys", "site"].iter().any(|name| {
+        module
+            .strip_prefix(name)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    })
+}
+
+/// The project's files through which a name of `sys` or `site` may be
+/// re-exported (`from sys import path` in `app/compat.py`, then `from
+/// app.compat import path` elsewhere): those with a `from` import of
+/// `sys` or `site`, then, to any depth, those with a `from` import of one
+/// of them. The symbol table follows such re-exports, so a file that
+/// imports one of these may edit the path without naming `sys`.
+fn relays(context: &Context<'_>) -> FxHashSet<FileId> {
+    let from_imports = || {
+        (context.graph.edges.iter())
+            .filter(|edge| context.import_of(edge).statement == ImportStatement::ImportFrom)
+    };
+    let mut relays: FxHashSet<FileId> = from_imports()
+        .filter(|edge| from_sys_or_site(&edge.target))
+        .map(|edge| edge.file)
+        .collect();
+    loop {
+        let further: Vec<FileId> = from_imports()
+            .filter(|edge| !relays.contains(&edge.file))
+            .filter(|edge| {
+                edge.target
+                    .file()
+                    .is_some_and(|file| relays.contains(&file))
+            })
+            .map(|edge| edge.file)
+            .collect();
+        if further.is_empty() {
+            return relays;
+        }
+        relays.extend(further);
+    }
+}
+
 /// Whether the file has a call or store that may edit the import path, to
 /// skip building its symbol table otherwise: a name can only stand for
-/// `sys.path` or `site` when it is written so or imported from them.
+/// `sys.path` or `site` when it is written so or imported from them (or
+/// from a relay, checked by the caller).
 fn may_edit(facts: &FileFacts) -> bool {
-    let from_sys_or_site = |module: &str| {
-        ["sys", "site"].iter().any(|name| {
-            module
-                .strip_prefix(name)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-        })
-    };
     !facts.stores.is_empty()
         || facts
             .imports
