@@ -44,6 +44,15 @@ a ``def``) leaves the name as written, as does an unbound name (a builtin).
 A non-import binding in the ``except`` of a ``try`` (or the ``else`` of an
 ``if``) whose body imports that name is skipped: ``try: from k8s import
 models as m`` / ``except ImportError: m = None`` leaves ``m`` the import.
+A name so bound is then followed through the project's re-exports, as
+Python finds it at run time: after its longest prefix that is a module of
+the project, the next name is looked up in that module's module-level
+``from M import n [as a]`` statements outside ``TYPE_CHECKING`` (the latest
+first; ``M.n`` a module of the project ends there), then in its ``from M
+import *`` statements (when M's ``__all__``, bound and extended with string
+literals only, lists the name, or, without a readable one, the name is
+public), to any depth (32 hops at most, cycles cut); a module-level class
+of that name ends the search.
 
 TYPE_CHECKING. Code in the body of ``if TYPE_CHECKING:`` (bare name, any
 alias of ``typing``/``typing_extensions``, or an alias of the imported name)
@@ -187,6 +196,11 @@ DJANGO_INSTANCE_WRITES = ("save", "delete")
 # Qualified name of every top-level class of the project -> (its file's
 # model, its bases as written); filled before the findings are computed.
 PROJECT_CLASSES: dict[str, tuple["FileModel", list[str]]] = {}
+# The model of every file with a module name, by module; filled before the
+# findings are computed, for re-exports.
+PROJECT_MODULES: dict[str, "FileModel"] = {}
+# Re-export hops followed from one name at most.
+MAX_REEXPORT_HOPS = 32
 
 IMPORT_TIME_ALLOW = (
     "logging.getLogger", "TypeVar", "ParamSpec", "NewType", "cast", "namedtuple",
@@ -410,6 +424,12 @@ class FileModel:
         self.type_checking_names = {"TYPE_CHECKING"}
         self.log: list[tuple[Scope, str, Value]] = []
         self.imported_elsewhere: dict[int, frozenset[str]] = {}
+        # Module-level `from M import n [as a]` outside TYPE_CHECKING, in
+        # order: (M resolved, n or "*", a or n).
+        self.from_imports: list[tuple[str, str, str]] = []
+        self.module_classes: set[str] = set()
+        # `__all__`: None while unbound, a list of names, or UNREADABLE.
+        self.exports: list[str] | None | object = None
         self._walk_body(tree.body, self.module_scope, False)
 
     # -- qualification --
@@ -422,14 +442,15 @@ class FileModel:
     def qualify_strict(self, name: str, scope: Scope, at: tuple[int, int] | None) -> str | None:
         """As `qualify`, but None when the first segment is bound to some
         other value (a parameter, a local variable): then it names no
-        module."""
+        module. A bound name is followed through the project's re-exports
+        (`follow_reexports`)."""
         first, _, rest = name.partition(".")
         value = scope.lookup(first, at)
         if value is None:
             return name
         if value.qualified is None:
             return None
-        return f"{value.qualified}.{rest}" if rest else value.qualified
+        return follow_reexports(f"{value.qualified}.{rest}" if rest else value.qualified)
 
     def resolve_from(self, module: str | None, level: int) -> str | None:
         if level == 0:
@@ -515,7 +536,51 @@ class FileModel:
         for stmt in body:
             self._walk_stmt(stmt, scope, tc)
 
+    def _record_exports(self, node: ast.stmt) -> None:
+        """`__all__` as module-level statements make it: bound to a list or
+        tuple of strings, then `+=`, `.extend([...])`, `.append("n")` of
+        strings; anything else that binds or changes it makes it unreadable
+        (then `from m import *` takes the public names)."""
+
+        def is_all(target: ast.expr) -> bool:
+            return isinstance(target, ast.Name) and target.id == "__all__"
+
+        def strings(value: ast.expr | None) -> list[str] | None:
+            if not isinstance(value, (ast.List, ast.Tuple)):
+                return None
+            names = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            return names if len(names) == len(value.elts) else None
+
+        def extend(added: list[str] | None) -> None:
+            self.exports = self.exports + added if isinstance(self.exports, list) and added is not None else UNREADABLE
+
+        if isinstance(node, ast.Assign) and any(is_all(t) for t in node.targets):
+            names = strings(node.value) if len(node.targets) == 1 else None
+            self.exports = names if names is not None else UNREADABLE
+        elif isinstance(node, ast.AnnAssign) and is_all(node.target):
+            names = strings(node.value)
+            self.exports = names if names is not None else UNREADABLE
+        elif isinstance(node, ast.AugAssign) and is_all(node.target):
+            extend(strings(node.value) if isinstance(node.op, ast.Add) else None)
+        elif (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and is_all(node.value.func.value)
+        ):
+            call = node.value
+            only = call.args[0] if len(call.args) == 1 and not call.keywords else None
+            if call.func.attr == "extend":
+                extend(strings(only) if only is not None else None)
+            elif call.func.attr == "append":
+                one = only.value if isinstance(only, ast.Constant) and isinstance(only.value, str) else None
+                extend([one] if one is not None else None)
+        elif isinstance(node, ast.Delete) and any(is_all(t) for t in node.targets):
+            self.exports = UNREADABLE
+
     def _walk_stmt(self, node: ast.stmt, scope: Scope, tc: bool) -> None:
+        if scope.kind == "module":
+            self._record_exports(node)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for decorator in node.decorator_list:
                 self._walk_expr(decorator, scope, tc)
@@ -539,6 +604,8 @@ class FileModel:
             inner = Scope("class", scope, node)
             self._walk_body(node.body, inner, tc)
             self._bind(scope, node.name, start(node), Value(qualified=qualified))
+            if scope.kind == "module":
+                self.module_classes.add(node.name)
             return
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -552,6 +619,9 @@ class FileModel:
             return
         if isinstance(node, ast.ImportFrom):
             base = self.resolve_from(node.module, node.level)
+            if scope.kind == "module" and not tc and base:
+                for alias in node.names:
+                    self.from_imports.append((base, alias.name, alias.asname or alias.name))
             for alias in node.names:
                 if alias.name == "*":
                     continue
@@ -738,6 +808,63 @@ class FileModel:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr):
                 self._walk_expr(child, scope, tc)
+
+
+UNREADABLE = object()
+
+
+def follow_reexports(qualified: str) -> str:
+    """`qualified` with the module and name after its longest prefix that is
+    a module of the project replaced by where the name comes from, when that
+    module re-exports it (`from .devices import Device`, `from sys import
+    path as p`, `from .x import *`), through any number of modules."""
+    parts = qualified.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        module = ".".join(parts[:cut])
+        if module not in PROJECT_MODULES:
+            continue
+        found = _origin(module, parts[cut], [])
+        if found is None:
+            return qualified
+        origin_module, origin_name = found
+        return ".".join([origin_module, *([origin_name] if origin_name else []), *parts[cut + 1:]])
+    return qualified
+
+
+def _origin(module: str, name: str, visited: list[tuple[str, str]]) -> tuple[str, str | None] | None:
+    """Where `module.name` comes from when `module` re-exports it: the
+    defining module and the name there (None for a module); None when the
+    module defines the name (a class), does not import it, or the chain
+    cycles."""
+    if len(visited) >= MAX_REEXPORT_HOPS or (module, name) in visited:
+        return None
+    visited.append((module, name))
+    model = PROJECT_MODULES.get(module)
+    if model is None or name in model.module_classes:
+        return None
+    # An explicit `from m import n [as name]`, the latest first.
+    for base, imported, local in reversed(model.from_imports):
+        if imported == "*" or local != name:
+            continue
+        if f"{base}.{imported}" in PROJECT_MODULES:
+            return f"{base}.{imported}", None
+        further = _origin(base, imported, visited)
+        return further if further is not None else (base, imported)
+    # `from m import *`, when `m` exports the name and defines or re-exports it.
+    for base, imported, _ in reversed(model.from_imports):
+        target = PROJECT_MODULES.get(base)
+        if imported != "*" or target is None:
+            continue
+        exports = target.exports
+        exported = name in exports if isinstance(exports, list) else not name.startswith("_")
+        if not exported:
+            continue
+        further = _origin(base, name, visited)
+        if further is not None:
+            return further
+        if name in target.module_classes:
+            return base, name
+    return None
 
 
 def _value_of(expression: ast.expr) -> Value:
@@ -1418,6 +1545,7 @@ def compare(files: list[PythonFile], report: dict, known: set[str]) -> int:
             continue
         models.append(model)
         if file.module is not None:
+            PROJECT_MODULES[file.module] = model
             for node in tree.body:
                 if isinstance(node, ast.ClassDef):
                     bases = [b for b in map(dotted, node.bases) if b is not None]
