@@ -427,7 +427,10 @@ class FileModel:
         # Module-level `from M import n [as a]` outside TYPE_CHECKING, in
         # order: (M resolved, n or "*", a or n).
         self.from_imports: list[tuple[str, str, str]] = []
+        # Module-level classes, also those in an `if` or `try` at module
+        # level (`if Image: class Photo(models.Model): ...`).
         self.module_classes: set[str] = set()
+        self.module_class_nodes: list[ast.ClassDef] = []
         # `__all__`: None while unbound, a list of names, or UNREADABLE.
         self.exports: list[str] | None | object = None
         self._walk_body(tree.body, self.module_scope, False)
@@ -606,6 +609,7 @@ class FileModel:
             self._bind(scope, node.name, start(node), Value(qualified=qualified))
             if scope.kind == "module":
                 self.module_classes.add(node.name)
+                self.module_class_nodes.append(node)
             return
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -1546,10 +1550,9 @@ def compare(files: list[PythonFile], report: dict, known: set[str]) -> int:
         models.append(model)
         if file.module is not None:
             PROJECT_MODULES[file.module] = model
-            for node in tree.body:
-                if isinstance(node, ast.ClassDef):
-                    bases = [b for b in map(dotted, node.bases) if b is not None]
-                    PROJECT_CLASSES[f"{file.module}.{node.name}"] = (model, bases)
+            for node in model.module_class_nodes:
+                bases = [b for b in map(dotted, node.bases) if b is not None]
+                PROJECT_CLASSES[f"{file.module}.{node.name}"] = (model, bases)
     for model in models:
         for kind, line, subject in findings_of(model):
             ours[(kind, model.file.path, line, subject)] += 1
