@@ -1272,14 +1272,15 @@ def manager_model(receiver: str) -> str | None:
 
 def chain_start(node: ast.expr) -> ast.Call | None:
     """The first call with a name-chain callee met going down a chain of
-    calls and attributes (`X.objects.filter(...)` for
-    `X.objects.filter(...).exclude(...)`)."""
+    calls, attributes and subscripts (`X.objects.filter(...)` for
+    `X.objects.filter(...).exclude(...)` and for `X.objects.all()[:5]`: a
+    slice of a queryset is a queryset)."""
     while True:
         if isinstance(node, ast.Call):
             if dotted(node.func) is not None:
                 return node
             node = node.func
-        elif isinstance(node, ast.Attribute):
+        elif isinstance(node, (ast.Attribute, ast.Subscript)):
             node = node.value
         else:
             return None
