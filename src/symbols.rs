@@ -361,7 +361,7 @@ impl<'a> Symbols<'a> {
         let end = start + self.bindings[start..].partition_point(|binding| binding.local == local);
         self.bindings[start..end]
             .iter()
-            .filter(|binding| binding.local == local && encloses(binding.scope, scope))
+            .filter(|binding| encloses(binding.scope, scope))
             .max_by_key(|binding| {
                 if binding.scope == MODULE_SCOPE {
                     0

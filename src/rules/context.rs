@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 use rustc_hash::FxHashSet;
 
 use super::Rule;
+use crate::dotted;
 use crate::facts::{Import, ImportContext};
 use crate::files::{FileId, Files};
 use crate::graph::{Graph, ImportEdge};
@@ -49,14 +50,16 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// Whether qualifying the dotted `name` keeps its last segment `last`
-    /// (see [`symbols::renaming_aliases`]): then a rule may skip the name
-    /// when no pattern can match that segment, without qualifying it.
-    pub fn keeps_last_segment(&self, last: &str) -> bool {
-        !self
+    /// The last segment of the dotted `name` when qualifying it keeps that
+    /// segment (see [`symbols::renaming_aliases`]): a rule may then skip the
+    /// name, without qualifying it, when nothing it looks for ends so.
+    /// `None` for an undotted name or a segment a re-export may rename.
+    pub fn kept_last_segment<'n>(&self, name: &'n str) -> Option<&'n str> {
+        let (_, last) = dotted::split_last(name)?;
+        let renaming = self
             .renaming_aliases
-            .get_or_init(|| symbols::renaming_aliases(self.files))
-            .contains(last)
+            .get_or_init(|| symbols::renaming_aliases(self.files));
+        (!renaming.contains(last)).then_some(last)
     }
 
     /// What the names used in file `file` stand for.

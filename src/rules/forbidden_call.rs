@@ -62,7 +62,6 @@
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
-use crate::dotted;
 use crate::facts::FactSet;
 use crate::rules::Context;
 use crate::rules::{Check, Rule, RuleKind};
@@ -140,9 +139,8 @@ fn check(context: &Context<'_>, rule: &Rule, options: &ForbiddenCallOptions) -> 
         for call in calls {
             let found = match (&call.callee, &call.trailing_attribute) {
                 (Some(written), _) => {
-                    if let Some((_, last)) = dotted::split_last(written)
+                    if let Some(last) = context.kept_last_segment(written)
                         && !options.calls.may_match_last_segment(last)
-                        && context.keeps_last_segment(last)
                     {
                         continue;
                     }

@@ -279,9 +279,8 @@ struct FileModels<'a, 's> {
 impl FileModels<'_, '_> {
     /// The model that the dotted `name`, used in `scope`, stands for.
     fn model(&self, name: &str, scope: &str) -> Option<String> {
-        if let Some((_, last)) = dotted::split_last(name)
+        if let Some(last) = self.context.kept_last_segment(name)
             && !self.class_names.contains(last)
-            && self.context.keeps_last_segment(last)
         {
             return None;
         }
